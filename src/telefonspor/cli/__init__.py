@@ -1,0 +1,17 @@
+"""Command line: a thin Typer adapter over the library, one module per command group."""
+
+from __future__ import annotations
+
+from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
+    audit_cmd,
+    demo_cmd,
+    settings_cmd,
+)
+from telefonspor.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

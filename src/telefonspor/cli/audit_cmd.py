@@ -1,0 +1,1 @@
+"""`telefonspor audit` (written by the lead; placeholder until then)."""

@@ -1,0 +1,1 @@
+"""`telefonspor demo` (written by the lead; placeholder until then)."""

@@ -1,0 +1,74 @@
+"""The exception tree. Problems in *data* are findings, not exceptions.
+
+    TelefonsporError            base; ``str(exc)`` is a complete Danish message
+    ├── InputError              a file or value the user gave cannot be used (exit 2)
+    ├── ConfigError             settings or chain config are wrong (exit 2)
+    ├── SourceError             a live system failed: unreachable, refused, incomplete
+    │   └── AuthError           the system rejected our credentials (never retried)
+    └── StoreError              the run history cannot be read or written
+
+Only ``cli`` and ``web`` turn these into exit codes and pages. Third-party
+errors are translated at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+
+class TelefonsporError(Exception):
+    """Base class; the message is Danish and names what to do."""
+
+    exit_code = 2
+
+
+class InputError(TelefonsporError):
+    """Bad input: names file, sheet, row and column where known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+    ) -> None:
+        self.path = path
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = location(path, sheet, row, column)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ConfigError(TelefonsporError):
+    """Wrong settings or chain configuration."""
+
+
+class SourceError(TelefonsporError):
+    """A live system could not deliver (complete) data."""
+
+    exit_code = 3
+
+
+class AuthError(SourceError):
+    """Credentials were rejected; retrying will not help."""
+
+
+class StoreError(TelefonsporError):
+    """The run history could not be read or written."""
+
+    exit_code = 4
+
+
+def location(path: str = "", sheet: str = "", row: int | None = None, column: str = "") -> str:
+    """Danish location prefix: 'fil.xlsx, ark "Brugere", række 12, kolonne C'."""
+    parts = []
+    if path:
+        parts.append(path)
+    if sheet:
+        parts.append(f'ark "{sheet}"')
+    if row is not None:
+        parts.append(f"række {row}")
+    if column:
+        parts.append(f"kolonne {column}")
+    return ", ".join(parts)

@@ -1,0 +1,321 @@
+"""The data every layer shares: plain frozen dataclasses, no I/O.
+
+Readers (``sources/``) produce :class:`KlikUser` and :class:`SourceRecord`;
+the core (``audit``) turns them into an :class:`AuditResult`; reports, the
+store and the web app only read that result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+# --- codes -------------------------------------------------------------------
+
+#: Data-quality findings on a phone value (DESIGN.md contract).
+FINDING_CODES: Final = (
+    "missing",
+    "invalid",
+    "placeholder",
+    "extension_only",
+    "shared",
+    "service_number",
+    "foreign",
+    "multiple_numbers",
+    "mobile_in_landline_field",
+    "same_number_both_fields",
+)
+#: Findings that make a value unusable; every other finding leaves it usable.
+UNUSABLE_FINDINGS: Final = frozenset({"missing", "invalid", "placeholder", "extension_only"})
+
+#: Why a holder has no usable number (DESIGN.md contract), in the order
+#: reports list them.
+CAUSE_CODES: Final = (
+    "legacy_klik_user",
+    "missing_in_source",
+    "invalid_in_source",
+    "lost_source_to_local",
+    "lost_local_to_fkorg",
+    "lost_fkorg_to_klik",
+    "lost_before_fkorg",
+    "undetermined",
+)
+
+#: Parties who can fix something; labels live in ``texts``.
+PARTY_CODES: Final = (
+    "klik_admin",
+    "hr",
+    "employee",
+    "supplier",
+    "sync_operator",
+    "kombit",
+)
+
+#: Chain positions, upstream first.
+POSITIONS: Final = ("source", "local", "sync", "fkorg")
+
+SLOTS: Final = ("direct", "mobile")
+
+
+# --- phone values ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneValue:
+    """One phone cell after parsing.
+
+    ``e164`` is set whenever digits formed a plausible number (also for
+    placeholders, so they can be counted as shared); ``usable`` says whether
+    KOMBIT could call it.
+    """
+
+    raw: str
+    e164: str | None
+    kind: str  # "mobile" | "landline" | "unknown"
+    findings: tuple[str, ...] = ()
+
+    @property
+    def usable(self) -> bool:
+        return self.e164 is not None and not UNUSABLE_FINDINGS.intersection(self.findings)
+
+    def with_findings(self, *codes: str) -> PhoneValue:
+        """Return a copy with ``codes`` added (order kept, no duplicates)."""
+        new = tuple(c for c in codes if c not in self.findings)
+        if not new:
+            return self
+        return PhoneValue(self.raw, self.e164, self.kind, self.findings + new)
+
+
+EMPTY_PHONE: Final = PhoneValue("", None, "unknown", ("missing",))
+
+
+# --- the KLIK export ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KlikUser:
+    """One KLIK user, rows of the same user already merged."""
+
+    user_id: str  # the grouping key: user name, else e-mail, else name
+    name: str
+    email: str
+    unit: str
+    municipality: str
+    roles: tuple[str, ...]
+    direct_raw: str
+    mobile_raw: str
+    row: int  # first sheet row (1-based) of this user
+    user_name: str = ""  # the user-name cell as written ("" when the key fell back)
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file that went into a run (for the report and the store)."""
+
+    path: str
+    kind: str
+    sha256: str = ""
+    sheet: str = ""
+    rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem in the data: reported, never raised (frictionless style)."""
+
+    code: str
+    message: str  # Danish, ready for a report
+    field: str = ""  # "direct" | "mobile" | a column or system name
+    row: int | None = None
+    user_id: str = ""
+    system: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KlikExport:
+    """Everything read from a KLIK user export."""
+
+    users: tuple[KlikUser, ...]
+    file: InputFile
+    has_roles_column: bool
+    columns: Mapping[str, str]  # field -> header text actually used
+    findings: tuple[Finding, ...] = ()  # row-level problems (conflicting duplicates, ...)
+
+
+# --- records from the systems of the chain ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneEntry:
+    """A phone number as one system holds it, before any sync rule applies.
+
+    ``type`` is the system's own name for it: the OS2sofd ``phoneType``, the
+    OS2mo address type ``user_key``, the AD attribute, the FK-ORG address role
+    (``FastnetTelefon``/``Telefon``), the OS2sync field (``Landline``/``PhoneNumber``).
+    The rules in ``rules/`` decide which slot it feeds.
+    """
+
+    raw: str
+    type: str
+    visibility: str = ""  # upper-case system value ("VISIBLE", "PUBLIC", ...); "" unknown
+    prime: bool = False
+    type_prime: bool = False
+    owner: str = ""  # OS2mo: "person" or "it_user"; else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One user/account as one system of the chain knows it.
+
+    A system with persons holding several accounts (OS2sofd, OS2mo) yields one
+    record per account, sharing ``person_key`` and ``phones``.
+    """
+
+    system: str  # source kind: "ad", "os2sofd", "os2mo", "os2sync-db", "fkorg", "opus", "hr"
+    user_id: str  # account name as written (sAMAccountName, FK-ORG brugernavn, ...); may be ""
+    uuid: str = ""  # canonical lower-case UUID (objectGUID, kombitUuid, FK-ORG uuid)
+    person_key: str = ""  # groups the records of one person inside this system
+    employee_id: str = ""
+    email: str = ""
+    name: str = ""
+    phones: tuple[PhoneEntry, ...] = ()
+    active: bool = True  # enabled account, active affiliation/engagement
+    flags: frozenset[str] = frozenset()  # facts the rules read, see rules/__init__.py
+    error: str = ""  # e.g. the OS2sync failure text
+    location: str = ""  # where in the input, for messages: "ad.csv række 12"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceData:
+    """What one configured system delivered."""
+
+    kind: str
+    position: str  # one of POSITIONS
+    records: tuple[SourceRecord, ...]
+    origin: str  # file path or URL, for the report
+    complete: bool = True  # False when a live fetch stopped early
+    notes: tuple[str, ...] = ()  # Danish remarks for the report (e.g. "kun mobil fra /api/hierarchy")
+    files: tuple[InputFile, ...] = ()
+
+
+# --- the result ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One system in a holder's trace."""
+
+    system: str
+    position: str
+    found: bool
+    direct: str = ""  # the number the system holds for the direct slot ("" none)
+    mobile: str = ""
+    sent_direct: str = ""  # what it passes on after its rules
+    sent_mobile: str = ""
+    key: str = ""  # how the record was linked: "user_id", "uuid", "employee_id", "email", "name"
+    confidence: str = ""  # "exact" | "probable" | "ambiguous" | ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HolderResult:
+    """A role holder after phone evaluation and diagnosis."""
+
+    user_id: str
+    name: str
+    email: str
+    unit: str
+    municipality: str
+    roles: tuple[str, ...]
+    row: int
+    direct: PhoneValue
+    mobile: PhoneValue
+    covered: bool
+    direct_reach: bool
+    cause: str | None = None  # a CAUSE_CODES entry; None when covered
+    cause_detail: str = ""
+    responsible: str = ""  # a PARTY_CODES entry
+    action: str = ""
+    rule: str = ""  # stable id of the replayed rule that lost the number, if any
+    trace: tuple[Hop, ...] = ()
+    flags: tuple[str, ...] = ()  # "stale", "no_active_employment", "ambiguous_match", ...
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCoverage:
+    """Coverage for one role name or one unit."""
+
+    name: str
+    holders: int
+    covered_holders: int
+    roles: int
+    roles_covered: int
+
+    @property
+    def coverage_pct(self) -> float:
+        return pct(self.roles_covered, self.roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    role_holders: int
+    roles: int
+    covered_holders: int
+    roles_covered: int
+    direct_reach_holders: int
+    findings: Mapping[str, int]
+    causes: Mapping[str, int]
+    users_without_roles: int = 0
+
+    @property
+    def coverage_pct(self) -> float:
+        return pct(self.roles_covered, self.roles)
+
+    @property
+    def holder_coverage_pct(self) -> float:
+        return pct(self.covered_holders, self.role_holders)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemicFinding:
+    """A configuration fault that explains many holders at once (issue 9)."""
+
+    code: str
+    title: str  # Danish
+    evidence: Mapping[str, int]
+    evidence_text: str  # Danish sentence with the counts
+    fix: str  # Danish: the one change that fixes it
+    setting: str  # the what-if assignment that replays the fix, e.g. "os2sofd.send_hidden_phone_numbers=true"
+    responsible: str
+    roles_gained: int
+    holders_gained: int
+    user_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    summary: Summary
+    holders: tuple[HolderResult, ...]
+    users_without_roles: tuple[KlikUser, ...]
+    findings: tuple[Finding, ...]  # every data finding (phone and row level)
+    by_role: tuple[GroupCoverage, ...]
+    by_unit: tuple[GroupCoverage, ...]
+    generated_at: str  # ISO 8601, UTC
+    inputs: tuple[InputFile, ...] = ()
+    sources: tuple[SourceData, ...] = field(default=(), repr=False)
+    source_notes: tuple[str, ...] = ()
+    systemic: tuple[SystemicFinding, ...] = ()
+    settings_used: Mapping[str, Any] = field(default_factory=dict)
+
+    def uncovered(self) -> tuple[HolderResult, ...]:
+        return tuple(h for h in self.holders if not h.covered)
+
+    def flatten(self, fields: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Rows of the named holder attributes, for compact test asserts."""
+        return [tuple(getattr(h, f) for f in fields) for h in self.holders]
+
+
+def pct(part: int, whole: int) -> float:
+    """Percentage with one decimal; 0 of 0 is 0.0 (nothing to cover)."""
+    return round(100.0 * part / whole, 1) if whole else 0.0
