@@ -319,3 +319,68 @@ class AuditResult:
 def pct(part: int, whole: int) -> float:
     """Percentage with one decimal; 0 of 0 is 0.0 (nothing to cover)."""
     return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+# --- follow-up across runs (store fills these; reports show them) ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One stored run, for the trend chart."""
+
+    run_id: int
+    started_at: str  # ISO 8601
+    coverage_pct: float
+    roles: int
+    roles_covered: int
+    causes: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CauseChange:
+    user_id: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed between two runs ("Ændringer siden sidst")."""
+
+    from_run: int
+    to_run: int
+    fixed: tuple[str, ...] = ()  # user ids covered now, uncovered before
+    newly_missing: tuple[str, ...] = ()  # uncovered now, covered before or new holders
+    changed_cause: tuple[CauseChange, ...] = ()
+    gone: tuple[str, ...] = ()  # holders no longer in KLIK
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Task step 3: act or not, for one holder ('' = the whole task)."""
+
+    user_id: str
+    decision: str  # "fix" | "accept"
+    reason: str
+    decided_by: str
+    decided_at: str  # ISO 8601
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStep:
+    number: int  # 1-5, the KLIK task's steps
+    title: str  # Danish
+    done_at: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Everything a report shows beyond one run's result."""
+
+    run_id: int | None = None
+    trend: tuple[TrendPoint, ...] = ()
+    changes: Changes | None = None
+    task: tuple[TaskStep, ...] = ()
+    decisions: Mapping[str, Decision] = field(default_factory=dict)  # user_id -> decision
+    task_decision: Decision | None = None  # whole-task decision, if any
