@@ -195,7 +195,9 @@ class SourceData:
     records: tuple[SourceRecord, ...]
     origin: str  # file path or URL, for the report
     complete: bool = True  # False when a live fetch stopped early
-    notes: tuple[str, ...] = ()  # Danish remarks for the report (e.g. "kun mobil fra /api/hierarchy")
+    notes: tuple[
+        str, ...
+    ] = ()  # Danish remarks for the report (e.g. "kun mobil fra /api/hierarchy")
     files: tuple[InputFile, ...] = ()
 
 
@@ -291,6 +293,8 @@ class SystemicFinding:
     roles_gained: int
     holders_gained: int
     user_ids: tuple[str, ...] = ()
+    #: roles gained by this fix together with every fix ranked above it
+    cumulative_roles_gained: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,26 +42,38 @@ def _home_db() -> str:
 
 SETTINGS: Final[tuple[Setting, ...]] = (
     # audit
-    Setting("audit.shared_threshold", 3, "Et nummer på så mange personer eller flere markeres som delt (`shared`)."),
-    Setting("audit.placeholders", [], "Ekstra numre der er pladsholdere (fx rådhusets hovednummer), 8 cifre."),
-    Setting("audit.fail_under", 0.0, "Rolle-dækning i procent under hvilken `audit` slutter med kode 1."),
-    Setting("audit.municipality_code", "", "Kommunekode (3 cifre) til erklæringer og landsoversigt."),
-    Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
-    # KLIK export
-    Setting("klik.sheet", "", "Arknavn i KLIK-eksporten; tomt = første ark med genkendelige kolonner."),
-    # chain rules (replayed; see rules/)
-    Setting("ad.direct_attribute", "telephoneNumber", "AD-attribut der giver Direkte nummer (FastnetTelefon)."),
-    Setting("ad.mobile_attribute", "mobile", "AD-attribut der giver Mobil nummer (Telefon)."),
-    Setting("ad.user_id_attribute", "sAMAccountName", "LDAP-attribut med brugernavnet (`uid` på OpenLDAP)."),
     Setting(
-        "os2sofd.ad_mobile_attribute",
-        "mobile",
-        "AD-attribut som OS2sofds AD-integration læser som MOBILE; tomt = ikke sat op.",
+        "audit.shared_threshold",
+        3,
+        "Et nummer på så mange personer eller flere markeres som delt (`shared`).",
     ),
     Setting(
-        "os2sofd.ad_phone_attribute",
+        "audit.placeholders",
+        [],
+        "Ekstra numre der er pladsholdere (fx rådhusets hovednummer), 8 cifre.",
+    ),
+    Setting(
+        "audit.fail_under", 0.0, "Rolle-dækning i procent under hvilken `audit` slutter med kode 1."
+    ),
+    Setting(
+        "audit.municipality_code", "", "Kommunekode (3 cifre) til erklæringer og landsoversigt."
+    ),
+    Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
+    # KLIK export
+    Setting(
+        "klik.sheet", "", "Arknavn i KLIK-eksporten; tomt = første ark med genkendelige kolonner."
+    ),
+    # chain rules (replayed; see rules/)
+    Setting(
+        "ad.direct_attribute",
         "telephoneNumber",
-        "AD-attribut som OS2sofds AD-integration læser som LANDLINE; tomt = ikke sat op (OS2sofds standard).",
+        "AD-attribut der giver Direkte nummer (FastnetTelefon).",
+    ),
+    Setting("ad.mobile_attribute", "mobile", "AD-attribut der giver Mobil nummer (Telefon)."),
+    Setting(
+        "ad.user_id_attribute",
+        "sAMAccountName",
+        "LDAP-attribut med brugernavnet (`uid` på OpenLDAP).",
     ),
     Setting(
         "os2sofd.send_hidden_phone_numbers",
@@ -83,29 +95,79 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         False,
         "OS2mo-eksportens nye tilstand: adresser skal ligge på AD-it-brugeren, ikke personen.",
     ),
-    Setting("os2sync.version", "3.0", "OS2sync-version; før 3.0 kan den ikke sætte Direkte nummer (Landline)."),
+    Setting(
+        "os2sync.version",
+        "3.0",
+        "OS2sync-version; før 3.0 kan den ikke sætte Direkte nummer (Landline).",
+    ),
+    # what-if repairs: off in real runs; `telefonspor whatif --set ...` turns them on to replay a fix
+    Setting(
+        "whatif.import_source_phones",
+        [],
+        "Hvad-nu-hvis: lad den lokale organisationsløsning hente kildens nummer for disse felter "
+        "(direct, mobile), hvor den mangler et.",
+    ),
+    Setting(
+        "whatif.fix_type_prime",
+        False,
+        "Hvad-nu-hvis: OS2sofd-numre uden typePrime bliver gjort til typePrime.",
+    ),
+    Setting(
+        "whatif.publish_address_types",
+        [],
+        "Hvad-nu-hvis: OS2mo-adresser af disse typer får synligheden PUBLIC.",
+    ),
+    Setting(
+        "whatif.sync_delivers",
+        [],
+        "Hvad-nu-hvis: OS2sync leverer til FK-ORG, hvad den lokale løsning sender, for disse felter "
+        "(direct, mobile) – også fejlede og oversprungne brugere.",
+    ),
+    Setting("whatif.klik_refreshed", False, "Hvad-nu-hvis: KLIK viser det, FK-ORG har."),
     # store
-    Setting("store.db", "", "Database-URL til kørselshistorik; tomt = SQLite i brugerens datamappe."),
+    Setting(
+        "store.db", "", "Database-URL til kørselshistorik; tomt = SQLite i brugerens datamappe."
+    ),
     Setting("store.keep_names", False, "Gem navne i historikken (ellers kun bruger-id)."),
     # notifications
     Setting("smtp.host", "", "SMTP-server."),
     Setting("smtp.port", 587, "SMTP-port."),
     Setting("smtp.starttls", True, "Brug STARTTLS."),
     Setting("smtp.username", "", "SMTP-brugernavn."),
-    Setting("smtp.password_env", "TELEFONSPOR_SMTP_PASSWORD", "Miljøvariabel med SMTP-adgangskoden."),
+    Setting(
+        "smtp.password_env", "TELEFONSPOR_SMTP_PASSWORD", "Miljøvariabel med SMTP-adgangskoden."
+    ),
     Setting("smtp.sender", "", "Afsenderadresse."),
     Setting("notify.rate_per_minute", 30, "Højst så mange e-mails pr. minut."),
-    Setting("notify.min_days_between", 14, "Send ikke til samme modtager igen før efter så mange dage."),
-    Setting("notify.employee_text", "", "Tekst til medarbejdere uden nummer; tom = standardteksten."),
-    Setting("notify.register_where", "", "Hvor medarbejderen selv registrerer sit nummer (fx en URL)."),
-    Setting("notify.parties", {}, "E-mailadresse pr. ansvarlig part (fx hr = \"hr@kommune.dk\")."),
+    Setting(
+        "notify.min_days_between", 14, "Send ikke til samme modtager igen før efter så mange dage."
+    ),
+    Setting(
+        "notify.employee_text", "", "Tekst til medarbejdere uden nummer; tom = standardteksten."
+    ),
+    Setting(
+        "notify.register_where", "", "Hvor medarbejderen selv registrerer sit nummer (fx en URL)."
+    ),
+    Setting("notify.parties", {}, 'E-mailadresse pr. ansvarlig part (fx hr = "hr@kommune.dk").'),
     # web
     Setting("web.max_upload_mb", 50, "Største tilladte upload i MB."),
     Setting("web.keep_uploads", False, "Behold uploadede filer efter kørslen."),
-    Setting("web.oidc_issuer", "", "OpenID Connect-udsteder (Entra ID, OS2faktor); tomt = kun lokale brugere."),
+    Setting(
+        "web.oidc_issuer",
+        "",
+        "OpenID Connect-udsteder (Entra ID, OS2faktor); tomt = kun lokale brugere.",
+    ),
     Setting("web.oidc_client_id", "", "OpenID Connect client id."),
-    Setting("web.oidc_client_secret_env", "TELEFONSPOR_OIDC_SECRET", "Miljøvariabel med OIDC client secret."),
-    Setting("web.secret_key_env", "TELEFONSPOR_SECRET_KEY", "Miljøvariabel med nøglen til sessionscookies."),
+    Setting(
+        "web.oidc_client_secret_env",
+        "TELEFONSPOR_OIDC_SECRET",
+        "Miljøvariabel med OIDC client secret.",
+    ),
+    Setting(
+        "web.secret_key_env",
+        "TELEFONSPOR_SECRET_KEY",
+        "Miljøvariabel med nøglen til sessionscookies.",
+    ),
 )
 
 SETTINGS_BY_KEY: Final = {s.key: s for s in SETTINGS}
@@ -185,7 +247,9 @@ def coerce(key: str, value: Any) -> Any:
     """Validate ``value`` for ``key``; strings (env, --set) are parsed to the setting's type."""
     spec = SETTINGS_BY_KEY.get(key)
     if spec is None:
-        raise ConfigError(f"Ukendt indstilling '{key}'. Se 'telefonspor settings' for gyldige navne.")
+        raise ConfigError(
+            f"Ukendt indstilling '{key}'. Se 'telefonspor settings' for gyldige navne."
+        )
     kind = spec.type
     try:
         if kind is bool:
@@ -303,7 +367,9 @@ def _klik_map_from_toml(data: Mapping[str, Any], path: Path) -> dict[str, str]:
     klik = data.get("klik", {})
     mapping = klik.get("map", {}) if isinstance(klik, Mapping) else {}
     if not isinstance(mapping, Mapping):
-        raise ConfigError(f'{path}: [klik] map skal være en tabel, fx map = {{ direct = "Tlf. arbejde" }}.')
+        raise ConfigError(
+            f'{path}: [klik] map skal være en tabel, fx map = {{ direct = "Tlf. arbejde" }}.'
+        )
     return {str(k): str(v) for k, v in mapping.items()}
 
 
@@ -319,7 +385,9 @@ def _sources_from_toml(data: Mapping[str, Any], path: Path) -> tuple[SourceSpec,
     return tuple(out)
 
 
-def source_spec(entry: Mapping[str, Any], *, base: Path | None = None, where: str = "") -> SourceSpec:
+def source_spec(
+    entry: Mapping[str, Any], *, base: Path | None = None, where: str = ""
+) -> SourceSpec:
     """Validate one chain entry (from TOML or ``--source KIND=PATH``)."""
     kind = str(entry.get("kind", "")).strip().lower()
     if kind not in SOURCE_KINDS:
@@ -328,11 +396,13 @@ def source_spec(entry: Mapping[str, Any], *, base: Path | None = None, where: st
         )
     position = str(entry.get("position", SOURCE_KINDS[kind])).strip().lower()
     if position not in {"source", "local", "sync", "fkorg"}:
-        raise ConfigError(f"{where}: position skal være source, local, sync eller fkorg, ikke '{position}'.")
+        raise ConfigError(
+            f"{where}: position skal være source, local, sync eller fkorg, ikke '{position}'."
+        )
     live = bool(entry.get("live", False))
     raw_path = str(entry.get("path", "")).strip()
     if not live and not raw_path:
-        raise ConfigError(f"{where}: angiv path = \"...\" eller live = true.")
+        raise ConfigError(f'{where}: angiv path = "..." eller live = true.')
     if raw_path and base is not None and not Path(raw_path).is_absolute():
         raw_path = str(base / raw_path)
     options = {k: v for k, v in entry.items() if k not in {"kind", "position", "path", "live"}}

@@ -6,6 +6,7 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     audit_cmd,
     demo_cmd,
     settings_cmd,
+    whatif_cmd,
 )
 from telefonspor.cli.app import app
 

@@ -1,1 +1,199 @@
-"""`telefonspor audit` (written by the lead; placeholder until then)."""
+"""`telefonspor audit`: the KLIK task's steps 1-2 in one command."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from telefonspor.cli.app import (
+    ConfigOption,
+    DbOption,
+    SetOption,
+    app,
+    console,
+    err_console,
+    guarded,
+    load_settings,
+)
+from telefonspor.errors import ConfigError
+from telefonspor.model import AuditResult, ReportContext
+from telefonspor.progress import DelayedProgress
+from telefonspor.reports import write_reports
+from telefonspor.reports.jsonout import write_json
+from telefonspor.run import audit_files
+from telefonspor.settings import Settings, parse_source_option
+from telefonspor.sources.klik import HEADER_VARIANTS
+from telefonspor.texts import CAUSE_LABELS, FINDING_LABELS, PARTY_LABELS
+
+EXIT_UNDER_THRESHOLD = 1
+
+
+@app.command("audit")
+@guarded
+def audit_command(
+    klik_export: Annotated[
+        Path,
+        typer.Argument(
+            help="KLIK-brugereksporten (.xlsx, .xls eller .csv) fra KLIK → Brugerhåndtering → Eksportér.",
+            show_default=False,
+        ),
+    ],
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="Et system i kæden som TYPE=STI (kan gentages): ad, opus, hr, os2sofd, os2mo, "
+            "os2sync-db, fkorg. TYPE@POSITION=STI flytter systemets plads, fx ad@local=ad.csv.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help='Brug en bestemt kolonne i KLIK-eksporten: FELT="Overskrift" (kan gentages), '
+            'fx --map direct="Tlf. arbejde". Felter: ' + ", ".join(HEADER_VARIANTS) + ".",
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Mappe til rapport.xlsx, rapport.html og resultat.json."),
+    ] = Path("telefonspor-rapport"),
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json", help="Skriv også resultatet som JSON til denne fil; '-' skriver til skærmen."
+        ),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            help="Slut med kode 1, hvis rolle-dækningen i procent er under denne værdi (til overvågning).",
+        ),
+    ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Gem kørslen i historikken (til diff, tendens og beslutninger)."
+        ),
+    ] = False,
+    db: DbOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Skriv kun fejl (til cron og planlagte kørsler).")
+    ] = False,
+) -> None:
+    """Find roller i KLIK uden brugbart telefonnummer, og spor hvorfor.
+
+    Læser KLIK-eksporten og de angivne systemer, vurderer hvert nummer, finder årsagen for hver
+    rolleindehaver uden nummer og skriver rapport.xlsx, rapport.html og resultat.json.
+
+    Slutkoder: 0 = ok, 1 = dækning under --fail-under, 2 = fejl i input eller brug,
+    3 = et system kunne ikke læses, 4 = historikken kunne ikke læses/skrives.
+    """
+    settings = _settings(config, set_, db, map_, source)
+    # With JSON on stdout, everything for humans goes to stderr.
+    screen = err_console if json_out == "-" else console
+    started = datetime.now(UTC)
+    with DelayedProgress(screen, enabled=not quiet) as progress:
+        result = audit_files(klik_export, settings, progress=progress)
+    context: ReportContext | None = None
+    if save:
+        context = _save(result, settings, started)
+    paths = write_reports(result, out, context=context)
+    if json_out:
+        write_json(result, json_out, context=context)
+    threshold = fail_under if fail_under is not None else settings.number("audit.fail_under")
+    if not quiet:
+        print_summary(screen, result, paths)
+    if threshold and result.summary.coverage_pct < threshold:
+        # Printed even with --quiet: a scheduled run that fails should say why.
+        err_console.print(
+            f"[red]Rolle-dækningen er {result.summary.coverage_pct:.1f} % – under grænsen på "
+            f"{threshold:g} %.[/red]"
+        )
+        raise typer.Exit(EXIT_UNDER_THRESHOLD)
+
+
+def _settings(
+    config: Path | None,
+    set_: list[str] | None,
+    db: str | None,
+    map_: list[str] | None,
+    source: list[str] | None,
+) -> Settings:
+    settings = load_settings(config, set_, db)
+    extra = tuple(parse_source_option(s) for s in source or [])
+    klik_map = dict(settings.klik_map)
+    for item in map_ or []:
+        field, sep, header = item.partition("=")
+        field = field.strip()
+        if not sep or field not in HEADER_VARIANTS or not header.strip():
+            raise ConfigError(
+                f"--map '{item}' skal skrives som FELT=\"Overskrift\", hvor FELT er en af: "
+                f"{', '.join(HEADER_VARIANTS)}."
+            )
+        klik_map[field] = header.strip().strip('"')
+    return Settings(settings.values, settings.sources + extra, klik_map, settings.config_path)
+
+
+def _save(result: AuditResult, settings: Settings, started: datetime) -> ReportContext:
+    from telefonspor.store import Store  # the store is only loaded when asked for
+
+    with Store.open(settings.db_url()) as store:
+        run_id = store.save_run(
+            result,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            keep_names=settings.flag("store.keep_names"),
+        )
+        return store.report_context(run_id)
+
+
+def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> None:
+    """The terminal summary: the figures a KLIK administrator looks for first."""
+    s = result.summary
+    screen.print(
+        f"[bold]Roller i KLIK:[/bold] {s.roles}  ·  [bold]med brugbart nummer:[/bold] "
+        f"{s.roles_covered} ({s.coverage_pct:.1f} %)"
+    )
+    screen.print(
+        f"[bold]Rolleindehavere:[/bold] {s.role_holders}  ·  med nummer: {s.covered_holders} "
+        f"({s.holder_coverage_pct:.1f} %)  ·  direkte kontakt: {s.direct_reach_holders}"
+    )
+    if s.users_without_roles:
+        screen.print(f"Brugere uden roller (tæller ikke med): {s.users_without_roles}")
+    for systemic in result.systemic[:3]:
+        screen.print(
+            f"[green]Største gevinst:[/green] {escape(systemic.title)} – {systemic.roles_gained} roller "
+            f"({escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))})"
+        )
+    if s.causes:
+        table = Table("Årsag", "Personer", "Ansvarlig", title="Rolleindehavere uden nummer")
+        parties: dict[str, dict[str, int]] = {}
+        for h in result.holders:
+            if h.cause:
+                parties.setdefault(h.cause, {}).setdefault(h.responsible, 0)
+                parties[h.cause][h.responsible] += 1
+        for cause, count in s.causes.items():
+            who = ", ".join(PARTY_LABELS.get(p, p) for p in sorted(parties.get(cause, {})))
+            table.add_row(CAUSE_LABELS.get(cause, cause), str(count), who)
+        screen.print(table)
+    quality = {k: v for k, v in s.findings.items() if k != "missing"}
+    if quality:
+        screen.print(
+            "Datakvalitet: "
+            + ", ".join(f"{FINDING_LABELS.get(k, k).lower()} {v}" for k, v in quality.items())
+        )
+    for note in result.source_notes:
+        screen.print(f"[yellow]Bemærk:[/yellow] {escape(note)}")
+    for path in paths:
+        screen.print(f"Rapport: {escape(str(path))}")

@@ -1,0 +1,382 @@
+"""Where in the chain a holder's number was lost, why, and who must fix it (pure).
+
+The decision follows the shared cause spec literally (see
+``docs/readme/aarsager.md``): per slot the first true step wins, per holder
+the slot whose cause comes first in :data:`CAUSE_PRIORITY` (the direct slot
+on a tie). :class:`Diagnoser` builds every index once; a holder then costs a
+few dict lookups and cached phone parses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from telefonspor.actions import Facts, explain, responsible, show_number
+from telefonspor.identity import IdentityResolver, Link
+from telefonspor.model import (
+    POSITIONS,
+    SLOTS,
+    Hop,
+    KlikUser,
+    PhoneEntry,
+    PhoneValue,
+    SourceData,
+    SourceRecord,
+)
+from telefonspor.rules import NOTHING, Passage, SlotOutcome, passage, sync_rule
+from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
+from telefonspor.settings import Settings
+from telefonspor.texts import finding_label, system_label
+
+#: Holder cause = the slot cause earliest in this list.
+CAUSE_PRIORITY: Final = (
+    "lost_fkorg_to_klik",
+    "lost_local_to_fkorg",
+    "lost_source_to_local",
+    "lost_before_fkorg",
+    "invalid_in_source",
+    "missing_in_source",
+    "undetermined",
+)
+#: When a local system blocks several usable numbers, the rule earliest here is reported.
+LOCAL_RULE_ORDER: Final = (
+    "os2sofd.ad_account_disabled",
+    "os2sofd.no_active_affiliation",
+    "os2sofd.do_not_transfer",
+    "os2sofd.hidden_mobile_not_sent",
+    "os2sofd.no_type_prime",
+    "os2mo.no_engagement",
+    "os2mo.empty_class_list",
+    "os2mo.type_not_in_scope",
+    "os2mo.visibility_not_public",
+    "os2mo.address_on_person",
+    "os2mo.other_address_sent",
+)
+_LOCAL_RANK: Final = {rule: i for i, rule in enumerate(LOCAL_RULE_ORDER)}
+
+#: Holder flags, in the order they are listed.
+FLAG_ORDER: Final = ("stale", "no_active_employment", "ambiguous_match", "several_fkorg_users")
+_INACTIVE: Final = frozenset({NO_AFFILIATION, NO_ENGAGEMENT, DELETED})
+_UPSTREAM: Final = frozenset({"source", "local", "sync"})
+
+#: Danish notes on a hop for record flags worth seeing in the trace.
+_FLAG_NOTES: Final = {
+    "disabled": "AD-konto spærret",
+    "deleted": "slettet",
+    "no_affiliation": "ingen aktiv tilknytning",
+    "do_not_transfer": "doNotTransferToFkOrg",
+    "no_engagement": "intet engagement",
+    "failure": "fejl i OS2sync",
+    "skipped": "sprunget over af OS2sync (cache)",
+}
+
+
+class PhoneParser(Protocol):
+    """What the diagnosis needs of ``phones.PhoneEngine``."""
+
+    def parse(self, raw: str) -> PhoneValue: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    cause: str | None
+    cause_detail: str
+    responsible: str
+    action: str
+    rule: str
+    trace: tuple[Hop, ...]  # one per configured system (upstream first) + a final "klik" hop
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """One configured system as seen for one holder."""
+
+    source: SourceData
+    link: Link
+    passage: Passage
+
+    @property
+    def record(self) -> SourceRecord | None:
+        return self.link.record
+
+    @property
+    def position(self) -> str:
+        return self.source.position
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    cause: str
+    rule: str
+    facts: Facts
+
+
+class Diagnoser:
+    """Diagnoses every holder of one run against the same configured chain."""
+
+    def __init__(
+        self, sources: Sequence[SourceData], settings: Settings, engine: PhoneParser
+    ) -> None:
+        rank = {p: i for i, p in enumerate(POSITIONS)}
+        self._sources = tuple(sorted(sources, key=lambda s: rank.get(s.position, len(rank))))
+        self._settings = settings
+        self._engine = engine
+        self._resolver = IdentityResolver(self._sources)
+        self._parsed: dict[str, PhoneValue] = {}
+        self._positions = frozenset(s.position for s in self._sources)
+        self._has_fkorg = "fkorg" in self._positions
+        self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
+        kinds = list(dict.fromkeys(s.kind for s in self._sources))
+        self._systems = ", ".join(system_label(k) for k in kinds)
+        upstream = list(dict.fromkeys(s.kind for s in self._sources if s.position in _UPSTREAM))
+        self._upstream_systems = ", ".join(system_label(k) for k in upstream) or self._systems
+
+    # --- public ----------------------------------------------------------------------
+
+    def diagnose(
+        self, user: KlikUser, direct: PhoneValue, mobile: PhoneValue, covered: bool
+    ) -> Diagnosis:
+        klik_hop = Hop("klik", "klik", True, direct=user.direct_raw, mobile=user.mobile_raw)
+        if not self._sources:
+            verdict = _Verdict("undetermined", "chain.no_sources", Facts("direct", user.user_id))
+            return self._finish(verdict, (klik_hop,), (), covered)
+        identity = self._resolver.resolve(user)
+        views = [
+            _View(source, link, self._passage(link.record))
+            for source, link in zip(self._sources, identity.links, strict=True)
+        ]
+        trace = (*(self._hop(v) for v in views), klik_hop)
+        flags = self._flags(views, direct, mobile, identity.flags)
+        if covered:
+            return Diagnosis(None, "", "", "", "", trace, flags)
+        return self._finish(self._verdict(user, views), trace, flags, covered)
+
+    # --- the decision -------------------------------------------------------------------
+
+    def _finish(
+        self, verdict: _Verdict, trace: tuple[Hop, ...], flags: tuple[str, ...], covered: bool
+    ) -> Diagnosis:
+        if covered:
+            return Diagnosis(None, "", "", "", "", trace, flags)
+        detail, action = explain(verdict.rule, verdict.facts)
+        party = responsible(verdict.cause, verdict.rule)
+        return Diagnosis(verdict.cause, detail, party, action, verdict.rule, trace, flags)
+
+    def _verdict(self, user: KlikUser, views: list[_View]) -> _Verdict:
+        if self._has_fkorg and not any(v.link.found for v in views if v.position == "fkorg"):
+            facts = Facts("direct", user.user_id, systems=self._systems)
+            return _Verdict("legacy_klik_user", "klik.legacy_user", facts)
+        verdicts = [self._slot_verdict(user, views, slot) for slot in SLOTS]
+        # min() keeps the first of equals: the direct slot wins a tie.
+        return min(verdicts, key=lambda v: CAUSE_PRIORITY.index(v.cause))
+
+    def _slot_verdict(self, user: KlikUser, views: list[_View], slot: str) -> _Verdict:
+        found = [v for v in views if v.record is not None]
+        fkorg = [v for v in found if v.position == "fkorg"]
+        local = [v for v in found if v.position == "local"]
+        sync = [v for v in found if v.position == "sync"]
+        source = [v for v in found if v.position == "source"]
+        uid = user.user_id
+
+        for v in fkorg:  # a. FK-ORG has it, KLIK does not show it
+            value = self._first_usable(v.passage.slot(slot).held)
+            if value is not None:
+                facts = self._facts(slot, uid, v, value)
+                return _Verdict("lost_fkorg_to_klik", "klik.not_shown", facts)
+
+        for v in local:  # b. the local system sends it, FK-ORG lacks it
+            sent = v.passage.slot(slot).sent
+            value = self._parse(sent) if sent else None
+            if value is not None and value.usable:
+                rows = [r for s in sync for r in s.link.records]
+                rule = sync_rule(slot, rows, self._settings)
+                error = next((r.error for r in rows if "failure" in r.flags and r.error), "")
+                facts = self._facts(
+                    slot, uid, v, value, error=error, version=self._settings.text("os2sync.version")
+                )
+                return _Verdict("lost_local_to_fkorg", rule, facts)
+
+        blocked = self._blocked(slot, uid, local)  # c. held locally, blocked by a rule
+        if blocked is not None:
+            return blocked
+
+        for v in local:  # d. held locally only as a type that is never sent
+            for raw in v.passage.slot(slot).other:
+                value = self._parse(raw)
+                if value.usable:
+                    facts = self._facts(slot, uid, v, value, entry=_entry(v, raw))
+                    return _Verdict("lost_local_to_fkorg", "os2sofd.wrong_phone_type", facts)
+
+        for v in source:  # e. the source has it, the next hop does not
+            value = self._first_usable(v.passage.slot(slot).held)
+            if value is None:
+                continue
+            entry = _entry(v, value.raw)
+            if not self._local_kinds:
+                facts = self._facts(slot, uid, v, value, entry=entry)
+                return _Verdict("lost_before_fkorg", "chain.no_local_system", facts)
+            target = local[0].source.kind if local else self._local_kinds[0]
+            rule = "source_to_local.not_imported" if local else "source_to_local.person_missing"
+            facts = self._facts(slot, uid, v, value, entry=entry, target=target)
+            return _Verdict("lost_source_to_local", rule, facts)
+
+        if not self._positions & _UPSTREAM:  # f. only FK-ORG was given
+            facts = Facts(slot, uid, system="fkorg", account=_account(fkorg))
+            return _Verdict("lost_before_fkorg", "fkorg.no_upstream", facts)
+
+        upstream = [v for v in found if v.position in _UPSTREAM]
+        for v in upstream:  # g. an unusable value upstream
+            for raw in v.passage.slot(slot).held:
+                value = self._parse(raw)
+                if not value.usable:
+                    problem = ", ".join(finding_label(f) for f in value.findings) or "ugyldigt"
+                    facts = self._facts(
+                        slot, uid, v, value, entry=_entry(v, raw), problem=problem, show_raw=True
+                    )
+                    return _Verdict("invalid_in_source", "source.invalid", facts)
+
+        if upstream:  # h. the person is known upstream, the number never was
+            first = upstream[0]
+            facts = Facts(
+                slot,
+                uid,
+                system=first.source.kind,
+                account=first.record.user_id if first.record else "",
+                systems=self._upstream_systems,
+            )
+            return _Verdict("missing_in_source", "source.missing", facts)
+
+        facts = Facts(slot, uid, systems=self._upstream_systems)  # i.
+        return _Verdict("undetermined", "chain.not_found", facts)
+
+    def _blocked(self, slot: str, uid: str, local: list[_View]) -> _Verdict | None:
+        """Step c: a usable number a local system holds but its rules do not send."""
+        best: tuple[int, _View, PhoneValue, str] | None = None
+        for v in local:
+            for raw, rule in v.passage.slot(slot).blocked:
+                rank = _LOCAL_RANK.get(rule, len(_LOCAL_RANK))
+                if best is not None and rank >= best[0]:
+                    continue
+                value = self._parse(raw)
+                if value.usable:
+                    best = (rank, v, value, rule)
+        if best is None:
+            return None
+        _, v, value, rule = best
+        outcome: SlotOutcome = v.passage.slot(slot)
+        sent = show_number(self._parse(outcome.sent)) if outcome.sent else ""
+        facts = self._facts(slot, uid, v, value, entry=_entry(v, value.raw), sent=sent)
+        return _Verdict("lost_local_to_fkorg", rule, facts)
+
+    # --- trace and flags --------------------------------------------------------------
+
+    def _hop(self, v: _View) -> Hop:
+        record = v.record
+        if record is None:
+            notes = ("flere mulige personer",) if v.link.confidence == "ambiguous" else ()
+            return Hop(
+                v.source.kind,
+                v.position,
+                False,
+                key=v.link.key,
+                confidence=v.link.confidence,
+                notes=notes,
+            )
+        return Hop(
+            v.source.kind,
+            v.position,
+            True,
+            direct=self._best(v.passage.direct.held),
+            mobile=self._best(v.passage.mobile.held),
+            sent_direct=v.passage.direct.sent,
+            sent_mobile=v.passage.mobile.sent,
+            key=v.link.key,
+            confidence=v.link.confidence,
+            notes=tuple(_FLAG_NOTES[f] for f in sorted(record.flags) if f in _FLAG_NOTES),
+        )
+
+    def _flags(
+        self,
+        views: list[_View],
+        direct: PhoneValue,
+        mobile: PhoneValue,
+        identity_flags: tuple[str, ...],
+    ) -> tuple[str, ...]:
+        flags = set(identity_flags)
+        for v in views:
+            if v.position != "fkorg" or v.record is None:
+                continue
+            for slot, shown in (("direct", direct), ("mobile", mobile)):
+                held = {p.e164 for p in map(self._parse, v.passage.slot(slot).held) if p.usable}
+                if shown.usable and held and shown.e164 not in held:
+                    flags.add("stale")
+        local_records = [r for v in views if v.position == "local" for r in v.link.records]
+        if local_records and all(_INACTIVE & r.flags for r in local_records):
+            flags.add("no_active_employment")
+        return tuple(f for f in FLAG_ORDER if f in flags)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _passage(self, record: SourceRecord | None) -> Passage:
+        return passage(record, self._settings) if record is not None else NOTHING
+
+    def _parse(self, raw: str) -> PhoneValue:
+        value = self._parsed.get(raw)
+        if value is None:
+            value = self._engine.parse(raw)
+            self._parsed[raw] = value
+        return value
+
+    def _first_usable(self, raws: Sequence[str]) -> PhoneValue | None:
+        for raw in raws:
+            value = self._parse(raw)
+            if value.usable:
+                return value
+        return None
+
+    def _best(self, raws: Sequence[str]) -> str:
+        """The raw value to show for a slot: the first usable, else the first held."""
+        value = self._first_usable(raws)
+        if value is not None:
+            return value.raw
+        return raws[0] if raws else ""
+
+    def _facts(
+        self,
+        slot: str,
+        uid: str,
+        v: _View,
+        value: PhoneValue,
+        *,
+        entry: PhoneEntry | None = None,
+        show_raw: bool = False,
+        **extra: str,
+    ) -> Facts:
+        record = v.record
+        return Facts(
+            slot,
+            uid,
+            system=v.source.kind,
+            account=record.user_id if record is not None else "",
+            number=value.raw.strip() if show_raw else show_number(value),
+            field=entry.type if entry is not None else "",
+            visibility=entry.visibility if entry is not None else "",
+            systems=self._upstream_systems,
+            **extra,
+        )
+
+
+def _entry(v: _View, raw: str) -> PhoneEntry | None:
+    """The record's phone entry holding ``raw`` (for its type and visibility)."""
+    record = v.record
+    if record is None:
+        return None
+    return next((p for p in record.phones if p.raw == raw), None)
+
+
+def _account(views: list[_View]) -> str:
+    record = views[0].record if views else None
+    return record.user_id if record is not None else ""

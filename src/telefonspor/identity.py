@@ -1,0 +1,210 @@
+"""Find the same person in every system of the chain (pure).
+
+Links run downstream to upstream: KLIK holder -> FK-ORG user (user name, else
+e-mail) -> local system and OS2sync rows (uuid, else user id) -> source
+(user id, else employee id, else e-mail). A system that cannot be reached that
+way is linked from the nearest record found downstream, or from the holder
+itself (user name, then e-mail). Every link records the key it used and its
+confidence; a key that matches two or more distinct persons links nothing and
+flags ``ambiguous_match``: we never guess.
+
+All indexes are built once in :class:`IdentityResolver`; resolving a holder is
+a handful of dict lookups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from telefonspor.model import KlikUser, SourceData, SourceRecord
+
+KEYS: Final = ("uuid", "user_id", "employee_id", "email")
+CONFIDENCE: Final = {
+    "uuid": "exact",
+    "user_id": "exact",
+    "employee_id": "probable",
+    "email": "probable",
+}
+
+AMBIGUOUS_MATCH: Final = "ambiguous_match"
+SEVERAL_FKORG_USERS: Final = "several_fkorg_users"
+
+#: Positions linked from the FK-ORG user, and from a local record.
+_FROM_FKORG: Final = ("uuid", "user_id")
+_FROM_LOCAL: Final = ("user_id", "employee_id", "email")
+_FROM_FKORG_TO_SOURCE: Final = ("uuid", "user_id", "email")
+_FROM_HOLDER: Final = ("user_id", "email")
+
+
+def user_name_key(text: str) -> str:
+    r"""``KOMMUNE\abc123`` and ``abc123@kommune.dk`` -> ``abc123`` (case-folded)."""
+    name = text.strip()
+    if "\\" in name:
+        name = name.rsplit("\\", 1)[1]
+    if "@" in name:
+        name = name.split("@", 1)[0]
+    return name.strip().casefold()
+
+
+def email_key(text: str) -> str:
+    return text.strip().casefold()
+
+
+def uuid_key(text: str) -> str:
+    return text.strip().strip("{}").lower()
+
+
+def employee_key(text: str) -> str:
+    """Employee numbers: leading zeros are lost by spreadsheets, so ignore them."""
+    return text.strip().lstrip("0").casefold()
+
+
+_NORMALISE: Final = {
+    "uuid": uuid_key,
+    "user_id": user_name_key,
+    "employee_id": employee_key,
+    "email": email_key,
+}
+
+
+def record_key(record: SourceRecord, key: str) -> str:
+    """The normalised value of ``key`` on ``record`` ('' when absent)."""
+    raw: str = getattr(record, key)  # the key names are SourceRecord's field names
+    return _NORMALISE[key](raw) if raw else ""
+
+
+def person_of(record: SourceRecord) -> str:
+    """Who a record belongs to inside its system: the person key, else the account."""
+    if record.person_key:
+        return "p:" + record.person_key
+    if record.user_id.strip():
+        return "u:" + user_name_key(record.user_id)
+    return f"r:{id(record)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How one system's record(s) for a holder were found.
+
+    ``records`` are all candidates of the one person matched (one person may
+    hold several accounts); empty when nothing (or an ambiguous set) matched.
+    """
+
+    records: tuple[SourceRecord, ...] = ()
+    key: str = ""  # "uuid" | "user_id" | "employee_id" | "email" | ""
+    confidence: str = ""  # "exact" | "probable" | "ambiguous" | ""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.records)
+
+    @property
+    def record(self) -> SourceRecord | None:
+        return self.records[0] if self.records else None
+
+
+NO_LINK: Final = Link()
+
+
+class RecordIndex:
+    """Dict indexes over one system's records, one per key."""
+
+    def __init__(self, records: Sequence[SourceRecord]) -> None:
+        self._by: dict[str, dict[str, list[SourceRecord]]] = {k: defaultdict(list) for k in KEYS}
+        self._by_person: dict[str, list[SourceRecord]] = defaultdict(list)
+        for record in records:
+            for key in KEYS:
+                value = record_key(record, key)
+                if value:
+                    self._by[key][value].append(record)
+            self._by_person[person_of(record)].append(record)
+        # Plain dicts from here on: a lookup must never insert.
+        self._by = {k: dict(v) for k, v in self._by.items()}
+        self._by_person = dict(self._by_person)
+
+    def lookup(self, key: str, value: str) -> tuple[SourceRecord, ...]:
+        return tuple(self._by[key].get(value, ())) if value else ()
+
+    def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+        return tuple(self._by_person.get(person_of(record), ()))
+
+    def find(self, probes: Sequence[tuple[str, str]]) -> Link:
+        """Try ``(key, normalised value)`` probes in order; the first that matches decides."""
+        for key, value in probes:
+            candidates = self.lookup(key, value)
+            if not candidates:
+                continue
+            if len({person_of(r) for r in candidates}) > 1:
+                return Link((), key, "ambiguous")
+            return Link(candidates, key, CONFIDENCE[key])
+        return NO_LINK
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A holder's links, one per configured system (same order as the sources given)."""
+
+    links: tuple[Link, ...]
+    flags: tuple[str, ...] = ()
+
+
+def holder_probes(user: KlikUser) -> list[tuple[str, str]]:
+    """The holder's own keys: user name (when the export had one), then e-mail."""
+    name = user.user_name or (user.user_id if user.user_id not in (user.email, user.name) else "")
+    return [("user_id", user_name_key(name)), ("email", email_key(user.email))]
+
+
+def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, str]]:
+    return [(key, record_key(record, key)) for key in keys]
+
+
+class IdentityResolver:
+    """Links KLIK holders to the records of every configured system."""
+
+    def __init__(self, sources: Sequence[SourceData]) -> None:
+        self.sources = tuple(sources)
+        self._indexes = tuple(RecordIndex(s.records) for s in self.sources)
+
+    def resolve(self, user: KlikUser) -> Identity:
+        links: list[Link] = [NO_LINK] * len(self.sources)
+        flags: list[str] = []
+        holder = holder_probes(user)
+        fkorg = self._link_position("fkorg", holder, links)
+        fkorg_record = fkorg.record if fkorg is not None else None
+        if fkorg_record is not None and fkorg is not None:
+            several = len(fkorg.records) > 1 or any(
+                len(self._indexes[i].same_person(fkorg_record)) > 1
+                for i, s in enumerate(self.sources)
+                if s.position == "fkorg"
+            )
+            if several:
+                flags.append(SEVERAL_FKORG_USERS)
+        downstream = record_probes(fkorg_record, _FROM_FKORG) if fkorg_record else holder
+        self._link_position("sync", downstream, links)
+        local = self._link_position("local", downstream, links)
+        if local is not None and local.record is not None:
+            upstream = record_probes(local.record, _FROM_LOCAL)
+        elif fkorg_record is not None:
+            upstream = record_probes(fkorg_record, _FROM_FKORG_TO_SOURCE)
+        else:
+            upstream = holder
+        self._link_position("source", upstream, links)
+        if any(link.confidence == "ambiguous" for link in links):
+            flags.append(AMBIGUOUS_MATCH)
+        return Identity(tuple(links), tuple(flags))
+
+    def _link_position(
+        self, position: str, probes: Sequence[tuple[str, str]], links: list[Link]
+    ) -> Link | None:
+        """Link every system at ``position``; return the first link that found someone."""
+        first: Link | None = None
+        for i, source in enumerate(self.sources):
+            if source.position != position:
+                continue
+            links[i] = self._indexes[i].find(probes)
+            if first is None and links[i].found:
+                first = links[i]
+        return first

@@ -1,0 +1,52 @@
+"""Replays of the sync tools' documented behaviour: what each system holds per
+slot, and what it passes on to the next hop.
+
+Every rule is a pure function of one :class:`~telefonspor.model.SourceRecord`
+and the settings. Record flags read here: ``disabled``, ``deleted``,
+``no_affiliation``, ``do_not_transfer`` (OS2sofd), ``no_engagement`` (OS2mo),
+``failure``, ``skipped`` (OS2sync database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from telefonspor.model import SourceRecord
+from telefonspor.rules.fkorg import fkorg
+from telefonspor.rules.os2mo import os2mo
+from telefonspor.rules.os2sofd import os2sofd
+from telefonspor.rules.os2sync import drops_landline, os2sync_db, sync_rule
+from telefonspor.rules.outcome import EMPTY_SLOT, NOTHING, Passage, SlotOutcome
+from telefonspor.rules.source import ad, hr, opus
+from telefonspor.settings import Settings
+
+__all__ = [
+    "EMPTY_SLOT",
+    "NOTHING",
+    "RULES",
+    "Passage",
+    "SlotOutcome",
+    "drops_landline",
+    "passage",
+    "sync_rule",
+]
+
+Rule = Callable[[SourceRecord, Settings], Passage]
+
+#: One replay per system kind.
+RULES: Final[dict[str, Rule]] = {
+    "ad": ad,
+    "opus": opus,
+    "hr": hr,
+    "os2sofd": os2sofd,
+    "os2mo": os2mo,
+    "os2sync-db": os2sync_db,
+    "fkorg": fkorg,
+}
+
+
+def passage(record: SourceRecord, settings: Settings) -> Passage:
+    """What ``record``'s system holds per slot and sends on; unknown systems hold nothing."""
+    rule = RULES.get(record.system)
+    return rule(record, settings) if rule is not None else NOTHING

@@ -1,0 +1,20 @@
+"""FK Organisation: FastnetTelefon is the direct slot, Telefon the mobile slot."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from telefonspor.model import SourceRecord
+from telefonspor.rules.outcome import Passage, non_blank, pass_through
+from telefonspor.settings import Settings
+
+#: Address role names and their UUIDs (a reader may keep either).
+DIRECT_TYPES: Final = frozenset({"fastnettelefon", "47c05422-5379-4c27-9ddf-e02b52b3d961"})
+MOBILE_TYPES: Final = frozenset({"telefon", "5ef6be2d-59f4-4652-a680-585929924ba9"})
+
+
+def fkorg(record: SourceRecord, settings: Settings) -> Passage:
+    phones = non_blank(record.phones)
+    direct = tuple(p for p in phones if p.type.casefold() in DIRECT_TYPES)
+    mobile = tuple(p for p in phones if p.type.casefold() in MOBILE_TYPES)
+    return Passage(pass_through(direct), pass_through(mobile))

@@ -1,0 +1,83 @@
+"""OS2sofd's FK-ORG integration, replayed from its documented behaviour."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from telefonspor.model import PhoneEntry, SourceRecord
+from telefonspor.rules.outcome import (
+    DELETED,
+    DISABLED,
+    DO_NOT_TRANSFER,
+    NO_AFFILIATION,
+    NOTHING,
+    Passage,
+    SlotOutcome,
+    non_blank,
+    outcome,
+)
+from telefonspor.settings import Settings
+
+#: Landline order: typePrime LANDLINE, else typePrime IP, else typePrime BROADBAND.
+DIRECT_TYPES: Final = ("LANDLINE", "IP", "BROADBAND")
+MOBILE_TYPE: Final = "MOBILE"
+#: Held by OS2sofd but never sent to FK-ORG.
+OTHER_TYPES: Final = frozenset({"DEPARTMENT_NUMBER", "FAX_NUMBER", "DATA_SIM"})
+#: Visibility values that count as visible ("" = not given, e.g. the SOFD CSV file).
+VISIBLE: Final = frozenset({"VISIBLE", ""})
+
+#: Record flags that stop the whole user, in the order they are reported.
+_STOPPERS: Final = (
+    (DISABLED, "os2sofd.ad_account_disabled"),
+    (NO_AFFILIATION, "os2sofd.no_active_affiliation"),
+    (DELETED, "os2sofd.no_active_affiliation"),
+    (DO_NOT_TRANSFER, "os2sofd.do_not_transfer"),
+)
+
+
+def stop_rule(record: SourceRecord) -> str:
+    """The rule that keeps the whole user out of FK-ORG, or ''."""
+    for flag, rule in _STOPPERS:
+        if flag in record.flags:
+            return rule
+    return ""
+
+
+def os2sofd(record: SourceRecord, settings: Settings) -> Passage:
+    phones = non_blank(record.phones)
+    if not phones:
+        return NOTHING
+    direct = tuple(p for p in phones if p.type.upper() in DIRECT_TYPES)
+    mobile = tuple(p for p in phones if p.type.upper() == MOBILE_TYPE)
+    other = tuple(p.raw for p in phones if p.type.upper() in OTHER_TYPES)
+    stop = stop_rule(record)
+    if stop:
+        return Passage(_stopped(direct, stop, other), _stopped(mobile, stop, other))
+    send_hidden = settings.flag("os2sofd.send_hidden_phone_numbers")
+    return Passage(_direct(direct, other), _mobile(mobile, other, send_hidden))
+
+
+def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:
+    return outcome(held, None, dict.fromkeys(range(len(held)), rule), other)
+
+
+def _direct(held: tuple[PhoneEntry, ...], other: tuple[str, ...]) -> SlotOutcome:
+    sent = None
+    for kind in DIRECT_TYPES:
+        sent = next((p for p in held if p.type_prime and p.type.upper() == kind), None)
+        if sent is not None:
+            break
+    reasons = {i: "os2sofd.no_type_prime" for i, p in enumerate(held) if p is not sent}
+    return outcome(held, sent, reasons, other)
+
+
+def _mobile(held: tuple[PhoneEntry, ...], other: tuple[str, ...], send_hidden: bool) -> SlotOutcome:
+    candidates = [p for p in held if send_hidden or p.visibility.upper() in VISIBLE]
+    sent = next((p for p in candidates if p.type_prime), candidates[0] if candidates else None)
+    reasons = {}
+    for i, p in enumerate(held):
+        if p is sent:
+            continue
+        hidden = not send_hidden and p.visibility.upper() not in VISIBLE
+        reasons[i] = "os2sofd.hidden_mobile_not_sent" if hidden else "os2sofd.no_type_prime"
+    return outcome(held, sent, reasons, other)

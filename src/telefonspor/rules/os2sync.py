@@ -1,0 +1,44 @@
+"""OS2sync: its database rows are evidence of what was last sent, and why not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telefonspor.model import SourceRecord
+from telefonspor.rules.outcome import FAILURE, SKIPPED, Passage, non_blank, pass_through
+from telefonspor.settings import Settings
+
+
+def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:
+    phones = non_blank(record.phones)
+    direct = tuple(p for p in phones if p.type.casefold() == "landline")
+    mobile = tuple(p for p in phones if p.type.casefold() == "phonenumber")
+    return Passage(pass_through(direct), pass_through(mobile))
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """'2.9.1' -> (2, 9, 1); parts without digits count as 0."""
+    parts = []
+    for part in text.strip().lstrip("vV").split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def drops_landline(settings: Settings) -> bool:
+    """OS2sync before 3.0 cannot set a user's landline (FastnetTelefon)."""
+    return version_tuple(settings.text("os2sync.version")) < (3,)
+
+
+def sync_rule(slot: str, rows: Iterable[SourceRecord], settings: Settings) -> str:
+    """Why a number the local system sends did not reach FK-ORG (checked in spec order)."""
+    if slot == "direct" and drops_landline(settings):
+        return "os2sync.version_no_landline"
+    flags: set[str] = set()
+    for row in rows:
+        flags.update(row.flags)
+    if FAILURE in flags:
+        return "os2sync.failure"
+    if SKIPPED in flags:
+        return "os2sync.cache_skip"
+    return "os2sync.not_delivered"

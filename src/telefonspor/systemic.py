@@ -1,0 +1,464 @@
+"""Systemic causes: the few configuration faults that explain most uncovered roles (pure).
+
+Each detector reads the *whole* population (every record of every system, not
+only role holders) for a pattern that only a setting or a mapping produces,
+and proposes one change as a what-if assignment. Its gain is measured by
+replaying the chain with that assignment (:mod:`telefonspor.whatif`), so
+``telefonspor whatif --set <setting>`` yields exactly ``roles_gained``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
+from telefonspor.phones import PhoneEngine
+from telefonspor.rules import passage
+from telefonspor.rules.os2sync import drops_landline
+from telefonspor.settings import Settings, parse_assignments
+from telefonspor.texts import system_label
+from telefonspor.whatif import ChainReplayer
+
+#: A population share at or above this counts as "most"; at or below _NONE as "none".
+_MOST: Final = 0.2
+_NONE: Final = 0.02
+_ALL_HIDDEN: Final = 0.9
+_MIN_RECORDS: Final = 10
+_AD_PHONE_ATTRIBUTES: Final = (
+    "telephoneNumber",
+    "ipPhone",
+    "otherTelephone",
+    "mobile",
+    "otherMobile",
+    "pager",
+    "homePhone",
+)
+_SLOT_DA: Final = {"direct": "Direkte nummer", "mobile": "Mobil nummer"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    code: str
+    title: str
+    evidence: Mapping[str, int]
+    evidence_text: str
+    fix: str
+    assignments: tuple[str, ...]  # what-if --set values, e.g. ("os2sync.version=3.0",)
+    responsible: str
+
+
+def find_systemic(
+    klik: KlikExport,
+    sources: Sequence[SourceData],
+    settings: Settings,
+    holders: Sequence[HolderResult],
+    engine: PhoneEngine,
+) -> tuple[SystemicFinding, ...]:
+    """Systemic findings ranked by roles gained, each with its cumulative gain."""
+    uncovered = {h.user_id: h for h in holders if not h.covered}
+    if not uncovered or not sources:
+        return ()
+    facts = _Population(sources, settings, engine)
+    rules = Counter(h.rule for h in uncovered.values())
+    replayer = ChainReplayer(klik, sources, settings, engine)
+    roles = {h.user_id: len(h.roles) for h in uncovered.values()}
+
+    def gained(assignments: Sequence[str]) -> list[str]:
+        new = settings.replace(_merge(settings, assignments))
+        replay = replayer.replay(new, only=uncovered.keys())
+        users = {u.user_id: u for u in replay.klik.users if u.user_id in replay.changed_users}
+        return sorted(
+            uid
+            for uid, u in users.items()
+            if engine.parse(u.direct_raw).usable or engine.parse(u.mobile_raw).usable
+        )
+
+    found: list[SystemicFinding] = []
+    seen: set[tuple[str, ...]] = set()
+    for candidate in _candidates(facts, rules, settings):
+        if candidate.assignments in seen:
+            continue
+        seen.add(candidate.assignments)
+        users = gained(candidate.assignments)
+        if not users:
+            continue
+        found.append(
+            SystemicFinding(
+                code=candidate.code,
+                title=candidate.title,
+                evidence=dict(candidate.evidence),
+                evidence_text=candidate.evidence_text,
+                fix=candidate.fix,
+                setting=" ".join(candidate.assignments),
+                responsible=candidate.responsible,
+                roles_gained=sum(roles[u] for u in users),
+                holders_gained=len(users),
+                user_ids=tuple(users),
+            )
+        )
+    found.sort(key=lambda f: (-f.roles_gained, f.code))
+    out = []
+    assignments: list[str] = []
+    for finding in found:
+        assignments.extend(finding.setting.split(" "))
+        together = gained(assignments)
+        out.append(replace(finding, cumulative_roles_gained=sum(roles[u] for u in together)))
+    return tuple(out)
+
+
+def _merge(settings: Settings, assignments: Sequence[str]) -> dict[str, object]:
+    """Parse ``key=value`` assignments; list settings named twice are united, not replaced."""
+    merged: dict[str, object] = {}
+    for item in assignments:
+        for key, value in parse_assignments([item]).items():
+            previous = merged.get(key)
+            if isinstance(value, list) and isinstance(previous, list):
+                merged[key] = list(dict.fromkeys([*previous, *value]))
+            else:
+                merged[key] = value
+    return merged
+
+
+class _Population:
+    """Counts over every record of every system, for the detectors."""
+
+    def __init__(
+        self, sources: Sequence[SourceData], settings: Settings, engine: PhoneEngine
+    ) -> None:
+        self.sources = sources
+        self.settings = settings
+        self._engine = engine
+        self.kinds = {s.kind for s in sources}
+        self.local_kinds = [s.kind for s in sources if s.position == "local"]
+        self.source_kinds = [s.kind for s in sources if s.position == "source"]
+
+    def records(self, kind: str) -> Iterator[SourceRecord]:
+        for s in self.sources:
+            if s.kind == kind:
+                yield from s.records
+
+    def count(self, kind: str, test: Callable[[SourceRecord], bool]) -> tuple[int, int]:
+        """(records passing ``test``, all records) of one kind; persons counted once for local systems."""
+        seen: set[str] = set()
+        hits = total = 0
+        for r in self.records(kind):
+            person = r.person_key or r.user_id or str(id(r))
+            if person in seen:
+                continue
+            seen.add(person)
+            total += 1
+            hits += test(r)
+        return hits, total
+
+    def usable(self, raw: str) -> bool:
+        return bool(raw) and self._engine.parse(raw).usable
+
+    def holds(self, record: SourceRecord, slot: str) -> bool:
+        return any(self.usable(raw) for raw in passage(record, self.settings).slot(slot).held)
+
+    def sends(self, record: SourceRecord, slot: str) -> bool:
+        return self.usable(passage(record, self.settings).slot(slot).sent)
+
+    def ad_attribute(self, record: SourceRecord, attribute: str) -> bool:
+        key = attribute.casefold()
+        return any(p.type.casefold() == key and self.usable(p.raw) for p in record.phones)
+
+
+def _share(hits: int, total: int) -> float:
+    return hits / total if total else 0.0
+
+
+def _candidates(facts: _Population, rules: Counter[str], settings: Settings) -> Iterator[Candidate]:
+    for slot in ("direct", "mobile"):
+        yield from _source_not_imported(facts, slot)
+        yield from _ad_attribute_elsewhere(facts, slot)
+    yield from _hidden_mobiles(facts, rules, settings)
+    yield from _landlines_not_synced(facts, rules, settings)
+    yield from _os2mo_classes(facts, settings)
+    yield from _os2mo_visibility(facts)
+    yield from _rule_groups(rules, settings)
+
+
+def _source_not_imported(facts: _Population, slot: str) -> Iterator[Candidate]:
+    if not facts.local_kinds or not facts.source_kinds:
+        return
+    local = facts.local_kinds[0]
+    source = facts.source_kinds[0]
+    src_hits, src_total = facts.count(source, lambda r: facts.holds(r, slot))
+    loc_hits, loc_total = facts.count(local, lambda r: facts.holds(r, slot))
+    evidence = {
+        f"{source}_med_nummer": src_hits,
+        f"{source}_i_alt": src_total,
+        f"{local}_med_nummer": loc_hits,
+        f"{local}_i_alt": loc_total,
+    }
+    text = (
+        f"{src_hits} af {src_total} brugere i {system_label(source)} har et {_SLOT_DA[slot]}, "
+        f"men kun {loc_hits} af {loc_total} personer i {system_label(local)}."
+    )
+    never = (
+        src_total >= _MIN_RECORDS
+        and _share(src_hits, src_total) >= _MOST
+        and _share(loc_hits, loc_total) <= _NONE
+    )
+    attribute = facts.settings.text(
+        "ad.direct_attribute" if slot == "direct" else "ad.mobile_attribute"
+    )
+    if never and source == "ad" and local == "os2sofd":
+        field = "Phone" if slot == "direct" else "Mobile"
+        code = f"ad_{'phone' if slot == 'direct' else 'mobile'}_not_mapped"
+        title = f"OS2sofds AD-integration henter ikke AD-feltet '{attribute}' ({field})"
+        fix = (
+            f"Sæt feltet '{field}' i OS2sofds AD-integration til AD-attributten '{attribute}', "
+            f"så numrene kommer ind som {'LANDLINE' if slot == 'direct' else 'MOBILE'}."
+        )
+    elif never:
+        code = f"{source}_{slot}_not_mapped"
+        title = (
+            f"{_SLOT_DA[slot]} fra {system_label(source)} overføres ikke til {system_label(local)}"
+        )
+        fix = f"Sæt integrationen fra {system_label(source)} til {system_label(local)} op til at overføre {_SLOT_DA[slot]}."
+    else:
+        code = f"{source}_{slot}_not_imported"
+        title = (
+            f"{_SLOT_DA[slot]} findes i {system_label(source)}, men mangler i {system_label(local)}"
+        )
+        fix = (
+            f"Find ud af hvorfor integrationen fra {system_label(source)} til {system_label(local)} "
+            f"springer disse personers {_SLOT_DA[slot]} over, og kør den igen."
+        )
+    yield Candidate(
+        code, title, evidence, text, fix, (f"whatif.import_source_phones={slot}",), "supplier"
+    )
+
+
+def _ad_attribute_elsewhere(facts: _Population, slot: str) -> Iterator[Candidate]:
+    if "ad" not in facts.source_kinds or not facts.local_kinds:
+        return
+    key = "ad.direct_attribute" if slot == "direct" else "ad.mobile_attribute"
+    current = facts.settings.text(key)
+    hits, total = facts.count("ad", lambda r: facts.ad_attribute(r, current))
+    if total < _MIN_RECORDS or _share(hits, total) > _NONE * 2.5:
+        return
+    other_key = "ad.mobile_attribute" if slot == "direct" else "ad.direct_attribute"
+    taken = {current.casefold(), facts.settings.text(other_key).casefold()}
+    best = max(
+        (
+            (facts.count("ad", lambda r, a=a: facts.ad_attribute(r, a))[0], a)  # type: ignore[misc]
+            for a in _AD_PHONE_ATTRIBUTES
+            if a.casefold() not in taken
+        ),
+        default=(0, ""),
+    )
+    if _share(best[0], total) < _MOST:
+        return
+    attribute = best[1]
+    yield Candidate(
+        f"ad_{slot}_in_{attribute.lower()}",
+        f"{_SLOT_DA[slot]} står i AD-feltet '{attribute}', ikke i '{current}'",
+        {f"ad_{current}": hits, f"ad_{attribute}": best[0], "ad_i_alt": total},
+        f"Kun {hits} af {total} AD-brugere har '{current}', men {best[0]} har '{attribute}'.",
+        f"Lad integrationen læse {_SLOT_DA[slot]} fra AD-feltet '{attribute}' i stedet for '{current}'.",
+        (f"{key}={attribute}",),
+        "supplier",
+    )
+
+
+def _hidden_mobiles(
+    facts: _Population, rules: Counter[str], settings: Settings
+) -> Iterator[Candidate]:
+    if "os2sofd" not in facts.local_kinds or settings.flag("os2sofd.send_hidden_phone_numbers"):
+        return
+    hidden, total = facts.count(
+        "os2sofd",
+        lambda r: any(
+            p.type.upper() == "MOBILE"
+            and p.visibility.upper() not in {"", "VISIBLE"}
+            and facts.usable(p.raw)
+            for p in r.phones
+        ),
+    )
+    if not hidden:
+        return
+    yield Candidate(
+        "hidden_mobiles_not_sent",
+        "Skjulte mobilnumre i OS2sofd sendes ikke til FK-ORG",
+        {
+            "os2sofd_skjulte_mobilnumre": hidden,
+            "os2sofd_i_alt": total,
+            "regel_os2sofd.hidden_mobile_not_sent": rules["os2sofd.hidden_mobile_not_sent"],
+        },
+        f"{hidden} af {total} personer i OS2sofd har kun skjulte mobilnumre, og "
+        "sendHiddenPhoneNumbers er slået fra.",
+        "Slå indstillingen sendHiddenPhoneNumbers til i OS2sofd (FK-ORG har ingen synlighed: "
+        "KLIK viser kun numre til kommuner, KOMBIT og leverandører).",
+        ("os2sofd.send_hidden_phone_numbers=true",),
+        "supplier",
+    )
+
+
+def _landlines_not_synced(
+    facts: _Population, rules: Counter[str], settings: Settings
+) -> Iterator[Candidate]:
+    if not facts.local_kinds or "fkorg" not in facts.kinds:
+        return
+    local = facts.local_kinds[0]
+    sends, _ = facts.count(local, lambda r: facts.sends(r, "direct"))
+    in_fkorg, fkorg_total = facts.count("fkorg", lambda r: facts.holds(r, "direct"))
+    evidence = {
+        f"{local}_sender_direkte": sends,
+        "fkorg_med_fastnettelefon": in_fkorg,
+        "fkorg_i_alt": fkorg_total,
+    }
+    if drops_landline(settings):
+        yield Candidate(
+            "os2sync_pre_3",
+            f"OS2sync {settings.text('os2sync.version')} kan ikke sætte Direkte nummer (FastnetTelefon)",
+            evidence,
+            f"{system_label(local)} sender {sends} direkte numre, men kun {in_fkorg} af {fkorg_total} "
+            "FK-ORG-brugere har FastnetTelefon.",
+            "Opgradér OS2sync til version 3.0 eller nyere, som sender Landline til FK-ORG.",
+            ("os2sync.version=3.0",),
+            "sync_operator",
+        )
+    elif sends >= _MIN_RECORDS and _share(in_fkorg, fkorg_total) <= _NONE:
+        yield Candidate(
+            "landline_not_synced",
+            "Ingen direkte numre når FK-ORG, selv om den lokale løsning har dem",
+            evidence,
+            f"{system_label(local)} sender {sends} direkte numre, men kun {in_fkorg} af {fkorg_total} "
+            "FK-ORG-brugere har FastnetTelefon: OS2sync er ældre end 3.0, eller Landline sendes ikke.",
+            "Kontrollér OS2syncs version (mindst 3.0) og at Landline udfyldes i det, der sendes til OS2sync.",
+            ("whatif.sync_delivers=direct",),
+            "sync_operator",
+        )
+
+
+def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate]:
+    if "os2mo" not in facts.local_kinds:
+        return
+    for slot, key, other_key in (
+        ("direct", "os2mo.landline_scope_classes", "os2mo.phone_scope_classes"),
+        ("mobile", "os2mo.phone_scope_classes", "os2mo.landline_scope_classes"),
+    ):
+        configured = set(settings.strings(key)) | set(settings.strings(other_key))
+        types: Counter[str] = Counter()
+        for r in facts.records("os2mo"):
+            for p in r.phones:
+                if p.type not in configured and facts.usable(p.raw):
+                    types[p.type] += 1
+        wanted = _os2mo_type_for(slot, types)
+        if not wanted:
+            continue
+        current = settings.strings(key)
+        yield Candidate(
+            f"os2mo_{'landline' if slot == 'direct' else 'phone'}_class_missing",
+            f"OS2mo-adressetypen '{wanted}' er ikke med i {key.split('.')[1]}",
+            {
+                f"os2mo_adresser_{wanted}": types[wanted],
+                f"klasser_i_{key.split('.')[1]}": len(current),
+            },
+            f"{types[wanted]} adresser i OS2mo har typen '{wanted}', men OS2mo-eksporten sender kun "
+            f"typerne {', '.join(current) or '(ingen)'} som {_SLOT_DA[slot]}.",
+            f"Tilføj adressetypen '{wanted}' til {key.split('.')[1]} i OS2mo-eksportens (os2mo-fkorg-sync) indstillinger.",
+            (f"{key}={','.join([*current, wanted])}",),
+            "supplier",
+        )
+
+
+def _os2mo_type_for(slot: str, types: Counter[str]) -> str:
+    """The unmapped OS2mo address type that most likely belongs to ``slot``."""
+    for name, _count in types.most_common():
+        lowered = name.casefold()
+        is_mobile = "mobil" in lowered
+        if (slot == "mobile") == is_mobile:
+            return name
+    return ""
+
+
+def _os2mo_visibility(facts: _Population) -> Iterator[Candidate]:
+    if "os2mo" not in facts.local_kinds:
+        return
+    per_type: dict[str, list[int]] = {}
+    for r in facts.records("os2mo"):
+        for p in r.phones:
+            if not facts.usable(p.raw):
+                continue
+            c = per_type.setdefault(p.type, [0, 0])
+            c[1] += 1
+            c[0] += p.visibility.upper() not in {"", "PUBLIC"}
+    for kind, (hidden, total) in sorted(per_type.items()):
+        if total < _MIN_RECORDS or _share(hidden, total) < _ALL_HIDDEN:
+            continue
+        yield Candidate(
+            f"os2mo_visibility_{kind.lower()}",
+            f"Adressetypen '{kind}' er intern i OS2mo og sendes ikke til FK-ORG",
+            {f"os2mo_{kind}_interne": hidden, f"os2mo_{kind}_i_alt": total},
+            f"{hidden} af {total} adresser af typen '{kind}' har ikke synligheden PUBLIC "
+            "(Må vises eksternt); OS2mo-eksporten sender kun PUBLIC.",
+            f"Sæt synligheden for adressetypen '{kind}' til 'Må vises eksternt' (PUBLIC) i OS2mo, "
+            "fx som standard for nye adresser og ved en samlet rettelse af de eksisterende.",
+            (f"whatif.publish_address_types={kind}",),
+            "hr",
+        )
+
+
+#: Rule groups that one change repairs: rule -> (code, title, fix, assignment, party).
+_RULE_FIXES: Final = {
+    "os2sofd.no_type_prime": (
+        "os2sofd_no_type_prime",
+        "Fastnetnumre i OS2sofd mangler typePrime",
+        "Sæt typePrime på personernes fastnetnummer (LANDLINE) i OS2sofd; kun typePrime-numre sendes.",
+        "whatif.fix_type_prime=true",
+        "hr",
+    ),
+    "os2mo.address_on_person": (
+        "os2mo_address_on_person",
+        "Telefonadresser ligger på personen i OS2mo, ikke på AD-it-brugeren",
+        "Flyt telefonadresserne til AD-it-brugeren i OS2mo, eller slå den nye tilstand fra i OS2mo-eksporten.",
+        "os2mo.addresses_on_it_user=false",
+        "supplier",
+    ),
+    "os2sync.failure": (
+        "os2sync_failures",
+        "OS2sync fejler for en gruppe brugere",
+        "Ret fejlene i OS2syncs failure_users (se fejlteksterne) og send brugerne igen.",
+        "whatif.sync_delivers=direct,mobile",
+        "sync_operator",
+    ),
+    "os2sync.cache_skip": (
+        "os2sync_cache_skips",
+        "OS2sync springer uændrede brugere over, så rettelser direkte i FK-ORG består",
+        "Tøm OS2syncs cache for brugerne (eller gennemtving en fuld synkronisering).",
+        "whatif.sync_delivers=direct,mobile",
+        "sync_operator",
+    ),
+    "klik.not_shown": (
+        "klik_not_refreshed",
+        "FK-ORG har numrene, men KLIK viser dem ikke",
+        "Kontakt KOMBIT: KLIK har ikke hentet de aktuelle numre fra FK-ORG.",
+        "whatif.klik_refreshed=true",
+        "kombit",
+    ),
+}
+
+
+def _rule_groups(rules: Counter[str], settings: Settings) -> Iterator[Candidate]:
+    for rule, (code, title, fix, assignment, party) in _RULE_FIXES.items():
+        count = rules.get(rule, 0)
+        if count < 2:
+            continue
+        if rule == "os2mo.address_on_person" and not settings.flag("os2mo.addresses_on_it_user"):
+            continue
+        yield Candidate(
+            code,
+            title,
+            {f"regel_{rule}": count},
+            f"{count} rolleindehavere uden nummer mistede det ved reglen {rule}.",
+            fix,
+            (assignment,),
+            party,
+        )

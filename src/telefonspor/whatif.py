@@ -1,0 +1,261 @@
+"""What-if: replay the chain with other settings, without touching any system (pure).
+
+The replay starts from the data as it is and pushes each changed value
+downstream, hop by hop, with the same rules the diagnosis uses:
+
+1. the source holds a number per slot under the *new* settings (e.g. another
+   AD attribute);
+2. the local system imports it where the change says it would
+   (``whatif.import_source_phones``, or a changed ``ad.*_attribute``) and its
+   data is repaired where a ``whatif.*`` repair says so (typePrime, visibility);
+3. what the local system sends is replayed with the old and the new settings;
+   where it changes, or the sync now delivers what it dropped before, FK-ORG
+   gets the new value;
+4. where FK-ORG's value changed (or ``whatif.klik_refreshed``), KLIK shows it.
+
+A value that no setting touches stays as the data has it, so a replay with
+unchanged settings returns the data unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from telefonspor.identity import Identity, IdentityResolver
+from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
+from telefonspor.phones import PhoneEngine
+from telefonspor.rules import passage
+from telefonspor.rules.os2sofd import DIRECT_TYPES
+from telefonspor.rules.os2sync import drops_landline
+from telefonspor.rules.outcome import FAILURE, SKIPPED
+from telefonspor.settings import Settings
+
+#: FK-ORG address roles per slot (what the FK-ORG readers write as PhoneEntry.type).
+FKORG_TYPES: Final = {"direct": "FastnetTelefon", "mobile": "Telefon"}
+_AD_ATTRIBUTE: Final = {"direct": "ad.direct_attribute", "mobile": "ad.mobile_attribute"}
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    klik: KlikExport
+    sources: tuple[SourceData, ...]
+    changed_users: frozenset[str]  # user ids whose KLIK values changed
+
+
+class ChainReplayer:
+    """Replays one run's data under other settings; identities are resolved once."""
+
+    def __init__(
+        self,
+        klik: KlikExport,
+        sources: Sequence[SourceData],
+        base: Settings,
+        engine: PhoneEngine,
+    ) -> None:
+        self._klik = klik
+        self._sources = tuple(sources)
+        self._base = base
+        self._engine = engine
+        self._resolver = IdentityResolver(self._sources)
+        self._identities: dict[str, Identity] = {}
+
+    def replay(self, new: Settings, *, only: Collection[str] | None = None) -> Replay:
+        """The data as it would be under ``new``; ``only`` limits the work to these user ids."""
+        replaced: dict[int, SourceRecord] = {}
+        users: list[KlikUser] = []
+        changed: set[str] = set()
+        for user in self._klik.users:
+            if user.roles and (only is None or user.user_id in only):
+                after = self._replay_user(user, new, replaced)
+                if after is not user:
+                    changed.add(user.user_id)
+                users.append(after)
+            else:
+                users.append(user)
+        sources = tuple(
+            dataclasses.replace(s, records=tuple(replaced.get(id(r), r) for r in s.records))
+            if any(id(r) in replaced for r in s.records)
+            else s
+            for s in self._sources
+        )
+        klik = dataclasses.replace(self._klik, users=tuple(users))
+        return Replay(klik, sources, frozenset(changed))
+
+    # --- one holder ------------------------------------------------------------------
+
+    def _identity(self, user: KlikUser) -> Identity:
+        identity = self._identities.get(user.user_id)
+        if identity is None:
+            identity = self._resolver.resolve(user)
+            self._identities[user.user_id] = identity
+        return identity
+
+    def _first(self, identity: Identity, position: str) -> SourceRecord | None:
+        for source, link in zip(self._sources, identity.links, strict=True):
+            if source.position == position and link.record is not None:
+                return link.record
+        return None
+
+    def _replay_user(
+        self, user: KlikUser, new: Settings, replaced: dict[int, SourceRecord]
+    ) -> KlikUser:
+        identity = self._identity(user)
+        source = self._first(identity, "source")
+        local = self._first(identity, "local")
+        fkorg = self._first(identity, "fkorg")
+        has_fkorg = any(s.position == "fkorg" for s in self._sources)
+        if local is None or (has_fkorg and fkorg is None):
+            return self._refresh_only(user, fkorg, new)
+        sync_rows = [
+            r
+            for s, link in zip(self._sources, identity.links, strict=True)
+            if s.position == "sync"
+            for r in link.records
+        ]
+        klik_values = {"direct": user.direct_raw, "mobile": user.mobile_raw}
+        new_local = local
+        new_fkorg = fkorg
+        for slot in SLOTS:
+            new_local = self._repair_local(new_local, slot, source, new)
+            sent_before = passage(local, self._base).slot(slot).sent
+            sent_after = passage(new_local, new).slot(slot).sent
+            delivers_before = _delivers(slot, sync_rows, self._base)
+            delivers_after = _delivers(slot, sync_rows, new)
+            if not delivers_after:
+                continue
+            forced = slot in new.strings("whatif.sync_delivers")
+            unchanged = self._same(sent_before, sent_after) and delivers_before and not forced
+            if unchanged or not sent_after:
+                continue
+            if new_fkorg is not None:
+                current = _held(new_fkorg, FKORG_TYPES[slot])
+                if self._same(current, sent_after):
+                    continue
+                new_fkorg = _with_phone(new_fkorg, PhoneEntry(sent_after, FKORG_TYPES[slot]))
+            klik_values[slot] = sent_after
+        if new.flag("whatif.klik_refreshed") and new_fkorg is not None:
+            for slot in SLOTS:
+                klik_values[slot] = _held(new_fkorg, FKORG_TYPES[slot]) or klik_values[slot]
+        if new_local is not local:
+            replaced[id(local)] = new_local
+        if fkorg is not None and new_fkorg is not None and new_fkorg is not fkorg:
+            replaced[id(fkorg)] = new_fkorg
+        if klik_values["direct"] == user.direct_raw and klik_values["mobile"] == user.mobile_raw:
+            return user
+        return dataclasses.replace(
+            user, direct_raw=klik_values["direct"], mobile_raw=klik_values["mobile"]
+        )
+
+    def _refresh_only(self, user: KlikUser, fkorg: SourceRecord | None, new: Settings) -> KlikUser:
+        """Without a local system only ``whatif.klik_refreshed`` can change what KLIK shows."""
+        if fkorg is None or not new.flag("whatif.klik_refreshed"):
+            return user
+        direct = _held(fkorg, FKORG_TYPES["direct"]) or user.direct_raw
+        mobile = _held(fkorg, FKORG_TYPES["mobile"]) or user.mobile_raw
+        if (direct, mobile) == (user.direct_raw, user.mobile_raw):
+            return user
+        return dataclasses.replace(user, direct_raw=direct, mobile_raw=mobile)
+
+    def _repair_local(
+        self, local: SourceRecord, slot: str, source: SourceRecord | None, new: Settings
+    ) -> SourceRecord:
+        record = local
+        if local.system == "os2sofd" and new.flag("whatif.fix_type_prime") and slot == "direct":
+            record = _fix_type_prime(record, self._engine)
+        if local.system == "os2mo":
+            public = set(new.strings("whatif.publish_address_types"))
+            if public:
+                record = _publish(record, public)
+        if source is not None and self._imports(slot, source, new):
+            held = passage(record, new).slot(slot).held
+            if not any(self._engine.parse(raw).usable for raw in held):
+                value = next(
+                    (
+                        raw
+                        for raw in passage(source, new).slot(slot).held
+                        if self._engine.parse(raw).usable
+                    ),
+                    "",
+                )
+                if value:
+                    record = _with_phone(
+                        record, _imported_entry(record.system, slot, value, new), first=True
+                    )
+        return record
+
+    def _imports(self, slot: str, source: SourceRecord, new: Settings) -> bool:
+        if slot in new.strings("whatif.import_source_phones"):
+            return True
+        key = _AD_ATTRIBUTE[slot]
+        return source.system == "ad" and new.text(key) != self._base.text(key)
+
+    def _same(self, a: str, b: str) -> bool:
+        return _key(self._engine, a) == _key(self._engine, b)
+
+
+def _key(engine: PhoneEngine, raw: str) -> str:
+    value = engine.parse(raw) if raw else None
+    return value.e164 or "" if value is not None and value.usable else ""
+
+
+def _delivers(slot: str, rows: Sequence[SourceRecord], settings: Settings) -> bool:
+    """Whether OS2sync would put this slot into FK-ORG under ``settings``."""
+    if slot == "direct" and drops_landline(settings):
+        return False
+    if slot in settings.strings("whatif.sync_delivers"):
+        return True
+    return not any({FAILURE, SKIPPED} & r.flags for r in rows)
+
+
+def _held(record: SourceRecord, phone_type: str) -> str:
+    return next((p.raw for p in record.phones if p.type == phone_type and p.raw.strip()), "")
+
+
+def _with_phone(record: SourceRecord, entry: PhoneEntry, *, first: bool = False) -> SourceRecord:
+    """``record`` with ``entry``; for FK-ORG it replaces the address of the same role."""
+    if record.system == "fkorg":
+        kept = tuple(p for p in record.phones if p.type != entry.type)
+        return dataclasses.replace(record, phones=(*kept, entry))
+    phones = (entry, *record.phones) if first else (*record.phones, entry)
+    return dataclasses.replace(record, phones=phones)
+
+
+def _imported_entry(system: str, slot: str, raw: str, settings: Settings) -> PhoneEntry:
+    """How the local system would hold a number imported from the source."""
+    if system == "os2mo":
+        key = "os2mo.landline_scope_classes" if slot == "direct" else "os2mo.phone_scope_classes"
+        classes = settings.strings(key)
+        kind = (
+            classes[0]
+            if classes
+            else ("PhoneEmployee" if slot == "direct" else "MobilePhoneEmployee")
+        )
+        return PhoneEntry(raw, kind, "PUBLIC", owner="it_user")
+    kind = "LANDLINE" if slot == "direct" else "MOBILE"
+    return PhoneEntry(raw, kind, "VISIBLE", prime=False, type_prime=True)
+
+
+def _fix_type_prime(record: SourceRecord, engine: PhoneEngine) -> SourceRecord:
+    """Give OS2sofd's first usable landline typePrime when no landline has it."""
+    direct = [p for p in record.phones if p.type.upper() in DIRECT_TYPES]
+    if not direct or any(p.type_prime for p in direct):
+        return record
+    target = next((p for p in direct if engine.parse(p.raw).usable), None)
+    if target is None:
+        return record
+    phones = tuple(
+        dataclasses.replace(p, type_prime=True) if p is target else p for p in record.phones
+    )
+    return dataclasses.replace(record, phones=phones)
+
+
+def _publish(record: SourceRecord, types: set[str]) -> SourceRecord:
+    if not any(p.type in types and p.visibility != "PUBLIC" for p in record.phones):
+        return record
+    phones = tuple(
+        dataclasses.replace(p, visibility="PUBLIC") if p.type in types else p for p in record.phones
+    )
+    return dataclasses.replace(record, phones=phones)
