@@ -27,7 +27,7 @@ from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.reports.jsonout import write_json
 from telefonspor.run import audit_files
-from telefonspor.settings import Settings, parse_source_option
+from telefonspor.settings import SETTINGS, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
 from telefonspor.texts import CAUSE_LABELS, FINDING_LABELS, PARTY_LABELS
 
@@ -131,6 +131,12 @@ def _settings(
     source: list[str] | None,
 ) -> Settings:
     settings = load_settings(config, set_, db)
+    for spec in SETTINGS:
+        if spec.key.startswith("whatif.") and settings[spec.key] != spec.default:
+            raise ConfigError(
+                f"Indstillingen {spec.key} er kun til afprøvning: brug 'telefonspor whatif "
+                f"--set {spec.key}=...' – en rigtig kørsel skal vise data, som de er."
+            )
     extra = tuple(parse_source_option(s) for s in source or [])
     klik_map = dict(settings.klik_map)
     for item in map_ or []:

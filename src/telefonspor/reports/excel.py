@@ -1,0 +1,515 @@
+"""rapport.xlsx: the work list for the KLIK administrator and each responsible party.
+
+Written with xlsxwriter in constant-memory mode (rows go to disk as they are
+written, so 150,000 holders fit in little memory): every sheet is written top
+to bottom, once. Every user-supplied string is written as text (never a
+formula, never a number), see ``safe``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+
+from telefonspor.errors import InputError
+from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportContext
+from telefonspor.reports import view
+from telefonspor.reports.atomic import atomic_path
+from telefonspor.reports.safe import is_formula_like
+from telefonspor.texts import (
+    CAUSE_LABELS,
+    FINDING_LABELS,
+    SLOT_LABELS,
+    cause_label,
+    party_label,
+    system_label,
+)
+
+#: Excel's limit for one cell's text.
+_MAX_CELL: Final = 32_767
+
+HOLDER_HEADERS: Final = (
+    "Brugernavn",
+    "Navn",
+    "Enhed",
+    "Roller",
+    "Direkte nummer",
+    "Mobil nummer",
+    "Hvad er galt",
+    "Årsag",
+    "Forklaring",
+    "Ansvarlig",
+    "Handling",
+    "Beslutning",
+)
+_HOLDER_WIDTHS: Final = (16, 26, 24, 40, 16, 16, 34, 34, 60, 24, 60, 30)
+
+Cell = str | int | float | None
+
+
+class _Sheet:
+    """One worksheet written strictly row by row (constant-memory mode)."""
+
+    def __init__(self, book: _Book, name: str) -> None:
+        self.book = book
+        self.ws: Any = book.wb.add_worksheet(name)
+        self.row = 0
+
+    def widths(self, widths: Sequence[float]) -> None:
+        for col, width in enumerate(widths):
+            self.ws.set_column(col, col, width)
+
+    def line(self, values: Sequence[Cell], fmt: Any = None) -> int:
+        row = self.row
+        for col, value in enumerate(values):
+            self.book.cell(self.ws, row, col, value, fmt)
+        self.row += 1
+        return row
+
+    def blank(self) -> None:
+        self.row += 1
+
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, freeze: bool
+    ) -> None:
+        """A header row, data rows, autofilter; frozen header when the table starts the sheet."""
+        first = self.line(headers, self.book.header)
+        if freeze:
+            self.ws.freeze_panes(first + 1, 0)
+        self.ws.autofilter(first, 0, first + max(len(rows), 1), len(headers) - 1)
+        for values in rows:
+            self.line(values)
+
+
+class _Book:
+    def __init__(self, wb: Any, result: AuditResult, context: ReportContext | None) -> None:
+        self.wb = wb
+        self.result = result
+        self.context = context
+        self.decided = view.decisions(context)
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": "#1A1A6C", "font_color": "#FFFFFF", "text_wrap": True}
+        )
+        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1A1A6C"})
+        self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1A1A6C"})
+        self.text_quoted = wb.add_format({"quote_prefix": True})
+        self.pct = wb.add_format({"num_format": "0.0"})
+
+    def cell(self, ws: Any, row: int, col: int, value: Cell, fmt: Any) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, col, "Ja" if value else "Nej", fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt if fmt is not None else None)
+        else:
+            text = value[:_MAX_CELL]
+            # Text from users: always a string cell; formula-like text also gets Excel's quote prefix.
+            quoted = fmt is None and is_formula_like(text)
+            ws.write_string(row, col, text, self.text_quoted if quoted else fmt)
+
+    # --- sheets ------------------------------------------------------------------
+
+    def write(self) -> None:
+        open_, accepted = view.split_uncovered(self.result, self.context)
+        self.overview()
+        self.holder_sheet("Uden telefon", open_)
+        self.holder_sheet("Accepteret", accepted, decided_columns=True)
+        self.quality()
+        self.groups("Pr. rolle", "Rolle", self.result.by_role)
+        self.groups("Pr. enhed", "Enhed", self.result.by_unit)
+        self.trace()
+        for party in view.party_order():
+            cases = [h for h in open_ if h.responsible == party]
+            if cases:
+                self.party_sheet(view.PARTY_SHEETS[party], cases)
+        self.without_roles()
+
+    def overview(self) -> None:
+        r, s = self.result, self.result.summary
+        sh = _Sheet(self, "Overblik")
+        sh.widths((46, 16, 16, 16, 16, 16, 40, 30))
+        where = view.municipality(r)
+        sh.line(
+            [f"Telefonspor – roller i KLIK uden telefonnummer{' – ' + where if where else ''}"],
+            self.title,
+        )
+        sh.line([f"Dannet {r.generated_at}"])
+        sh.blank()
+        if r.systemic:
+            self.gains(sh)
+        open_, accepted = view.split_uncovered(r, self.context)
+        sh.line(["Nøgletal"], self.heading)
+        figures: list[tuple[str, Cell]] = [
+            ("Roller i KLIK", s.roles),
+            ("Roller med brugbart nummer", s.roles_covered),
+            ("Rolle-dækning (%)", s.coverage_pct),
+            ("Rolleindehavere", s.role_holders),
+            ("Rolleindehavere med brugbart nummer", s.covered_holders),
+            ("Personer-dækning (%)", s.holder_coverage_pct),
+            ("Kan kontaktes direkte (personligt nummer)", s.direct_reach_holders),
+            ("Åbne sager (uden nummer, ikke accepteret)", len(open_)),
+            ("Accepterede sager (handles ikke)", len(accepted)),
+            ("Brugere uden roller (tæller ikke med)", s.users_without_roles),
+        ]
+        for label, value in figures:
+            sh.line([label, value], None)
+        sh.blank()
+        self.task(sh)
+        self.causes(sh)
+        self.chain(sh)
+        self.trend(sh)
+        self.changes(sh)
+        self.sources(sh)
+
+    def gains(self, sh: _Sheet) -> None:
+        r = self.result
+        gap = r.summary.roles - r.summary.roles_covered
+        sh.line(["Største gevinster – rettelser ordnet efter roller, de dækker"], self.heading)
+        headers = (
+            "Ændring",
+            "Roller dækket",
+            "Personer",
+            "Lukker af hullet (%, samlet)",
+            "Ansvarlig",
+            "Bevis",
+            "Sådan rettes det",
+            "Afprøv med whatif",
+        )
+        first = sh.line(headers, self.header)
+        running = 0
+        ranked = sorted(r.systemic, key=lambda f: (-f.roles_gained, f.code))
+        for f in ranked:
+            running += f.roles_gained
+            sh.line(
+                [
+                    f.title,
+                    f.roles_gained,
+                    f.holders_gained,
+                    view.gap_closed_pct(running, gap),
+                    party_label(f.responsible),
+                    f.evidence_text,
+                    f.fix,
+                    f.setting,
+                ]
+            )
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "Roller dækket",
+                "categories": ["Overblik", first + 1, 0, first + len(ranked), 0],
+                "values": ["Overblik", first + 1, 1, first + len(ranked), 1],
+                "fill": {"color": "#1A1A6C"},
+            }
+        )
+        line = self.wb.add_chart({"type": "line"})
+        line.add_series(
+            {
+                "name": "Samlet andel af hullet (%)",
+                "categories": ["Overblik", first + 1, 0, first + len(ranked), 0],
+                "values": ["Overblik", first + 1, 3, first + len(ranked), 3],
+                "y2_axis": True,
+                "marker": {"type": "circle"},
+            }
+        )
+        chart.combine(line)
+        chart.set_title({"name": "Største gevinster"})
+        chart.set_legend({"position": "bottom"})
+        sh.ws.insert_chart(first, 9, chart, {"x_scale": 1.2})
+        sh.blank()
+
+    def task(self, sh: _Sheet) -> None:
+        sh.line(["KLIK-opgavens fem trin"], self.heading)
+        sh.line(("Trin", "Status", "Dato", "Note"), self.header)
+        for step in view.task_steps(self.result, self.context):
+            status = "Udført" if step.done_at else "Ikke udført"
+            sh.line([f"{step.number}. {step.title}", status, step.done_at or "", step.note])
+        whole = self.context.task_decision if self.context else None
+        if whole is not None:
+            sh.line(
+                [
+                    "Beslutning for hele opgaven",
+                    view.decision_text(whole),
+                    whole.decided_at,
+                    whole.decided_by,
+                ]
+            )
+        sh.blank()
+
+    def causes(self, sh: _Sheet) -> None:
+        counts = view.cause_counts(self.result)
+        sh.line(["Rolleindehavere uden nummer fordelt på årsag"], self.heading)
+        first = sh.line(("Årsag", "Personer", "Roller"), self.header)
+        roles: dict[str, int] = {}
+        for h in self.result.holders:
+            if not h.covered and h.cause:
+                roles[h.cause] = roles.get(h.cause, 0) + len(h.roles)
+        for code, n in counts:
+            sh.line([CAUSE_LABELS.get(code, code), n, roles.get(code, 0)])
+        if counts:
+            chart = self.wb.add_chart({"type": "bar"})
+            chart.add_series(
+                {
+                    "name": "Personer",
+                    "categories": ["Overblik", first + 1, 0, first + len(counts), 0],
+                    "values": ["Overblik", first + 1, 1, first + len(counts), 1],
+                    "fill": {"color": "#1A1A6C"},
+                }
+            )
+            chart.set_title({"name": "Uden nummer pr. årsag"})
+            chart.set_legend({"none": True})
+            chart.set_y_axis({"reverse": True})
+            sh.ws.insert_chart(first, 9, chart, {"x_scale": 1.2})
+        sh.blank()
+
+    def chain(self, sh: _Sheet) -> None:
+        sh.line(["Kæden: hvor numrene forsvinder"], self.heading)
+        sh.line(("Sted i kæden", "Personer"), self.header)
+        for step in view.chain_losses(self.result):
+            sh.line([step.label, step.holders])
+        sh.blank()
+
+    def trend(self, sh: _Sheet) -> None:
+        points = self.context.trend if self.context else ()
+        if len(points) < 2:
+            return
+        sh.line(["Udvikling over kørsler"], self.heading)
+        first = sh.line(
+            ("Kørsel", "Dato", "Rolle-dækning (%)", "Roller", "Roller med nummer"), self.header
+        )
+        for p in points:
+            sh.line([f"Kørsel {p.run_id}", p.started_at, p.coverage_pct, p.roles, p.roles_covered])
+        chart = self.wb.add_chart({"type": "line"})
+        chart.add_series(
+            {
+                "name": "Rolle-dækning (%)",
+                "categories": ["Overblik", first + 1, 1, first + len(points), 1],
+                "values": ["Overblik", first + 1, 2, first + len(points), 2],
+                "line": {"color": "#1A1A6C"},
+                "marker": {"type": "circle"},
+            }
+        )
+        chart.set_title({"name": "Rolle-dækning over tid"})
+        chart.set_y_axis({"min": 0, "max": 100})
+        chart.set_legend({"none": True})
+        sh.ws.insert_chart(first, 9, chart, {"x_scale": 1.2})
+        sh.blank()
+
+    def changes(self, sh: _Sheet) -> None:
+        c = self.context.changes if self.context else None
+        if c is None:
+            return
+        sh.line([f"Ændringer siden sidst (kørsel {c.from_run} → {c.to_run})"], self.heading)
+        sh.line(("Ændring", "Personer"), self.header)
+        sh.line(["Har fået nummer", len(c.fixed)])
+        sh.line(["Nye uden nummer", len(c.newly_missing)])
+        sh.line(["Skiftet årsag", len(c.changed_cause)])
+        sh.line(["Ikke længere i KLIK", len(c.gone)])
+        sh.blank()
+
+    def sources(self, sh: _Sheet) -> None:
+        r = self.result
+        if not r.sources and not r.source_notes:
+            return
+        sh.line(["Kilder i kæden"], self.heading)
+        sh.line(
+            (
+                "System",
+                "Plads i kæden",
+                "Poster",
+                "Komplet",
+                "Fil eller adresse",
+                "",
+                "Bemærkninger",
+            ),
+            self.header,
+        )
+        for src in r.sources:
+            sh.line(
+                [
+                    system_label(src.kind),
+                    view.position_label(src.position),
+                    len(src.records),
+                    "Ja" if src.complete else "NEJ – ufuldstændig",
+                    src.origin,
+                    None,
+                    "; ".join(src.notes),
+                ]
+            )
+        for note in r.source_notes:
+            sh.line([f"Bemærk: {note}"])
+
+    def holder_row(self, h: HolderResult) -> list[Cell]:
+        return [
+            h.user_id,
+            h.name,
+            h.unit,
+            "; ".join(h.roles),
+            h.direct.raw,
+            h.mobile.raw,
+            view.problem_text(h),
+            cause_label(h.cause),
+            view.explanation(h),
+            party_label(h.responsible) if h.responsible else "",
+            h.action,
+            view.decision_text(self.decided.get(h.user_id)),
+        ]
+
+    def holder_sheet(
+        self, name: str, holders: Sequence[HolderResult], *, decided_columns: bool = False
+    ) -> None:
+        sh = _Sheet(self, name)
+        headers: tuple[str, ...] = HOLDER_HEADERS
+        widths: tuple[float, ...] = _HOLDER_WIDTHS
+        rows = []
+        for h in holders:
+            row = self.holder_row(h)
+            if decided_columns:
+                d = self.decided.get(h.user_id)
+                row += [d.decided_by if d else "", d.decided_at if d else ""]
+            rows.append(row)
+        if decided_columns:
+            headers += ("Besluttet af", "Besluttet")
+            widths += (18, 20)
+        sh.widths(widths)
+        sh.table(headers, rows, freeze=True)
+
+    def quality(self) -> None:
+        raw = {(h.user_id, "direct"): h.direct.raw for h in self.result.holders}
+        raw.update({(h.user_id, "mobile"): h.mobile.raw for h in self.result.holders})
+        sh = _Sheet(self, "Datakvalitet")
+        sh.widths((16, 18, 20, 30, 80))
+        rows: list[Sequence[Cell]] = [
+            [
+                f.user_id,
+                SLOT_LABELS.get(f.field, f.field),
+                raw.get((f.user_id, f.field), ""),
+                FINDING_LABELS.get(f.code, f.code),
+                f.message,
+            ]
+            for f in self.result.findings
+        ]
+        sh.table(("Brugernavn", "Felt", "Værdi", "Fund", "Forklaring"), rows, freeze=True)
+
+    def groups(self, name: str, label: str, groups: Sequence[GroupCoverage]) -> None:
+        sh = _Sheet(self, name)
+        sh.widths((40, 16, 16, 12, 18, 14))
+        rows: list[Sequence[Cell]] = [
+            [
+                g.name or "(ingen)",
+                g.holders,
+                g.covered_holders,
+                g.roles,
+                g.roles_covered,
+                g.coverage_pct,
+            ]
+            for g in groups
+        ]
+        headers = (
+            label,
+            "Rolleindehavere",
+            "Med nummer",
+            "Roller",
+            "Roller med nummer",
+            "Dækning (%)",
+        )
+        sh.table(headers, rows, freeze=True)
+
+    def trace(self) -> None:
+        holders = view.holder_order(self.result.holders)
+        keys = view.hop_columns(holders)
+        sh = _Sheet(self, "Spor")
+        sh.widths((16, 26, 10, 34, *([18] * (2 * len(keys)))))
+        headers = ["Brugernavn", "Navn", "Dækket", "Årsag"]
+        for key in keys:
+            headers += [f"{view.hop_label(key)} direkte", f"{view.hop_label(key)} mobil"]
+        rows: list[Sequence[Cell]] = []
+        for h in holders:
+            hops = dict(view.keyed_hops(h.trace))
+            row: list[Cell] = [
+                h.user_id,
+                h.name,
+                "Ja" if h.covered else "Nej",
+                cause_label(h.cause),
+            ]
+            for key in keys:
+                hop = hops.get(key)
+                if hop is None or not hop.found:
+                    row += ["(ikke fundet)", "(ikke fundet)"] if hop is not None else ["", ""]
+                else:
+                    row += [hop.direct, hop.mobile]
+            rows.append(row)
+        sh.table(headers, rows, freeze=True)
+        sh.ws.freeze_panes(1, 2)
+
+    def party_sheet(self, name: str, holders: Sequence[HolderResult]) -> None:
+        sh = _Sheet(self, name)
+        sh.widths((16, 26, 24, 40, 34, 60, 60, 16, 16))
+        headers = (
+            "Brugernavn",
+            "Navn",
+            "Enhed",
+            "Roller",
+            "Årsag",
+            "Forklaring",
+            "Handling",
+            "Direkte nummer",
+            "Mobil nummer",
+        )
+        rows: list[Sequence[Cell]] = [
+            [
+                h.user_id,
+                h.name,
+                h.unit,
+                "; ".join(h.roles),
+                cause_label(h.cause),
+                view.explanation(h),
+                h.action,
+                h.direct.raw,
+                h.mobile.raw,
+            ]
+            for h in holders
+        ]
+        sh.table(headers, rows, freeze=True)
+
+    def without_roles(self) -> None:
+        sh = _Sheet(self, "Brugere uden roller")
+        sh.widths((16, 26, 30, 24, 16, 16))
+        users = sorted(self.result.users_without_roles, key=lambda u: u.user_id)
+        rows: list[Sequence[Cell]] = [
+            [u.user_id, u.name, u.email, u.unit, u.direct_raw, u.mobile_raw] for u in users
+        ]
+        headers = ("Brugernavn", "Navn", "E-mail", "Enhed", "Direkte nummer", "Mobil nummer")
+        sh.table(headers, rows, freeze=True)
+
+
+def write_excel(
+    result: AuditResult, path: Path | str, context: ReportContext | None = None
+) -> Path:
+    """Write rapport.xlsx atomically and return its path."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                # Raw values stay exactly as written: no guessing of numbers, formulas or links.
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        try:
+            _Book(wb, result, context).write()
+        finally:
+            try:
+                wb.close()
+            except (XlsxWriterException, OSError) as exc:
+                raise InputError(
+                    f"Kan ikke skrive Excel-rapporten: {exc}", path=str(target)
+                ) from exc
+    return target

@@ -1,0 +1,242 @@
+"""rapport.html: one self-contained file (inline CSS, JS and SVG; works offline).
+
+The summary, charts and small tables are rendered here with Jinja2 (autoescape
+on). The table of holders without a number is embedded as JSON and rendered in
+the browser 50 rows at a time (search, filters, sorting), so a report with
+thousands of holders opens at once. Printing renders every row of the current
+filter into a plain table just before the print dialog (``beforeprint``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+from markupsafe import Markup
+
+from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
+from telefonspor.reports import view
+from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.texts import (
+    CAUSE_EXPLANATIONS,
+    CAUSE_LABELS,
+    FINDING_EXPLANATIONS,
+    FINDING_LABELS,
+    PARTY_LABELS,
+    cause_label,
+    party_label,
+    system_label,
+)
+
+_PAGE_SIZE: Final = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: float
+    y: float
+    width: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    value: float
+
+
+def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
+    """Write rapport.html atomically and return its path."""
+    target = Path(path)
+    write_text_atomic(target, render_html(result, context))
+    return target
+
+
+def render_html(result: AuditResult, context: ReportContext | None = None) -> str:
+    env = _environment()
+    return env.get_template("rapport.html.j2").render(**_page(result, context))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("telefonspor.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["dk"] = view.danish_number
+    env.filters["when"] = view.danish_datetime
+    return env
+
+
+def _static(name: str) -> Markup:
+    # Our own hand-written files: trusted, inlined verbatim.
+    text = resources.files("telefonspor.reports").joinpath("static", name).read_text("utf-8")
+    return Markup(text)  # noqa: S704
+
+
+def embed_json(data: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' survive as such."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704
+
+
+def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
+    s = result.summary
+    open_, accepted = view.split_uncovered(result, context)
+    decided = view.decisions(context)
+    gap = s.roles - s.roles_covered
+    gains = sorted(result.systemic, key=lambda f: (-f.roles_gained, f.code))
+    running, cumulative = 0, []
+    for f in gains:
+        running += f.roles_gained
+        cumulative.append(view.gap_closed_pct(running, gap))
+    causes = view.cause_counts(result)
+    trend = context.trend if context else ()
+    quality = Counter(f.code for f in result.findings)
+    return {
+        "css": _static("report.css"),
+        "js": _static("report.js"),
+        "municipality": view.municipality(result),
+        "generated_at": result.generated_at,
+        "date": result.generated_at[:10],
+        "s": s,
+        "open_count": len(open_),
+        "accepted": [(h, view.decision_text(decided.get(h.user_id))) for h in accepted],
+        "gains": list(zip(gains, cumulative, strict=True)),
+        "gain_bars": _bars(
+            [(f.title, c) for f, c in zip(gains, cumulative, strict=True)], 100, suffix=" %"
+        ),
+        "gap": gap,
+        "steps": view.task_steps(result, context),
+        "task_decision": context.task_decision if context else None,
+        "decision_text": view.decision_text,
+        "cause_bars": _bars([(CAUSE_LABELS.get(c, c), n) for c, n in causes]),
+        "causes": [
+            (c, n, CAUSE_LABELS.get(c, c), CAUSE_EXPLANATIONS.get(c, "")) for c, n in causes
+        ],
+        "chain": _chain(result),
+        "trend": trend if len(trend) >= 2 else (),
+        "trend_points": _trend_points(trend) if len(trend) >= 2 else [],
+        "changes": context.changes if context else None,
+        "quality": [
+            (
+                code,
+                quality[code],
+                FINDING_LABELS.get(code, code),
+                FINDING_EXPLANATIONS.get(code, ""),
+            )
+            for code in FINDING_CODES
+            if quality[code]
+        ],
+        "by_role": result.by_role,
+        "by_unit": result.by_unit,
+        "sources": result.sources,
+        "source_notes": result.source_notes,
+        "system_label": system_label,
+        "position_label": view.position_label,
+        "party_label": party_label,
+        "cause_label": cause_label,
+        "without_roles": sorted(result.users_without_roles, key=lambda u: u.user_id),
+        "page_size": _PAGE_SIZE,
+        "data": embed_json(_table_data(open_, decided)),
+    }
+
+
+def _bars(
+    items: Sequence[tuple[str, float]], scale: int | None = None, suffix: str = ""
+) -> list[Bar]:
+    """Horizontal bars, 28 px apart, up to 380 px long."""
+    top = scale or max((v for _, v in items), default=0) or 1
+    return [
+        Bar(
+            label,
+            value,
+            28.0 * i,
+            round(380.0 * value / top, 1),
+            f"{view.danish_number(value)}{suffix}",
+        )
+        for i, (label, value) in enumerate(items)
+    ]
+
+
+def _trend_points(trend: Any) -> list[Point]:
+    """Coverage over runs on a 600 x 200 plot (0-100 %)."""
+    n = len(trend)
+    step = 560.0 / (n - 1)
+    return [
+        Point(
+            round(20 + i * step, 1),
+            round(200 - 2 * p.coverage_pct, 1),
+            p.started_at[:10],
+            p.coverage_pct,
+        )
+        for i, p in enumerate(trend)
+    ]
+
+
+def _chain(result: AuditResult) -> dict[str, int]:
+    losses = {step.causes: step.holders for step in view.chain_losses(result)}
+    return {
+        "source": losses[("missing_in_source", "invalid_in_source")],
+        "source_local": losses[("lost_source_to_local",)],
+        "local_fkorg": losses[("lost_local_to_fkorg", "lost_before_fkorg")],
+        "fkorg_klik": losses[("lost_fkorg_to_klik",)],
+        "legacy": losses[("legacy_klik_user",)],
+        "undetermined": losses[("undetermined",)],
+    }
+
+
+def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
+    """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
+    rows = []
+    for h in holders:
+        rows.append(
+            {
+                "u": h.user_id,
+                "n": h.name,
+                "e": h.unit,
+                "r": list(h.roles),
+                "d": h.direct.raw,
+                "m": h.mobile.raw,
+                "p": view.problem_text(h),
+                "c": h.cause or "",
+                "x": view.explanation(h),
+                "s": h.responsible,
+                "a": h.action,
+                "b": view.decision_text(decided.get(h.user_id)),
+                "f": list(h.flags),
+                "t": [
+                    {
+                        "system": view.hop_label(key),
+                        "position": view.position_label(hop.position),
+                        "found": hop.found,
+                        "direct": hop.direct,
+                        "mobile": hop.mobile,
+                        "sent_direct": hop.sent_direct,
+                        "sent_mobile": hop.sent_mobile,
+                        "key": view.KEY_LABELS.get(hop.key, hop.key),
+                        "confidence": view.CONFIDENCE_LABELS.get(hop.confidence, hop.confidence),
+                        "notes": list(hop.notes),
+                    }
+                    for key, hop in view.keyed_hops(h.trace)
+                ],
+            }
+        )
+    return {
+        "pageSize": _PAGE_SIZE,
+        "causes": {code: cause_label(code) for code in CAUSE_LABELS},
+        "parties": dict(PARTY_LABELS),
+        "rows": rows,
+    }

@@ -1,0 +1,269 @@
+"""resultat.json: the machine-readable result (schema ``telefonspor/audit/v1``).
+
+The field names are a contract (DESIGN.md): fields may be added, never renamed.
+Output is deterministic: holders in report order (uncovered by cause, then
+user id; then covered), count maps in code order, lists sorted. No CPR number
+exists in the model, and none is ever added here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from telefonspor.model import (
+    FINDING_CODES,
+    AuditResult,
+    Changes,
+    Decision,
+    Finding,
+    GroupCoverage,
+    HolderResult,
+    Hop,
+    PhoneValue,
+    ReportContext,
+    SourceData,
+    SystemicFinding,
+    TaskStep,
+    TrendPoint,
+)
+from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.reports.view import decisions, holder_order, keyed_hops, municipality
+
+SCHEMA: Final = "telefonspor/audit/v1"
+_FINDING_RANK: Final = {code: i for i, code in enumerate(FINDING_CODES)}
+
+
+def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[str, Any]:
+    """The whole result as plain JSON-ready data."""
+    decided = decisions(context)
+    s = result.summary
+    accepted = sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
+    out: dict[str, Any] = {
+        "schema": SCHEMA,
+        "generated_at": result.generated_at,
+        "municipality": municipality(result),
+        "summary": {
+            "role_holders": s.role_holders,
+            "roles": s.roles,
+            "covered_holders": s.covered_holders,
+            "roles_covered": s.roles_covered,
+            "coverage_pct": s.coverage_pct,
+            "holder_coverage_pct": s.holder_coverage_pct,
+            "direct_reach_holders": s.direct_reach_holders,
+            "uncovered_holders": s.role_holders - s.covered_holders,
+            "open_cases": s.role_holders - s.covered_holders - accepted,
+            "accepted_cases": accepted,
+            "findings": _ordered_counts(s.findings),
+            "causes": dict(s.causes),
+            "users_without_roles": s.users_without_roles,
+        },
+        "systemic": [_systemic(f) for f in result.systemic],
+        "holders": [_holder(h, decided.get(h.user_id)) for h in holder_order(result.holders)],
+        "findings": [_finding(f) for f in result.findings],
+        "by_role": [_group(g) for g in result.by_role],
+        "by_unit": [_group(g) for g in result.by_unit],
+        "sources": [_source(src) for src in result.sources],
+        "source_notes": list(result.source_notes),
+        "inputs": [
+            {"path": f.path, "kind": f.kind, "sha256": f.sha256, "sheet": f.sheet, "rows": f.rows}
+            for f in result.inputs
+        ],
+        "users_without_roles": [
+            {"user_id": u.user_id, "name": u.name}
+            for u in sorted(result.users_without_roles, key=lambda u: u.user_id)
+        ],
+    }
+    if context is not None:
+        out["run_id"] = context.run_id
+        out["task"] = {
+            "steps": [_step(step) for step in sorted(context.task, key=lambda t: t.number)],
+            "decision": _decision(context.task_decision),
+        }
+        out["changes"] = _changes(context.changes)
+        out["trend"] = [_trend(p) for p in context.trend]
+    return out
+
+
+def write_json(
+    result: AuditResult, path: Path | str, context: ReportContext | None = None
+) -> Path | None:
+    """Write resultat.json atomically; ``"-"`` prints it to stdout instead (returns None)."""
+    text = dumps(to_json(result, context))
+    if str(path) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    target = Path(path)
+    write_text_atomic(target, text)
+    return target
+
+
+#: Long lists written one item per line: small, fast (the C encoder) and easy to diff.
+_ONE_PER_LINE: Final = ("holders", "findings")
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """Serialise: top level indented, each holder and finding on one compact line."""
+    parts = []
+    for key, value in doc.items():
+        name = json.dumps(key)
+        if key in _ONE_PER_LINE and isinstance(value, list) and value:
+            items = ",\n".join(
+                "    " + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+                for item in value
+            )
+            parts.append(f"  {name}: [\n{items}\n  ]")
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            parts.append(f"  {name}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _accepts(decision: Decision | None) -> bool:
+    return decision is not None and decision.decision == "accept"
+
+
+def _ordered_counts(counts: Any) -> dict[str, int]:
+    return {k: int(counts[k]) for k in sorted(counts, key=lambda c: (_FINDING_RANK.get(c, 99), c))}
+
+
+def _phone(value: PhoneValue) -> dict[str, Any]:
+    return {
+        "raw": value.raw,
+        "e164": value.e164,
+        "kind": value.kind,
+        "findings": list(value.findings),
+        "usable": value.usable,
+    }
+
+
+def _hop(hop: Hop) -> dict[str, Any]:
+    return {
+        "position": hop.position,
+        "found": hop.found,
+        "direct": hop.direct,
+        "mobile": hop.mobile,
+        "sent_direct": hop.sent_direct,
+        "sent_mobile": hop.sent_mobile,
+        "key": hop.key,
+        "confidence": hop.confidence,
+        "notes": list(hop.notes),
+    }
+
+
+def _holder(h: HolderResult, decision: Decision | None) -> dict[str, Any]:
+    return {
+        "user_id": h.user_id,
+        "name": h.name,
+        "email": h.email,
+        "unit": h.unit,
+        "municipality": h.municipality,
+        "roles": list(h.roles),
+        "row": h.row,
+        "direct": _phone(h.direct),
+        "mobile": _phone(h.mobile),
+        "covered": h.covered,
+        "direct_reach": h.direct_reach,
+        "cause": h.cause,
+        "cause_detail": h.cause_detail,
+        "responsible": h.responsible,
+        "action": h.action,
+        "rule": h.rule,
+        "flags": list(h.flags),
+        "decision": _decision(decision),
+        # Chain order is meaningful: upstream first, KLIK last.
+        "trace": {key: _hop(hop) for key, hop in keyed_hops(h.trace)},
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "message": f.message,
+        "field": f.field,
+        "row": f.row,
+        "user_id": f.user_id,
+        "system": f.system,
+    }
+
+
+def _group(g: GroupCoverage) -> dict[str, Any]:
+    return {
+        "name": g.name,
+        "holders": g.holders,
+        "covered_holders": g.covered_holders,
+        "roles": g.roles,
+        "roles_covered": g.roles_covered,
+        "coverage_pct": g.coverage_pct,
+    }
+
+
+def _systemic(f: SystemicFinding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "title": f.title,
+        "evidence": dict(sorted(f.evidence.items())),
+        "evidence_text": f.evidence_text,
+        "fix": f.fix,
+        "setting": f.setting,
+        "responsible": f.responsible,
+        "roles_gained": f.roles_gained,
+        "holders_gained": f.holders_gained,
+        "user_ids": sorted(f.user_ids),
+    }
+
+
+def _source(src: SourceData) -> dict[str, Any]:
+    return {
+        "kind": src.kind,
+        "position": src.position,
+        "origin": src.origin,
+        "complete": src.complete,
+        "notes": list(src.notes),
+        "records": len(src.records),
+    }
+
+
+def _decision(d: Decision | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {
+        "decision": d.decision,
+        "reason": d.reason,
+        "decided_by": d.decided_by,
+        "decided_at": d.decided_at,
+    }
+
+
+def _step(step: TaskStep) -> dict[str, Any]:
+    return {"number": step.number, "title": step.title, "done_at": step.done_at, "note": step.note}
+
+
+def _changes(c: Changes | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "from_run": c.from_run,
+        "to_run": c.to_run,
+        "fixed": sorted(c.fixed),
+        "newly_missing": sorted(c.newly_missing),
+        "changed_cause": [
+            {"user_id": x.user_id, "old": x.old, "new": x.new}
+            for x in sorted(c.changed_cause, key=lambda x: x.user_id)
+        ],
+        "gone": sorted(c.gone),
+    }
+
+
+def _trend(p: TrendPoint) -> dict[str, Any]:
+    return {
+        "run_id": p.run_id,
+        "started_at": p.started_at,
+        "coverage_pct": p.coverage_pct,
+        "roles": p.roles,
+        "roles_covered": p.roles_covered,
+        "causes": dict(sorted(p.causes.items())),
+    }

@@ -1,0 +1,250 @@
+"""What every report shows, derived once from an AuditResult (no I/O, no formatting).
+
+Excel, HTML and JSON all take their orders, groupings and Danish texts from here,
+so the three reports always agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from telefonspor.model import (
+    CAUSE_CODES,
+    PARTY_CODES,
+    AuditResult,
+    Decision,
+    HolderResult,
+    Hop,
+    PhoneValue,
+    ReportContext,
+    TaskStep,
+)
+from telefonspor.texts import (
+    CAUSE_EXPLANATIONS,
+    FINDING_LABELS,
+    POSITION_LABELS,
+    SLOT_LABELS,
+    system_label,
+)
+
+_CAUSE_RANK: Final = {code: i for i, code in enumerate(CAUSE_CODES)}
+
+#: The KLIK task's five steps (DOMAIN.md), used when no stored task status is given.
+TASK_TITLES: Final = (
+    "Find rollerne uden telefonnummer",
+    "Find årsagen til hvert tilfælde",
+    "Beslut, om der skal handles",
+    "Ret fejlene sammen med de involverede parter",
+    "Markér opgaven som løst",
+)
+
+#: One Excel sheet per responsible party (<= 31 characters, none of []:*?/\).
+PARTY_SHEETS: Final = {
+    "klik_admin": "KLIK-administrator",
+    "hr": "HR",
+    "employee": "Medarbejdere",
+    "supplier": "Leverandør",
+    "sync_operator": "Synkronisering",
+    "kombit": "KOMBIT",
+}
+
+DECISION_LABELS: Final = {"fix": "Rettes", "accept": "Accepteret (handles ikke)"}
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """A place in the chain where numbers were lost, with how many holders."""
+
+    label: str
+    causes: tuple[str, ...]
+    holders: int
+
+
+#: Where each cause loses the number, upstream first (the chain diagram's order).
+_CHAIN: Final = (
+    ("Kilde (aldrig registreret eller ugyldigt)", ("missing_in_source", "invalid_in_source")),
+    ("Kilde → Lokal organisationsløsning", ("lost_source_to_local",)),
+    ("Lokal organisationsløsning → FK-ORG", ("lost_local_to_fkorg", "lost_before_fkorg")),
+    ("FK-ORG → KLIK", ("lost_fkorg_to_klik",)),
+    ("Ikke i FK-ORG (gammel KLIK-bruger)", ("legacy_klik_user",)),
+    ("Årsag kan ikke afgøres", ("undetermined",)),
+)
+
+#: The boxes of the chain diagram.
+CHAIN_BOXES: Final = ("Kilde", "Lokal organisationsløsning", "FK-ORG", "KLIK")
+
+
+def holder_order(holders: Iterable[HolderResult]) -> list[HolderResult]:
+    """Uncovered first (by cause order, then user id), then covered by user id."""
+    return sorted(holders, key=_holder_key)
+
+
+def _holder_key(h: HolderResult) -> tuple[int, int, str]:
+    if h.covered:
+        return (1, 0, h.user_id)
+    return (0, _CAUSE_RANK.get(h.cause or "", len(CAUSE_CODES)), h.user_id)
+
+
+def decisions(context: ReportContext | None) -> dict[str, Decision]:
+    return dict(context.decisions) if context is not None else {}
+
+
+def is_accepted(h: HolderResult, decided: dict[str, Decision]) -> bool:
+    d = decided.get(h.user_id)
+    return d is not None and d.decision == "accept"
+
+
+def split_uncovered(
+    result: AuditResult, context: ReportContext | None
+) -> tuple[list[HolderResult], list[HolderResult]]:
+    """(open cases, accepted cases) among uncovered holders, in report order."""
+    decided = decisions(context)
+    uncovered = holder_order(result.uncovered())
+    open_ = [h for h in uncovered if not is_accepted(h, decided)]
+    accepted = [h for h in uncovered if is_accepted(h, decided)]
+    return open_, accepted
+
+
+def problem_text(h: HolderResult) -> str:
+    """ "Hvad er galt": the findings on both fields, in Danish."""
+    parts = [
+        _slot_problem(slot, value) for slot, value in (("direct", h.direct), ("mobile", h.mobile))
+    ]
+    return "; ".join(p for p in parts if p)
+
+
+def _slot_problem(slot: str, value: PhoneValue) -> str:
+    if not value.findings:
+        return ""
+    labels = ", ".join(FINDING_LABELS.get(c, c) for c in value.findings)
+    return f"{SLOT_LABELS[slot]}: {labels}"
+
+
+def explanation(h: HolderResult) -> str:
+    if h.cause_detail:
+        return h.cause_detail
+    return CAUSE_EXPLANATIONS.get(h.cause or "", "")
+
+
+def decision_text(decision: Decision | None) -> str:
+    if decision is None:
+        return ""
+    label = DECISION_LABELS.get(decision.decision, decision.decision)
+    return f"{label}: {decision.reason}" if decision.reason else label
+
+
+def chain_losses(result: AuditResult) -> list[ChainStep]:
+    causes = Counter(h.cause for h in result.holders if not h.covered and h.cause)
+    return [ChainStep(label, codes, sum(causes[c] for c in codes)) for label, codes in _CHAIN]
+
+
+def cause_counts(result: AuditResult) -> list[tuple[str, int]]:
+    """(cause code, holders) in the contract's cause order, only causes that occur."""
+    counts = Counter(h.cause for h in result.holders if not h.covered and h.cause)
+    return [(c, counts[c]) for c in CAUSE_CODES if counts[c]]
+
+
+def task_steps(result: AuditResult, context: ReportContext | None) -> list[TaskStep]:
+    """The stored task status, or: this run did steps 1 and 2."""
+    if context is not None and context.task:
+        return sorted(context.task, key=lambda s: s.number)
+    return [
+        TaskStep(n, title, result.generated_at if n <= 2 else None)
+        for n, title in enumerate(TASK_TITLES, start=1)
+    ]
+
+
+def municipality(result: AuditResult) -> str:
+    """The municipality's name: the setting, else the most common value in the export."""
+    configured = result.settings_used.get("audit.municipality_name")
+    if isinstance(configured, str) and configured.strip():
+        return configured.strip()
+    names = Counter(h.municipality for h in result.holders if h.municipality)
+    return names.most_common(1)[0][0] if names else ""
+
+
+def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
+    """Trace keys in chain order (first appearance), one per configured system."""
+    seen: dict[str, None] = {}
+    for h in holders:
+        for key, _ in keyed_hops(h.trace):
+            seen.setdefault(key, None)
+    keys = list(seen)
+    # KLIK is the end of the chain: always last.
+    return [k for k in keys if k != "klik"] + (["klik"] if "klik" in seen else [])
+
+
+def keyed_hops(trace: Sequence[Hop]) -> list[tuple[str, Hop]]:
+    """Hops with a unique key: the system, with "#2" for a second system of the same kind."""
+    counts: Counter[str] = Counter()
+    out = []
+    for hop in trace:
+        counts[hop.system] += 1
+        n = counts[hop.system]
+        out.append((hop.system if n == 1 else f"{hop.system}#{n}", hop))
+    return out
+
+
+def hop_label(key: str) -> str:
+    system, _, n = key.partition("#")
+    return f"{system_label(system)} ({n})" if n else system_label(system)
+
+
+def position_label(position: str) -> str:
+    return POSITION_LABELS.get(position, position)
+
+
+def party_order() -> tuple[str, ...]:
+    return PARTY_CODES
+
+
+def gap_closed_pct(gained: int, gap: int) -> float:
+    """Share of the gap (uncovered roles) closed, capped at 100."""
+    return min(100.0, round(100.0 * gained / gap, 1)) if gap else 0.0
+
+
+KEY_LABELS: Final = {
+    "user_id": "brugernavn",
+    "uuid": "UUID",
+    "employee_id": "medarbejdernummer",
+    "email": "e-mail",
+    "name": "navn",
+}
+CONFIDENCE_LABELS: Final = {"exact": "sikker", "probable": "sandsynlig", "ambiguous": "tvetydig"}
+_MONTHS: Final = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    """12345.6 -> '12.345,6' (Danish separators)."""
+    text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def danish_datetime(iso: str) -> str:
+    """'2024-05-02T08:30:00+00:00' -> '2. maj 2024 kl. 08:30'; unknown shapes unchanged."""
+    try:
+        year, month, day = int(iso[0:4]), int(iso[5:7]), int(iso[8:10])
+    except ValueError:
+        return iso
+    if not 1 <= month <= 12:
+        return iso
+    text = f"{day}. {_MONTHS[month - 1]} {year}"
+    if len(iso) >= 16 and iso[10] in "T ":
+        text += f" kl. {iso[11:16]}"
+    return text
