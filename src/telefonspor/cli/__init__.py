@@ -5,6 +5,8 @@ from __future__ import annotations
 from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     audit_cmd,
     demo_cmd,
+    fix_cmd,
+    notify_cmd,
     settings_cmd,
     whatif_cmd,
 )

@@ -177,11 +177,18 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     )
     if s.users_without_roles:
         screen.print(f"Brugere uden roller (tæller ikke med): {s.users_without_roles}")
-    for systemic in result.systemic[:3]:
+    top = result.systemic[:3]
+    if top:
+        screen.print("[bold]Største gevinster[/bold] (systemiske årsager, se rapporten):")
+    for number, systemic in enumerate(top, start=1):
         screen.print(
-            f"[green]Største gevinst:[/green] {escape(systemic.title)} – {systemic.roles_gained} roller "
-            f"({escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))})"
+            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} roller – "
+            f"{escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))}"
         )
+    gap = s.roles - s.roles_covered
+    if top and gap:
+        closed = 100.0 * top[-1].cumulative_roles_gained / gap
+        screen.print(f"  [green]{len(top)} ændringer lukker {closed:.0f} % af hullet.[/green]")
     if s.causes:
         table = Table("Årsag", "Personer", "Ansvarlig", title="Rolleindehavere uden nummer")
         parties: dict[str, dict[str, int]] = {}

@@ -184,7 +184,8 @@ class _Book:
         running = 0
         ranked = sorted(r.systemic, key=lambda f: (-f.roles_gained, f.code))
         for f in ranked:
-            running += f.roles_gained
+            # Fixes overlap: the cumulative gain is replayed together, not summed.
+            running = f.cumulative_roles_gained or running + f.roles_gained
             sh.line(
                 [
                     f.title,

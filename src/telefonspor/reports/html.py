@@ -100,7 +100,8 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
     gains = sorted(result.systemic, key=lambda f: (-f.roles_gained, f.code))
     running, cumulative = 0, []
     for f in gains:
-        running += f.roles_gained
+        # Fixes overlap: the cumulative gain is replayed together, not summed.
+        running = f.cumulative_roles_gained or running + f.roles_gained
         cumulative.append(view.gap_closed_pct(running, gap))
     causes = view.cause_counts(result)
     trend = context.trend if context else ()
