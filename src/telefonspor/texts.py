@@ -16,12 +16,13 @@ FINDING_LABELS: Final[dict[str, str]] = {
     "multiple_numbers": "Flere numre i feltet",
     "mobile_in_landline_field": "Mobilnummer i feltet Direkte nummer",
     "same_number_both_fields": "Samme nummer i begge felter",
+    "conflicting_rows": "Modstridende rækker",
 }
 
 FINDING_EXPLANATIONS: Final[dict[str, str]] = {
     "missing": "Feltet er tomt eller indeholder ingen cifre.",
     "invalid": "Ikke et gyldigt dansk nummer (skal være 8 cifre og må ikke starte med 0 eller 1).",
-    "placeholder": "Et kendt pladsholdernummer (fx 12345678, ens cifre eller et konfigureret hovednummer); kan ikke bruges.",
+    "placeholder": "Et kendt pladsholdernummer (fx 12345678, ens cifre, Fon tid 70101155 eller et konfigureret hovednummer); kan ikke bruges.",
     "extension_only": "Kun 3-5 cifre: et lokalnummer, som man ikke kan ringe til udefra.",
     "shared": "Samme nummer står på mange personer (fx et hovednummer); det kan bruges, men rammer ikke personen direkte.",
     "service_number": "Et 70-, 80- eller 90-nummer (servicenummer); kan bruges, men er ikke en personlig linje.",
@@ -29,6 +30,7 @@ FINDING_EXPLANATIONS: Final[dict[str, str]] = {
     "multiple_numbers": "Feltet indeholder flere numre; det første brugbare er brugt.",
     "mobile_in_landline_field": "Direkte nummer ligger i en mobilnummerserie (kun et hint, numre kan være flyttet).",
     "same_number_both_fields": "Direkte nummer og Mobil nummer er det samme nummer.",
+    "conflicting_rows": "Samme bruger står i flere rækker med forskellige numre; værdien fra den første række er brugt.",
 }
 
 CAUSE_LABELS: Final[dict[str, str]] = {

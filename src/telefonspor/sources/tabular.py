@@ -1,0 +1,594 @@
+"""Read a spreadsheet or CSV file as one header row plus streamed data rows.
+
+Every file reader (KLIK export, AD, OS2sofd, FK-ORG exports ...) sits on
+:func:`open_table`: it sniffs the real format from the bytes, finds the header
+row among title rows, maps tolerant header variants to field names and turns
+every failure into a Danish :class:`~telefonspor.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import python_calamine
+
+from telefonspor.errors import InputError
+
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "ZIP_MAX_RATIO",
+    "ZIP_MAX_UNCOMPRESSED",
+    "Table",
+    "cell_text",
+    "column_letter",
+    "normalise_header",
+    "open_table",
+]
+
+#: Zip-bomb guard for xlsx/ods: total uncompressed bytes and overall ratio.
+ZIP_MAX_UNCOMPRESSED: Final = 1 << 30
+ZIP_MAX_RATIO: Final = 200
+#: How many rows from the top may hold titles before the header row.
+HEADER_SCAN_ROWS: Final = 30
+
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_OLE_MAGIC: Final = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_MARKER: Final = "EncryptedPackage".encode("utf-16-le")
+_CSV_DELIMITERS: Final = (";", ",", "\t")
+_SNIFF_BYTES: Final = 64 * 1024
+_CHUNK: Final = 1 << 20
+_NON_KEY = re.compile(r"[\W_]+")
+
+RawRows = Callable[[], Iterator[tuple[int, Sequence[Any]]]]
+
+
+# --- cells and headers ---------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A calamine/csv cell as text; integral Excel floats lose their ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "SAND" if value else "FALSK"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def normalise_header(text: str) -> str:
+    """Key for tolerant header matching: case, spaces, NBSP and punctuation do not count."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_KEY.sub("", folded)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters ("A", "AB")."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# --- the table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and a way to stream the data rows below it."""
+
+    path: Path
+    sheet: str  # "" for CSV
+    header_row: int  # 1-based row number of the header
+    headers: tuple[str, ...]
+    columns: Mapping[str, int]  # field -> 0-based index into each row tuple
+    _raw_rows: RawRows = field(repr=False, compare=False)
+    _column_offset: int = field(default=0, repr=False, compare=False)
+    _texts: bool = field(default=False, repr=False, compare=False)
+
+    def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """Data rows as ``(row number, cells as text)``; fully blank rows are skipped."""
+        width = len(self.headers)
+        padding = ("",) * width
+        for number, cells in self._raw_rows():
+            if number <= self.header_row:
+                continue
+            texts: tuple[str, ...] = (
+                tuple(cells) if self._texts else tuple(cell_text(c) for c in cells)
+            )
+            if len(texts) < width:
+                texts = (texts + padding)[:width]
+            if not any(t.strip() for t in texts):
+                continue
+            yield number, texts
+
+    def column_letter(self, field: str) -> str:
+        """Spreadsheet letter of a mapped field ("C"), for messages."""
+        return column_letter(self.columns[field] + self._column_offset)
+
+    def header_of(self, field: str) -> str:
+        """The header text actually used for a mapped field."""
+        return self.headers[self.columns[field]]
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+def open_table(
+    path: Path,
+    fields: Mapping[str, Sequence[str]],
+    *,
+    required: Sequence[Sequence[str]] = (),
+    overrides: Mapping[str, str] = {},
+    sheet: str = "",
+    what: str = "filen",
+) -> Table:
+    """Open ``path`` and map its header row to ``fields``.
+
+    ``fields`` maps a field name to accepted header variants; ``required`` lists
+    groups of which at least one field must be found; ``overrides`` maps a field
+    to the exact header text the user named (``--map felt="Overskrift"``).
+    """
+    path = Path(path)
+    where = str(path)
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        raise InputError(
+            f"ukendt felt i --map: {', '.join(unknown)}. Kendte felter: {', '.join(fields)}.",
+            path=where,
+        )
+    head = _read_head(path)
+    matcher = _HeaderMatcher(fields, overrides)
+    if head.startswith(_ZIP_MAGIC):
+        _check_zip(path)
+        return _open_workbook(path, matcher, required, sheet, what)
+    if head.startswith(_OLE_MAGIC):
+        return _open_ole(path, matcher, required, sheet, what)
+    _reject_non_text(path, head)
+    return _open_csv(path, head, matcher, required, what)
+
+
+def _read_head(path: Path) -> bytes:
+    where = str(path)
+    if not path.exists():
+        raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where)
+    if path.is_dir():
+        raise InputError("stien er en mappe, ikke en fil.", path=where)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise InputError("filen er tom.", path=where)
+    return head
+
+
+def _reject_non_text(path: Path, head: bytes) -> None:
+    where = str(path)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return  # Excel's "Unicode text" export: UTF-16 with tabs
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")) or (
+        text.startswith(b"<") and b"<table" in text
+    ):
+        raise InputError(
+            "filen er en HTML/XML-side gemt med et regnearksnavn, ikke et rigtigt regneark. "
+            "Åbn den i Excel og gem den som Excel-projektmappe (.xlsx), eller eksportér som CSV.",
+            path=where,
+        )
+    if b"\x00" in head or text.startswith((b"%pdf", b"\x89png", b"\xff\xd8")):
+        raise InputError(
+            "filen er ikke et regneark eller en CSV-fil. Brug .xlsx, .xls, .ods eller .csv.",
+            path=where,
+        )
+
+
+# --- header matching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    columns: dict[str, int]
+    score: int
+    error: str = ""  # duplicate mapped header
+
+
+class _HeaderMatcher:
+    def __init__(self, fields: Mapping[str, Sequence[str]], overrides: Mapping[str, str]) -> None:
+        self.fields = fields
+        self.overrides = {f: normalise_header(h) for f, h in overrides.items()}
+        self.override_texts = dict(overrides)
+        self.variants = {
+            name: tuple(normalise_header(v) for v in variants) for name, variants in fields.items()
+        }
+
+    def match(self, cells: Sequence[str]) -> _Match:
+        keys = [normalise_header(c) for c in cells]
+        positions: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            if key:
+                positions.setdefault(key, []).append(index)
+        columns: dict[str, int] = {}
+        used: set[int] = set()
+        wanted: dict[str, str] = {}
+        for name, key in self.overrides.items():
+            if key in positions:
+                columns[name] = positions[key][0]
+                used.add(positions[key][0])
+                wanted[name] = key
+        for name, variants in self.variants.items():
+            if name in self.overrides:
+                continue
+            for key in variants:
+                hits = positions.get(key)
+                if hits and hits[0] not in used:
+                    columns[name] = hits[0]
+                    used.add(hits[0])
+                    wanted[name] = key
+                    break
+        error = ""
+        for name, key in wanted.items():
+            hits = positions[key]
+            if len(hits) > 1:
+                letters = " og ".join(column_letter(i) for i in hits)
+                error = (
+                    f'overskriften "{cells[hits[0]].strip()}" ({name}) står flere gange '
+                    f"(kolonne {letters}). Omdøb den ene kolonne, eller vælg den rigtige med "
+                    f'--map {name}="Overskrift".'
+                )
+                break
+        return _Match(columns, len(columns), error)
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int  # 1-based
+    cells: tuple[str, ...]
+    match: _Match
+
+
+def _find_header(
+    rows: Iterable[tuple[int, Sequence[Any]]], matcher: _HeaderMatcher
+) -> _Header | None:
+    """The first row that maps the most fields, among the first rows of the sheet.
+
+    Returns the first non-blank row (score 0) when no row maps anything, so
+    errors can list what the file does have; None when the rows are all blank.
+    """
+    best: _Header | None = None
+    for scanned, (number, raw) in enumerate(rows):
+        if scanned >= HEADER_SCAN_ROWS:
+            break
+        cells = tuple(cell_text(c).strip() for c in raw)
+        if not any(cells):
+            continue
+        match = matcher.match(cells)
+        if best is None or match.score > best.match.score:
+            best = _Header(number, cells, match)
+    return best
+
+
+def _check_header(
+    header: _Header | None,
+    matcher: _HeaderMatcher,
+    required: Sequence[Sequence[str]],
+    where: str,
+    sheet: str,
+    what: str,
+) -> _Header:
+    if header is None:
+        raise InputError(f"{what} har ingen data (arket er tomt).", path=where, sheet=sheet)
+    found = ", ".join(f'"{c}"' for c in header.cells if c) or "(ingen)"
+    for name, text in matcher.override_texts.items():
+        if name not in header.match.columns:
+            raise InputError(
+                f'--map {name}="{text}": overskriften findes ikke i {what}. '
+                f"Fundne overskrifter (række {header.row}): {found}.",
+                path=where,
+                sheet=sheet,
+            )
+    if header.match.error:
+        raise InputError(header.match.error, path=where, sheet=sheet, row=header.row)
+    for group in required:
+        if not any(name in header.match.columns for name in group):
+            names = " eller ".join(group)
+            example = group[0]
+            raise InputError(
+                f"kan ikke finde en kolonne til {names} i {what}. "
+                f"Fundne overskrifter (række {header.row}): {found}. "
+                f'Angiv kolonnen med --map felt="Overskrift", fx --map {example}="Min overskrift".',
+                path=where,
+                sheet=sheet,
+            )
+    return header
+
+
+def _satisfies(
+    header: _Header | None, matcher: _HeaderMatcher, required: Sequence[Sequence[str]]
+) -> bool:
+    if header is None or header.match.score == 0 or header.match.error:
+        return False
+    if any(name not in header.match.columns for name in matcher.overrides):
+        return False
+    return all(any(n in header.match.columns for n in group) for group in required)
+
+
+def _make_table(
+    path: Path, sheet: str, header: _Header, raw_rows: RawRows, *, offset: int = 0, texts: bool
+) -> Table:
+    return Table(
+        path=path,
+        sheet=sheet,
+        header_row=header.row,
+        headers=header.cells,
+        columns=dict(header.match.columns),
+        _raw_rows=raw_rows,
+        _column_offset=offset,
+        _texts=texts,
+    )
+
+
+# --- workbooks (calamine) --------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    where = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(
+            "regnearket er beskadiget eller ufuldstændigt (zip-strukturen kan ikke læses). "
+            "Eksportér filen igen.",
+            path=where,
+        ) from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
+        raise InputError(
+            f"regnearket udpakker til {total // (1 << 20)} MB (forhold {total // packed}:1), "
+            "over grænsen for sikker indlæsning. "
+            "Filen er sandsynligvis ikke en almindelig eksport.",
+            path=where,
+        )
+    if not ("xl/workbook.xml" in names or "xl/workbook.bin" in names or "content.xml" in names):
+        raise InputError(
+            "filen er et zip-arkiv, men ikke et regneark. Brug .xlsx, .xls, .ods eller .csv.",
+            path=where,
+        )
+
+
+def _open_ole(
+    path: Path,
+    matcher: _HeaderMatcher,
+    required: Sequence[Sequence[str]],
+    sheet: str,
+    what: str,
+) -> Table:
+    if _contains(path, _ENCRYPTED_MARKER):
+        raise _password_error(path)
+    try:
+        return _open_workbook(path, matcher, required, sheet, what)
+    except InputError as exc:
+        if path.suffix.lower() in (".xlsx", ".xlsm") and exc.__cause__ is not None:
+            raise _password_error(path) from exc
+        raise
+
+
+def _password_error(path: Path) -> InputError:
+    return InputError(
+        "filen er beskyttet med adgangskode (krypteret). Åbn den i Excel, fjern adgangskoden "
+        "(Filer > Oplysninger > Beskyt projektmappe) og gem den igen.",
+        path=str(path),
+    )
+
+
+def _contains(path: Path, marker: bytes) -> bool:
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
+def _open_workbook(
+    path: Path,
+    matcher: _HeaderMatcher,
+    required: Sequence[Sequence[str]],
+    sheet: str,
+    what: str,
+) -> Table:
+    where = str(path)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names: list[str] = list(workbook.sheet_names)
+    except python_calamine.PasswordError as exc:
+        raise _password_error(path) from exc
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise InputError(
+            f"regnearket kan ikke læses; det er beskadiget eller ikke et regneark ({_short(exc)}). "
+            "Eksportér filen igen, eller gem den som .xlsx eller .csv.",
+            path=where,
+        ) from exc
+    if sheet and sheet not in names:
+        listed = ", ".join(f'"{n}"' for n in names)
+        raise InputError(f'arket "{sheet}" findes ikke. Arkene er: {listed}.', path=where)
+    candidates = [sheet] if sheet else names
+    first: tuple[str, _Header | None] | None = None
+    for name in candidates:
+        rows = _sheet_rows(workbook, name, path)
+        header = _find_header(rows.iterate(), matcher)
+        if first is None or (first[1] is None and header is not None):
+            first = (name, header)
+        if _satisfies(header, matcher, required) and header is not None:
+            return _make_table(path, name, header, rows.iterate, offset=rows.offset, texts=False)
+    if first is None:
+        raise InputError(f"{what} har ingen ark.", path=where)
+    name, header = first
+    checked = _check_header(header, matcher, required, where, name, what)
+    rows = _sheet_rows(workbook, name, path)
+    return _make_table(path, name, checked, rows.iterate, offset=rows.offset, texts=False)
+
+
+@dataclass(frozen=True)
+class _SheetRows:
+    sheet: Any
+    offset: int
+    path: Path
+    name: str
+
+    def iterate(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        try:
+            for index, cells in enumerate(self.sheet.iter_rows()):
+                yield index + 1, cells
+        except Exception as exc:
+            raise InputError(
+                f"regnearket kan ikke læses til ende ({_short(exc)}).",
+                path=str(self.path),
+                sheet=self.name,
+            ) from exc
+
+
+def _sheet_rows(workbook: Any, name: str, path: Path) -> _SheetRows:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except Exception as exc:
+        raise InputError(
+            f"arket kan ikke læses; filen er beskadiget ({_short(exc)}). Eksportér filen igen.",
+            path=str(path),
+            sheet=name,
+        ) from exc
+    start = sheet.start
+    return _SheetRows(sheet, start[1] if start else 0, path, name)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _detect_encoding(path: Path, head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    """Lines of a text file, skipping a PowerShell ``#TYPE`` line; numbers are 1-based."""
+    errors = "replace" if encoding == "cp1252" else "strict"
+    with path.open("r", encoding=encoding, errors=errors, newline="") as handle:
+        first = handle.readline()
+        number = 1
+        if not first.startswith("#TYPE"):
+            yield number, first
+        for line in handle:
+            number += 1
+            yield number, line
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Generator[tuple[int, Sequence[Any]]]:
+    lines = _text_lines(path, encoding)
+    current = [0]  # line number of the last line read
+    start = [0]  # first line of the record being read (quoted cells may span lines)
+
+    def feed() -> Iterator[str]:
+        for number, line in lines:
+            current[0] = number
+            start[0] = start[0] or number
+            yield line
+
+    reader = csv.reader(feed(), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield start[0], cells
+            start[0] = 0
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"CSV-filen kan ikke læses ({_short(exc)}).", path=str(path), row=current[0]
+        ) from exc
+
+
+def _open_csv(
+    path: Path,
+    head: bytes,
+    matcher: _HeaderMatcher,
+    required: Sequence[Sequence[str]],
+    what: str,
+) -> Table:
+    where = str(path)
+    encoding = _detect_encoding(path, head)
+    best: tuple[str, _Header | None] | None = None
+    for delimiter in _rank_delimiters(_sample_text(path, encoding)):
+        rows = _csv_rows(path, encoding, delimiter)
+        try:
+            header = _find_header(rows, matcher)
+        finally:
+            rows.close()
+        if best is None or (
+            header is not None and (best[1] is None or header.match.score > best[1].match.score)
+        ):
+            best = (delimiter, header)
+    if best is None:
+        raise InputError(f"{what} har ingen data.", path=where)
+    delimiter, header = best
+    checked = _check_header(header, matcher, required, where, "", what)
+
+    def raw_rows() -> Iterator[tuple[int, Sequence[Any]]]:
+        return _csv_rows(path, encoding, delimiter)
+
+    return _make_table(path, "", checked, raw_rows, texts=True)
+
+
+def _sample_text(path: Path, encoding: str) -> str:
+    lines: list[str] = []
+    try:
+        for _, line in _text_lines(path, encoding):
+            lines.append(line)
+            if len(lines) >= HEADER_SCAN_ROWS:
+                break
+    except UnicodeDecodeError as exc:
+        raise InputError(f"tegnsættet kan ikke læses ({_short(exc)}).", path=str(path)) from exc
+    return "".join(lines)
+
+
+def _rank_delimiters(text: str) -> list[str]:
+    """Candidate delimiters, most frequent in the sample first (ties keep ';' first)."""
+    return sorted(_CSV_DELIMITERS, key=lambda d: -text.count(d))
