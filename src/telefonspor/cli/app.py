@@ -113,3 +113,9 @@ def load_settings(
     if db:
         extra.append(f"store.db={db}")
     return settings_mod.load(config, overrides=extra)
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    """12345.6 -> '12.345,6': numbers on screen are written the Danish way."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

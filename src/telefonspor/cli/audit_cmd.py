@@ -21,6 +21,7 @@ from telefonspor.cli.app import (
     guarded,
     load_settings,
 )
+from telefonspor.cli.app import danish_number as _da
 from telefonspor.errors import ConfigError
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.progress import DelayedProgress
@@ -117,8 +118,8 @@ def audit_command(
     if threshold and result.summary.coverage_pct < threshold:
         # Printed even with --quiet: a scheduled run that fails should say why.
         err_console.print(
-            f"[red]Rolle-dækningen er {result.summary.coverage_pct:.1f} % – under grænsen på "
-            f"{threshold:g} %.[/red]"
+            f"[red]Rolle-dækningen er {_da(result.summary.coverage_pct)} % – under grænsen på "
+            f"{str(threshold).removesuffix('.0').replace('.', ',')} %.[/red]"
         )
         raise typer.Exit(EXIT_UNDER_THRESHOLD)
 
@@ -169,11 +170,11 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     s = result.summary
     screen.print(
         f"[bold]Roller i KLIK:[/bold] {s.roles}  ·  [bold]med brugbart nummer:[/bold] "
-        f"{s.roles_covered} ({s.coverage_pct:.1f} %)"
+        f"{s.roles_covered} ({_da(s.coverage_pct)} %)"
     )
     screen.print(
         f"[bold]Rolleindehavere:[/bold] {s.role_holders}  ·  med nummer: {s.covered_holders} "
-        f"({s.holder_coverage_pct:.1f} %)  ·  direkte kontakt: {s.direct_reach_holders}"
+        f"({_da(s.holder_coverage_pct)} %)  ·  direkte kontakt: {s.direct_reach_holders}"
     )
     if s.users_without_roles:
         screen.print(f"Brugere uden roller (tæller ikke med): {s.users_without_roles}")
@@ -188,7 +189,7 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     gap = s.roles - s.roles_covered
     if top and gap:
         closed = 100.0 * top[-1].cumulative_roles_gained / gap
-        screen.print(f"  [green]{len(top)} ændringer lukker {closed:.0f} % af hullet.[/green]")
+        screen.print(f"  [green]{len(top)} ændringer lukker {_da(closed, 0)} % af hullet.[/green]")
     if s.causes:
         table = Table("Årsag", "Personer", "Ansvarlig", title="Rolleindehavere uden nummer")
         parties: dict[str, dict[str, int]] = {}

@@ -16,7 +16,6 @@ from telefonspor.reports import write_reports
 from telefonspor.run import audit_files
 from telefonspor.sample import generate_chain
 from telefonspor.settings import load
-from telefonspor.store import Store
 
 
 @app.command("demo")
@@ -48,6 +47,8 @@ def demo_command(
     started = datetime.now(UTC)
     with DelayedProgress(console) as progress:
         result = audit_files(chain.klik, settings, progress=progress)
+    from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
+
     # The demo keeps its own history next to its data, so `history`, `diff` and the web app work on it.
     with Store.open(settings.db_url()) as store:
         run_id = store.save_run(

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from telefonspor.cli.app import ConfigOption, app, console, err_console, guarded, load_settings
+from telefonspor.cli.app import danish_number as _da
 from telefonspor.errors import ConfigError
 from telefonspor.progress import DelayedProgress
 from telefonspor.run import read_inputs
@@ -134,13 +135,13 @@ def _print(screen: Any, result: ScenarioResult) -> None:
     )
     screen.print(f"[bold]Ændring:[/bold] {escape(changes)}")
     screen.print(
-        f"Rolle-dækning før: {b.roles_covered} af {b.roles} ({b.coverage_pct:.1f} %)  →  "
-        f"efter: {a.roles_covered} af {a.roles} ({a.coverage_pct:.1f} %)"
+        f"Rolle-dækning før: {b.roles_covered} af {b.roles} ({_da(b.coverage_pct)} %)  →  "
+        f"efter: {a.roles_covered} af {a.roles} ({_da(a.coverage_pct)} %)"
     )
     gap = b.roles - b.roles_covered
     share = 100.0 * result.roles_gained / gap if gap else 0.0
     screen.print(
-        f"[green]{result.roles_gained:+d} roller[/green] ({share:.0f} % af hullet), "
+        f"[green]{result.roles_gained:+d} roller[/green] ({_da(share, 0)} % af hullet), "
         f"{len(result.changes)} rolleindehavere ændrer sig."
     )
     if result.changes:
