@@ -86,7 +86,19 @@ def run_audit(
         )
     clock.stage("diagnose")
 
-    systemic = find_systemic(klik, sources, settings, results, engine) if with_systemic else ()
+    systemic = (
+        find_systemic(
+            klik,
+            sources,
+            settings,
+            results,
+            engine,
+            resolver=diagnoser.resolver,
+            identities=diagnoser.identities,
+        )
+        if with_systemic
+        else ()
+    )
     clock.stage("systemic")
 
     findings = (*klik.findings, *_phone_findings(results))

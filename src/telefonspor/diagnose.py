@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from telefonspor.actions import Facts, explain, responsible, show_number
-from telefonspor.identity import IdentityResolver, Link
+from telefonspor.identity import Identity, IdentityResolver, Link
 from telefonspor.model import (
     POSITIONS,
     SLOTS,
@@ -125,6 +125,7 @@ class Diagnoser:
         self._settings = settings
         self._engine = engine
         self._resolver = IdentityResolver(self._sources)
+        self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
         self._positions = frozenset(s.position for s in self._sources)
         self._has_fkorg = "fkorg" in self._positions
@@ -136,6 +137,16 @@ class Diagnoser:
 
     # --- public ----------------------------------------------------------------------
 
+    @property
+    def resolver(self) -> IdentityResolver:
+        """The identity indexes of this run, for the what-if replay to reuse."""
+        return self._resolver
+
+    @property
+    def identities(self) -> dict[str, Identity]:
+        """Every holder's links resolved so far, by user id."""
+        return self._identities
+
     def diagnose(
         self, user: KlikUser, direct: PhoneValue, mobile: PhoneValue, covered: bool
     ) -> Diagnosis:
@@ -144,6 +155,7 @@ class Diagnoser:
             verdict = _Verdict("undetermined", "chain.no_sources", Facts("direct", user.user_id))
             return self._finish(verdict, (klik_hop,), (), covered)
         identity = self._resolver.resolve(user)
+        self._identities[user.user_id] = identity
         views = [
             _View(source, link, self._passage(link.record))
             for source, link in zip(self._sources, identity.links, strict=True)

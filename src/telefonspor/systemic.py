@@ -16,7 +16,8 @@ from typing import Final
 
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import passage
+from telefonspor.identity import Identity, IdentityResolver
+from telefonspor.rules import Passage, passage
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.settings import Settings, parse_assignments
 from telefonspor.texts import system_label
@@ -56,6 +57,9 @@ def find_systemic(
     settings: Settings,
     holders: Sequence[HolderResult],
     engine: PhoneEngine,
+    *,
+    resolver: IdentityResolver | None = None,
+    identities: Mapping[str, Identity] | None = None,
 ) -> tuple[SystemicFinding, ...]:
     """Systemic findings ranked by roles gained, each with its cumulative gain."""
     uncovered = {h.user_id: h for h in holders if not h.covered}
@@ -63,7 +67,9 @@ def find_systemic(
         return ()
     facts = _Population(sources, settings, engine)
     rules = Counter(h.rule for h in uncovered.values())
-    replayer = ChainReplayer(klik, sources, settings, engine)
+    replayer = ChainReplayer(
+        klik, sources, settings, engine, resolver=resolver, identities=identities
+    )
     roles = {h.user_id: len(h.roles) for h in uncovered.values()}
 
     def gained(assignments: Sequence[str]) -> list[str]:
@@ -134,6 +140,7 @@ class _Population:
         self.kinds = {s.kind for s in sources}
         self.local_kinds = [s.kind for s in sources if s.position == "local"]
         self.source_kinds = [s.kind for s in sources if s.position == "source"]
+        self._passages: dict[int, Passage] = {}
 
     def records(self, kind: str) -> Iterator[SourceRecord]:
         for s in self.sources:
@@ -153,14 +160,22 @@ class _Population:
             hits += test(r)
         return hits, total
 
+    def passage(self, record: SourceRecord) -> Passage:
+        """Each record's replay once per run: the detectors ask many times."""
+        found = self._passages.get(id(record))
+        if found is None:
+            found = passage(record, self.settings)
+            self._passages[id(record)] = found
+        return found
+
     def usable(self, raw: str) -> bool:
         return bool(raw) and self._engine.parse(raw).usable
 
     def holds(self, record: SourceRecord, slot: str) -> bool:
-        return any(self.usable(raw) for raw in passage(record, self.settings).slot(slot).held)
+        return any(self.usable(raw) for raw in self.passage(record).slot(slot).held)
 
     def sends(self, record: SourceRecord, slot: str) -> bool:
-        return self.usable(passage(record, self.settings).slot(slot).sent)
+        return self.usable(self.passage(record).slot(slot).sent)
 
     def ad_attribute(self, record: SourceRecord, attribute: str) -> bool:
         key = attribute.casefold()

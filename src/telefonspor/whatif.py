@@ -20,7 +20,7 @@ unchanged settings returns the data unchanged.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -54,13 +54,18 @@ class ChainReplayer:
         sources: Sequence[SourceData],
         base: Settings,
         engine: PhoneEngine,
+        *,
+        resolver: IdentityResolver | None = None,
+        identities: Mapping[str, Identity] | None = None,
     ) -> None:
+        """``resolver`` and ``identities`` let a replay reuse the diagnosis' identity work."""
         self._klik = klik
-        self._sources = tuple(sources)
+        self._resolver = resolver if resolver is not None else IdentityResolver(sources)
+        # Identity links are aligned with the resolver's own order of the sources.
+        self._sources = self._resolver.sources
         self._base = base
         self._engine = engine
-        self._resolver = IdentityResolver(self._sources)
-        self._identities: dict[str, Identity] = {}
+        self._identities: dict[str, Identity] = dict(identities or {})
 
     def replay(self, new: Settings, *, only: Collection[str] | None = None) -> Replay:
         """The data as it would be under ``new``; ``only`` limits the work to these user ids."""
