@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.rules import Passage, passage
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.settings import Settings, parse_assignments
