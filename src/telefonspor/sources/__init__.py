@@ -1,0 +1,62 @@
+"""Readers for every system of the chain, and the one dispatcher the run uses.
+
+``read_source(spec, settings)`` reads a configured system: a file (or a
+directory, for OS2sync's database dumps) with the reader of its kind, or a
+live server through :mod:`telefonspor.sources.live`. Each reader returns a
+:class:`~telefonspor.model.SourceData` of records as the system holds them;
+readers never decide slots or apply sync rules (``rules/`` does).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from telefonspor.errors import ConfigError
+from telefonspor.model import SourceData
+from telefonspor.settings import SOURCE_KINDS, Settings, SourceSpec
+from telefonspor.sources.ad import read_ad
+from telefonspor.sources.fkorg import read_fkorg
+from telefonspor.sources.hr import read_hr
+from telefonspor.sources.opus import read_opus
+from telefonspor.sources.os2mo import read_os2mo
+from telefonspor.sources.os2sofd import read_os2sofd
+from telefonspor.sources.os2sync_db import read_os2sync_db
+
+__all__ = ["DEFAULT_POSITIONS", "READERS", "Reader", "read_source"]
+
+#: ``reader(path, options=..., settings=...)``; returns data at the kind's default position.
+Reader = Callable[..., SourceData]
+
+READERS: Final[Mapping[str, Reader]] = {
+    "ad": read_ad,
+    "opus": read_opus,
+    "hr": read_hr,
+    "os2sofd": read_os2sofd,
+    "os2mo": read_os2mo,
+    "os2sync-db": read_os2sync_db,
+    "fkorg": read_fkorg,
+}
+
+#: Each kind's chain position unless the config moves it.
+DEFAULT_POSITIONS: Final[Mapping[str, str]] = dict(SOURCE_KINDS)
+
+
+def read_source(spec: SourceSpec, settings: Settings) -> SourceData:
+    """Read one system of the chain at the position ``spec`` gives it."""
+    if spec.live:
+        from telefonspor.sources import live  # loads HTTP/LDAP clients only when needed
+
+        return live.fetch(spec, settings)
+    reader = READERS.get(spec.kind)
+    if reader is None:
+        raise ConfigError(f"ukendt kildetype '{spec.kind}'. Gyldige typer: {', '.join(READERS)}.")
+    if not spec.path:
+        raise ConfigError(f'[[source]] kind = "{spec.kind}": angiv path = "..." eller live = true.')
+    options: Mapping[str, Any] = spec.options
+    data = reader(Path(spec.path), options=options, settings=settings)
+    if data.position != spec.position:
+        data = dataclasses.replace(data, position=spec.position)
+    return data

@@ -1,0 +1,241 @@
+"""Read Active Directory accounts from a PowerShell CSV export or an LDIF file.
+
+CSV: ``Get-ADUser -Filter * -Properties ... | Export-Csv`` (any column order,
+optional ``#TYPE`` first line, ``;`` or ``,``). LDIF: ``ldapsearch`` output.
+Both become attribute mappings that :func:`record_from_attributes` turns into
+one :class:`SourceRecord` per account; the live LDAP connector uses the same
+function, so a file and a live read give identical records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from telefonspor.model import PhoneEntry, SourceData, SourceRecord
+from telefonspor.settings import SOURCE_KINDS, Settings
+from telefonspor.sources.common import canonical_uuid, guid_from_bytes, input_file, truthy
+from telefonspor.sources.ldif import looks_like_ldif, read_ldif
+from telefonspor.sources.tabular import open_table
+
+__all__ = ["PHONE_ATTRIBUTES", "read_ad", "record_from_attributes"]
+
+KIND: Final = "ad"
+
+#: Canonical LDAP phone attributes, in the order their entries are listed.
+PHONE_ATTRIBUTES: Final = (
+    "telephoneNumber",
+    "mobile",
+    "ipPhone",
+    "pager",
+    "homePhone",
+    "otherTelephone",
+    "otherMobile",
+    "otherIpPhone",
+    "otherPager",
+    "otherHomePhone",
+)
+#: PowerShell's friendly property names -> the LDAP attribute they show.
+_ALIASES: Final = {
+    "officephone": "telephoneNumber",
+    "mobilephone": "mobile",
+    "homephone": "homePhone",
+}
+#: What PowerShell writes for a multi-valued property exported without ``-join``.
+_COLLECTION_TYPE: Final = "microsoft.activedirectory.management.adpropertyvaluecollection"
+#: Multi-valued cells joined by ``-join ';'`` (or newlines, or '|').
+_MULTI_SPLIT: Final = re.compile(r"[;|\r\n]+")
+_UAC_DISABLED: Final = 0x2
+
+#: CSV fields (PowerShell names first) -> accepted headers.
+_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "sAMAccountName": ("SamAccountName", "sAMAccountName", "Brugernavn"),
+    "uid": ("uid",),
+    "objectGUID": ("ObjectGUID", "GUID"),
+    "Enabled": ("Enabled", "Aktiv"),
+    "userAccountControl": ("userAccountControl",),
+    "mail": ("mail",),
+    "EmailAddress": ("EmailAddress",),
+    "userPrincipalName": ("UserPrincipalName", "UPN"),
+    "displayName": ("DisplayName",),
+    "name": ("Name",),
+    "cn": ("cn", "CN"),
+    "employeeID": ("EmployeeID",),
+    "employeeNumber": ("EmployeeNumber",),
+    "OfficePhone": ("OfficePhone",),
+    "MobilePhone": ("MobilePhone",),
+    "HomePhone": ("HomePhone",),
+    **{name: (name,) for name in PHONE_ATTRIBUTES if name != "homePhone"},
+}
+_REQUIRED: Final = (("sAMAccountName", "uid", "userPrincipalName", "objectGUID"),)
+
+
+def read_ad(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
+    """Read an AD export (CSV/XLSX or LDIF, detected from the content)."""
+    user_id_attribute = settings.text("ad.user_id_attribute")
+    if path.is_file() and looks_like_ldif(path):
+        return _read_ldif(path, user_id_attribute)
+    return _read_table(path, options, user_id_attribute)
+
+
+def _read_table(path: Path, options: Mapping[str, Any], user_id_attribute: str) -> SourceData:
+    fields = dict(_FIELDS)
+    if user_id_attribute.casefold() not in {f.casefold() for f in fields}:
+        fields[user_id_attribute] = (user_id_attribute,)
+    table = open_table(
+        path,
+        fields,
+        required=_REQUIRED,
+        overrides=_overrides(options),
+        sheet=str(options.get("sheet", "")),
+        what="AD-eksporten",
+    )
+    records: list[SourceRecord] = []
+    collection_columns: set[str] = set()
+    for number, cells in table.rows():
+        attrs: dict[str, object] = {}
+        for field, index in table.columns.items():
+            value = cells[index].strip()
+            if value.casefold() == _COLLECTION_TYPE:
+                collection_columns.add(table.header_of(field))
+                continue
+            if value:
+                attrs[field] = value
+        location = f"{path.name} række {number}"
+        records.append(
+            record_from_attributes(attrs, location=location, user_id_attribute=user_id_attribute)
+        )
+    notes = tuple(
+        f"Kolonnen {name} i {path.name} indeholder PowerShells typenavn i stedet for numrene; "
+        f"eksportér den med @{{n='{name}';e={{$_.{name} -join ';'}}}}."
+        for name in sorted(collection_columns)
+    )
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        notes=notes,
+        files=(input_file(path, KIND, sheet=table.sheet, rows=len(records)),),
+    )
+
+
+def _read_ldif(path: Path, user_id_attribute: str) -> SourceData:
+    records = []
+    for entry in read_ldif(path):
+        attrs: dict[str, object] = {}
+        for name, values in entry.attributes.items():
+            attrs[name] = values[0] if len(values) == 1 else list(values)
+        records.append(
+            record_from_attributes(
+                attrs,
+                location=f"{path.name} linje {entry.line}",
+                user_id_attribute=user_id_attribute,
+            )
+        )
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        files=(input_file(path, KIND, rows=len(records)),),
+    )
+
+
+def _overrides(options: Mapping[str, Any]) -> dict[str, str]:
+    mapping = options.get("map", {})
+    return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, Mapping) else {}
+
+
+# --- attributes -> record ------------------------------------------------------------
+
+
+def record_from_attributes(
+    attrs: Mapping[str, object], *, location: str, user_id_attribute: str
+) -> SourceRecord:
+    """One AD account from its attributes (names in any case; values text, bytes or lists).
+
+    Phone entries keep the canonical LDAP attribute name as their type;
+    PowerShell's ``OfficePhone``/``MobilePhone`` count as
+    ``telephoneNumber``/``mobile``. Which attribute feeds which slot is the
+    rules' business (``ad.direct_attribute``/``ad.mobile_attribute``).
+    """
+    values = _by_name(attrs)
+    user_id = _first(values, user_id_attribute, "sAMAccountName", "uid")
+    guid = _guid(values)
+    disabled = _disabled(values)
+    return SourceRecord(
+        system=KIND,
+        user_id=user_id,
+        uuid=guid,
+        employee_id=_first(values, "employeeID", "employeeNumber"),
+        email=_first(values, "mail", "EmailAddress", "userPrincipalName"),
+        name=_first(values, "displayName", "name", "cn"),
+        phones=tuple(_phones(values)),
+        active=not disabled,
+        flags=frozenset({"disabled"}) if disabled else frozenset(),
+        location=location,
+    )
+
+
+def _by_name(attrs: Mapping[str, object]) -> dict[str, list[object]]:
+    """Case-folded name -> list of values (a value may already be a list)."""
+    out: dict[str, list[object]] = {}
+    for name, value in attrs.items():
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        out.setdefault(name.casefold(), []).extend(v for v in items if v is not None)
+    return out
+
+
+def _texts(values: Mapping[str, list[object]], name: str) -> list[str]:
+    out = []
+    for value in values.get(name.casefold(), []):
+        text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+        if text.strip():
+            out.append(text.strip())
+    return out
+
+
+def _first(values: Mapping[str, list[object]], *names: str) -> str:
+    for name in names:
+        texts = _texts(values, name)
+        if texts:
+            return texts[0]
+    return ""
+
+
+def _guid(values: Mapping[str, list[object]]) -> str:
+    for name in ("objectGUID", "entryUUID"):
+        for value in values.get(name.casefold(), []):
+            if isinstance(value, bytes):
+                return guid_from_bytes(value)
+            text = str(value).strip()
+            if text:
+                return canonical_uuid(text)
+    return ""
+
+
+def _disabled(values: Mapping[str, list[object]]) -> bool:
+    enabled = _first(values, "Enabled")
+    if enabled:
+        return not truthy(enabled)
+    control = _first(values, "userAccountControl")
+    if control.isdigit():
+        return bool(int(control) & _UAC_DISABLED)
+    return False
+
+
+def _phones(values: Mapping[str, list[object]]) -> Iterable[PhoneEntry]:
+    seen: set[tuple[str, str]] = set()
+    for source in (*PHONE_ATTRIBUTES, "OfficePhone", "MobilePhone"):
+        canonical = _ALIASES.get(source.casefold(), source)
+        for text in _texts(values, source):
+            parts = _MULTI_SPLIT.split(text) if source.startswith("other") else [text]
+            for part in parts:
+                raw = part.strip()
+                # PowerShell exports telephoneNumber and OfficePhone both: count it once.
+                if raw and (canonical, raw) not in seen:
+                    seen.add((canonical, raw))
+                    yield PhoneEntry(raw=raw, type=canonical)

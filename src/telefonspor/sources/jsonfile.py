@@ -1,0 +1,180 @@
+"""Load a JSON export safely and walk it with errors that say where.
+
+Every JSON reader (OS2sofd, OS2mo, FK-ORG) loads through :func:`load_json`
+and reads values through :class:`JsonAt`, so a wrong shape becomes an
+:class:`~telefonspor.errors.InputError` naming the file and the place inside
+it (``persons[3].phones[0]``) instead of a ``KeyError`` deep in a reader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from telefonspor.errors import InputError
+
+__all__ = ["MAX_JSON_BYTES", "JsonAt", "load_json", "looks_like_json"]
+
+#: A saved API answer larger than this is not an export we can hold in memory.
+MAX_JSON_BYTES: Final = 2 << 30
+
+
+def looks_like_json(path: Path) -> bool:
+    """True for a ``.json`` file, or when its first non-blank byte opens an object or array."""
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def load_json(path: Path, *, what: str = "JSON-filen") -> object:
+    """Parse ``path`` as UTF-8 JSON; every failure is a Danish :class:`InputError`."""
+    where = str(path)
+    if not path.exists():
+        raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where)
+    if path.is_dir():
+        raise InputError("stien er en mappe, ikke en fil.", path=where)
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise InputError(f"{what} er større end 2 GB og kan ikke indlæses.", path=where)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
+    if b"\x00" in data:
+        raise InputError(
+            f"{what} indeholder NUL-tegn: den er binær, beskadiget eller gemt som UTF-16. "
+            "Gem svaret igen som UTF-8.",
+            path=where,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{what} er ikke UTF-8 (byte {exc.start}). Gem svaret igen som UTF-8.", path=where
+        ) from exc
+    if not text.strip():
+        raise InputError(f"{what} er tom.", path=where)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        ending = exc.pos >= len(text.rstrip())
+        why = (
+            "slutter midt i et objekt (filen er afkortet; hent den igen)"
+            if ending
+            else f"er ikke gyldig JSON ({exc.msg})"
+        )
+        raise InputError(
+            f"{what} {why}, linje {exc.lineno}, tegn {exc.colno}.", path=where
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            f"{what} er indlejret for dybt til at være en eksport og kan ikke læses.", path=where
+        ) from exc
+
+
+@dataclass(frozen=True)
+class JsonAt:
+    """A JSON value and where it sits: ``JsonAt(value, "fil.json", "persons[3]")``."""
+
+    value: object
+    file: str
+    at: str = ""
+
+    def _child(self, value: object, step: str) -> JsonAt:
+        if step.startswith("["):
+            return JsonAt(value, self.file, f"{self.at}{step}")
+        return JsonAt(value, self.file, f"{self.at}.{step}" if self.at else step)
+
+    def fail(self, message: str) -> InputError:
+        place = f" ved {self.at}" if self.at else ""
+        return InputError(f"{message}{place}.", path=self.file)
+
+    def is_null(self) -> bool:
+        return self.value is None
+
+    def mapping(self) -> Mapping[str, object]:
+        if not isinstance(self.value, Mapping):
+            raise self.fail(f"forventede et JSON-objekt, men fandt {_kind(self.value)}")
+        return self.value
+
+    def items(self) -> Iterator[JsonAt]:
+        """Elements of a list (null counts as empty)."""
+        if self.value is None:
+            return
+        if not isinstance(self.value, list):
+            raise self.fail(f"forventede en JSON-liste, men fandt {_kind(self.value)}")
+        for index, item in enumerate(self.value):
+            yield self._child(item, f"[{index}]")
+
+    def get(self, *names: str) -> JsonAt:
+        """The first present, non-null member of ``names``; matched exactly, then ignoring case.
+
+        Missing members give a null :class:`JsonAt` (absent and null mean the same here).
+        """
+        members = self.mapping()
+        for name in names:
+            if members.get(name) is not None:
+                return self._child(members[name], name)
+        folded = {str(k).casefold(): k for k in members}
+        for name in names:
+            key = folded.get(name.casefold())
+            if key is not None and members[key] is not None:
+                return self._child(members[key], str(key))
+        return self._child(None, names[0])
+
+    def has(self, name: str) -> bool:
+        members = self.value if isinstance(self.value, Mapping) else {}
+        return any(str(k).casefold() == name.casefold() for k in members)
+
+    def text(self, *names: str) -> str:
+        """A member as trimmed text ("" when absent); objects and lists are a shape error."""
+        node = self.get(*names) if names else self
+        value = node.value
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, int | float):
+            return (
+                str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            )
+        raise node.fail(f"forventede en tekst, men fandt {_kind(value)}")
+
+    def flag(self, *names: str) -> bool:
+        """A member as a boolean; absent is False, "true"/"1"/"ja" are True."""
+        node = self.get(*names)
+        value = node.value
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return value != 0
+        if isinstance(value, str):
+            return value.strip().casefold() in {"true", "1", "ja", "yes", "sand", "t"}
+        raise node.fail(f"forventede true eller false, men fandt {_kind(value)}")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "en sandhedsværdi"
+    if isinstance(value, str):
+        return "en tekst"
+    if isinstance(value, int | float):
+        return "et tal"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, Mapping):
+        return "et objekt"
+    return type(value).__name__

@@ -1,0 +1,228 @@
+"""Read the OPUS (KMD payroll) employee XML.
+
+The layout varies between municipalities and export versions, so the reader
+is tolerant: an employee is any ``employee``/``medarbejder`` element, its
+fields come from attributes or child elements (``employeeId``/``medarbejdernr``,
+``userId``, ``workPhone``, ``mobilePhone``, ``email``, names), and OPUS
+communication elements are read by their type code (0020 work phone,
+9021 mobile, 0010 e-mail, 0001 system user name). CPR numbers are never read.
+
+Parsed with defusedxml: a file with a DTD, entities or external references is
+refused, so a crafted file cannot read other files or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as StdET
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+from xml.etree.ElementTree import Element
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from telefonspor.errors import InputError
+from telefonspor.model import PhoneEntry, SourceData, SourceRecord
+from telefonspor.settings import SOURCE_KINDS, Settings
+from telefonspor.sources.common import input_file, iso_date
+
+__all__ = ["COMMUNICATION_CODES", "read_opus", "records_from_xml"]
+
+KIND: Final = "opus"
+WORK: Final = "workPhone"
+MOBILE: Final = "mobilePhone"
+_EMPLOYEE_TAGS: Final = frozenset({"employee", "medarbejder", "ansat"})
+#: OPUS communication type code -> our field.
+COMMUNICATION_CODES: Final[Mapping[str, str]] = {
+    "0020": WORK,
+    "9021": MOBILE,
+    "0010": "email",
+    "0001": "user_id",
+}
+_CODE_NAMES: Final = frozenset(
+    {"type", "typecode", "code", "art", "kommunikationsart", "komart", "subty", "kode"}
+)
+_VALUE_NAMES: Final = frozenset(
+    {"value", "val", "usrid", "usrid_long", "nummer", "number", "tekst", "text", "id"}
+)
+#: field -> accepted element/attribute names (compared in lower case, namespaces dropped).
+_FIELD_NAMES: Final[Mapping[str, tuple[str, ...]]] = {
+    "employee_id": ("employeeid", "medarbejdernr", "medarbejdernummer", "employeenumber", "id"),
+    "user_id": ("userid", "brugerid", "brugernavn", "username", "adbrugernavn", "initialer"),
+    WORK: ("workphone", "arbejdstelefon", "telefonarbejde"),
+    MOBILE: ("mobilephone", "mobiltelefon", "mobil"),
+    "email": ("email", "e-mail", "mail"),
+    "first": ("firstname", "fornavn"),
+    "last": ("lastname", "efternavn"),
+    "name": ("name", "navn"),
+    "leave": ("leavedate", "fratraedelsesdato", "slutdato"),
+}
+_NEVER_READ: Final = frozenset({"cpr", "cprnr", "cprnummer"})
+
+
+def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
+    """Read an OPUS employee XML file."""
+    root = _parse(path)
+    records = records_from_xml(root, origin=path.name, today=date.today())
+    if not records:
+        raise InputError(
+            "filen indeholder ingen medarbejdere (ingen employee- eller medarbejder-elementer). "
+            "Er det OPUS' medarbejderudtræk?",
+            path=str(path),
+        )
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        files=(input_file(path, KIND, rows=len(records)),),
+    )
+
+
+def _parse(path: Path) -> Element:
+    where = str(path)
+    if not path.exists():
+        raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where)
+    if path.is_dir():
+        raise InputError("stien er en mappe, ikke en fil.", path=where)
+    try:
+        tree = SafeET.parse(str(path), forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise InputError(
+            "XML-filen indeholder en DTD, entiteter eller eksterne henvisninger og afvises af "
+            "sikkerhedshensyn. Eksportér medarbejderudtrækket fra OPUS igen uden DTD.",
+            path=where,
+        ) from exc
+    except StdET.ParseError as exc:
+        line, column = exc.position
+        raise InputError(
+            f"filen er ikke gyldig XML (linje {line}, tegn {column}); "
+            "den er beskadiget eller afkortet. Hent den igen.",
+            path=where,
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
+    root = tree.getroot()
+    if not isinstance(root, Element):
+        raise InputError("filen har intet rodelement.", path=where)
+    return root
+
+
+def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
+    """One record per employee element below (or at) ``root``."""
+    return [
+        _record(element, f"{origin} medarbejder {number}".strip(), today)
+        for number, element in enumerate(_employees(root), start=1)
+    ]
+
+
+def _local(tag: object) -> str:
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1].lower()
+
+
+def _employees(element: Element) -> Iterator[Element]:
+    if _local(element.tag) in _EMPLOYEE_TAGS:
+        yield element
+        return  # an employee's children are its data, not more employees
+    for child in element:
+        yield from _employees(child)
+
+
+def _record(employee: Element, location: str, today: date) -> SourceRecord:
+    values = _values(employee)
+    communication = _communication(employee)
+
+    def first(field: str) -> str:
+        direct = next((values[n] for n in _FIELD_NAMES[field] if values.get(n)), "")
+        return direct or next(iter(communication.get(field, [])), "")
+
+    phones: list[PhoneEntry] = []
+    for kind in (WORK, MOBILE):
+        numbers = [values[n] for n in _FIELD_NAMES[kind] if values.get(n)]
+        numbers += communication.get(kind, [])
+        for raw in dict.fromkeys(numbers):
+            phones.append(PhoneEntry(raw=raw, type=kind))
+    name = first("name") or " ".join(p for p in (first("first"), first("last")) if p)
+    return SourceRecord(
+        system=KIND,
+        user_id=first("user_id"),
+        employee_id=first("employee_id"),
+        email=first("email"),
+        name=name,
+        phones=tuple(phones),
+        active=not _has_left(employee, first("leave"), today),
+        location=location,
+    )
+
+
+def _values(employee: Element) -> dict[str, str]:
+    """First text per lower-case name, from the employee's attributes and descendants.
+
+    Communication elements (and what they hold) are read by :func:`_communication`.
+    """
+    out: dict[str, str] = {}
+    for name, value in employee.attrib.items():
+        key = _local(name)
+        if key not in _NEVER_READ and value.strip():
+            out.setdefault(key, value.strip())
+    for element in _data_elements(employee):
+        key = _local(element.tag)
+        text = (element.text or "").strip()
+        if key not in _NEVER_READ and text:
+            out.setdefault(key, text)
+    return out
+
+
+def _data_elements(parent: Element) -> Iterator[Element]:
+    for child in parent:
+        if _code_of(child) or _local(child.tag) in _NEVER_READ:
+            continue
+        yield child
+        yield from _data_elements(child)
+
+
+def _code_of(element: Element) -> str:
+    """The communication type code an element carries (attribute or child), or ''."""
+    for name, value in element.attrib.items():
+        if _local(name) in _CODE_NAMES and value.strip() in COMMUNICATION_CODES:
+            return value.strip()
+    for child in element:
+        if _local(child.tag) in _CODE_NAMES:
+            code = (child.text or "").strip()
+            if code in COMMUNICATION_CODES:
+                return code
+    return ""
+
+
+def _communication(employee: Element) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for element in employee.iter():
+        code = _code_of(element)
+        if not code:
+            continue
+        value = _communication_value(element, code)
+        if value:
+            out.setdefault(COMMUNICATION_CODES[code], []).append(value)
+    return out
+
+
+def _communication_value(element: Element, code: str) -> str:
+    for name, value in element.attrib.items():
+        if _local(name) in _VALUE_NAMES and value.strip():
+            return value.strip()
+    for child in element:
+        text = (child.text or "").strip()
+        if _local(child.tag) in _VALUE_NAMES and text:
+            return text
+    own = (element.text or "").strip()
+    return own if own != code else ""
+
+
+def _has_left(employee: Element, leave: str, today: date) -> bool:
+    if employee.attrib.get("action", "").strip().lower() == "leave":
+        return True
+    ended = iso_date(leave) if leave else None
+    return ended is not None and ended < today

@@ -1,0 +1,253 @@
+"""Read OS2sofd persons: saved ``GET /api/v2/persons`` JSON or the ``SOFD_yyyymmdd.csv`` file.
+
+JSON may be one page (``{persons, page, nextOffset}``), a list of pages, a
+plain list of persons or an OData answer (``{"value": [...]}``). Each person
+yields one record per AD account, all sharing the person's phones as OS2sofd
+holds them; the OS2sofd rules decide later what is sent to FK-ORG.
+
+The CSV variant carries a CPR column: it is never mapped, stored or logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from telefonspor.model import PhoneEntry, SourceData, SourceRecord
+from telefonspor.settings import SOURCE_KINDS, Settings
+from telefonspor.sources.common import canonical_uuid, input_file, iso_date
+from telefonspor.sources.jsonfile import JsonAt, load_json, looks_like_json
+from telefonspor.sources.tabular import open_table
+
+__all__ = ["read_os2sofd", "records_from_persons"]
+
+KIND: Final = "os2sofd"
+#: OS2sofd user types that are AD accounts ("" = not given).
+_AD_USER_TYPES: Final = frozenset({"ACTIVE_DIRECTORY", ""})
+
+#: SOFD_yyyymmdd.csv columns. The cpr column is deliberately absent.
+_CSV_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "user": ("ad-kontonavn", "AD-konto", "brugernavn"),
+    "mobile": ("mobilnummer", "mobil"),
+    "phone": ("telefonnummer", "telefon"),
+    "nickname": ("kaldenavn",),
+    "employee_id": ("medarbejderid", "medarbejdernummer"),
+    "firstname": ("fornavn",),
+    "surname": ("efternavn",),
+}
+
+
+def read_os2sofd(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
+    """Read an OS2sofd export: JSON when the file starts with ``{``/``[``, else the CSV file."""
+    today = date.today()
+    if path.is_file() and looks_like_json(path):
+        return _read_json(path, today)
+    return _read_csv(path, options)
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _read_json(path: Path, today: date) -> SourceData:
+    root = JsonAt(load_json(path, what="OS2sofd-filen"), str(path))
+    records: list[SourceRecord] = []
+    for person in _persons(root):
+        records.extend(_person_records(person, origin=path.name, today=today))
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        files=(input_file(path, KIND, rows=len(records)),),
+    )
+
+
+def _persons(root: JsonAt) -> Iterator[JsonAt]:
+    """The persons of every accepted file shape."""
+    if isinstance(root.value, Mapping):
+        if root.has("persons"):
+            yield from root.get("persons").items()
+            return
+        if root.has("value"):  # OData
+            yield from root.get("value").items()
+            return
+        raise root.fail(
+            'forventede OS2sofd-personer: et objekt med "persons" (én side), '
+            "en liste af sider eller en liste af personer"
+        )
+    for item in root.items():
+        if isinstance(item.value, Mapping) and item.has("persons"):
+            yield from item.get("persons").items()
+        else:
+            yield item
+
+
+def records_from_persons(
+    persons: Iterable[Mapping[str, object]], *, origin: str, today: date
+) -> list[SourceRecord]:
+    """Records of OS2sofd persons (raw API JSON); shared by the file reader and the live client."""
+    records: list[SourceRecord] = []
+    for index, person in enumerate(persons):
+        records.extend(
+            _person_records(JsonAt(person, origin, f"persons[{index}]"), origin=origin, today=today)
+        )
+    return records
+
+
+def _person_records(person: JsonAt, *, origin: str, today: date) -> list[SourceRecord]:
+    person.mapping()
+    phones = tuple(_phones(person))
+    chosen = person.text("chosenName")
+    name = chosen or " ".join(p for p in (person.text("firstname"), person.text("surname")) if p)
+    person_key = canonical_uuid(person.text("uuid"))
+    person_flags = set()
+    if person.flag("deleted"):
+        person_flags.add("deleted")
+    person_flags.update(_affiliation_flags(person, today))
+    fallback_employee = _first_employee_id(person)
+    location = f"{origin} {person.at}".strip()
+    accounts = [u for u in person.get("users").items() if _is_ad_account(u)]
+    if not accounts:
+        return [
+            SourceRecord(
+                system=KIND,
+                user_id="",
+                person_key=person_key,
+                employee_id=fallback_employee,
+                email=person.text("email"),
+                name=name,
+                phones=phones,
+                active=not person_flags,
+                flags=frozenset(person_flags),
+                location=location,
+            )
+        ]
+    records = []
+    for user in accounts:
+        flags = set(person_flags)
+        if user.flag("disabled"):
+            flags.add("disabled")
+        records.append(
+            SourceRecord(
+                system=KIND,
+                user_id=user.text("userId"),
+                uuid=canonical_uuid(user.text("kombitUuid")),
+                person_key=person_key,
+                employee_id=user.text("employeeId") or fallback_employee,
+                email=user.text("upn") or person.text("email"),
+                name=name,
+                phones=phones,
+                active=not flags,
+                flags=frozenset(flags),
+                location=f"{origin} {user.at}".strip(),
+            )
+        )
+    return records
+
+
+def _is_ad_account(user: JsonAt) -> bool:
+    user.mapping()
+    return user.text("userType").upper() in _AD_USER_TYPES
+
+
+def _phones(person: JsonAt) -> Iterator[PhoneEntry]:
+    for phone in person.get("phones").items():
+        phone.mapping()
+        raw = phone.text("phoneNumber")
+        if not raw:
+            continue
+        yield PhoneEntry(
+            raw=raw,
+            type=phone.text("phoneType").upper(),
+            visibility=phone.text("visibility").upper(),
+            prime=phone.flag("prime"),
+            type_prime=phone.flag("typePrime"),
+        )
+
+
+def _active_affiliations(person: JsonAt, today: date) -> list[JsonAt]:
+    active = []
+    for affiliation in person.get("affiliations").items():
+        affiliation.mapping()
+        if affiliation.flag("deleted"):
+            continue
+        start = _date(affiliation, "startDate")
+        stop = _date(affiliation, "stopDate")
+        if (start is None or start <= today) and (stop is None or stop >= today):
+            active.append(affiliation)
+    return active
+
+
+def _affiliation_flags(person: JsonAt, today: date) -> set[str]:
+    active = _active_affiliations(person, today)
+    if not active:
+        return {"no_affiliation"}
+    if all(a.flag("doNotTransferToFkOrg") for a in active):
+        return {"do_not_transfer"}
+    return set()
+
+
+def _date(node: JsonAt, name: str) -> date | None:
+    text = node.text(name)
+    if not text:
+        return None
+    parsed = iso_date(text)
+    if parsed is None:
+        raise node.get(name).fail(f'forventede en dato (ÅÅÅÅ-MM-DD), men fandt "{text[:30]}"')
+    return parsed
+
+
+def _first_employee_id(person: JsonAt) -> str:
+    for affiliation in person.get("affiliations").items():
+        affiliation.mapping()
+        employee_id = affiliation.text("employeeId")
+        if employee_id:
+            return employee_id
+    return ""
+
+
+# --- SOFD_yyyymmdd.csv -----------------------------------------------------------------
+
+
+def _read_csv(path: Path, options: Mapping[str, Any]) -> SourceData:
+    table = open_table(
+        path,
+        _CSV_FIELDS,
+        required=(("user", "employee_id"), ("mobile", "phone")),
+        sheet=str(options.get("sheet", "")),
+        what="OS2sofd-filen",
+    )
+    records = []
+    for number, cells in table.rows():
+
+        def cell(field: str, cells: tuple[str, ...] = cells) -> str:
+            index = table.columns.get(field)
+            return cells[index].strip() if index is not None else ""
+
+        phones = []
+        if cell("mobile"):
+            phones.append(
+                PhoneEntry(raw=cell("mobile"), type="MOBILE", visibility="VISIBLE", type_prime=True)
+            )
+        if cell("phone"):
+            phones.append(PhoneEntry(raw=cell("phone"), type="LANDLINE", type_prime=True))
+        full_name = " ".join(p for p in (cell("firstname"), cell("surname")) if p)
+        records.append(
+            SourceRecord(
+                system=KIND,
+                user_id=cell("user"),
+                employee_id=cell("employee_id"),
+                name=cell("nickname") or full_name,
+                phones=tuple(phones),
+                location=f"{path.name} række {number}",
+            )
+        )
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        files=(input_file(path, KIND, sheet=table.sheet, rows=len(records)),),
+    )

@@ -1,0 +1,135 @@
+"""Read CSV dumps of OS2sync's ``success_users`` and ``failure_users`` tables.
+
+They hold what OS2sync last sent to FK-ORG (``phone_number`` -> Telefon,
+``landline`` -> FastnetTelefon) and, for failures, the error. The path is one
+dump (its table is told by its columns: ``error`` means ``failure_users``) or a
+directory holding ``success_users.csv`` and/or ``failure_users.csv``.
+
+Within one table a user with several rows keeps only the latest: by an id or
+time column when the dump has one, else the last row. The two tables are not
+merged: a user may have both a success and a failure row, and the OS2sync
+rules read both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from telefonspor.errors import InputError
+from telefonspor.model import InputFile, PhoneEntry, SourceData, SourceRecord
+from telefonspor.settings import SOURCE_KINDS, Settings
+from telefonspor.sources.common import canonical_uuid, input_file, truthy
+from telefonspor.sources.tabular import Table, open_table
+
+__all__ = ["TABLE_FILES", "read_os2sync_db"]
+
+KIND: Final = "os2sync-db"
+#: The dumps looked for in a directory (names compared without case).
+TABLE_FILES: Final = ("success_users.csv", "failure_users.csv")
+_DELETING: Final = frozenset({"DELETE", "PASSIVATE", "DELETED"})
+
+_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "uuid": ("uuid",),
+    "user_id": ("user_id", "userid"),
+    "phone_number": ("phone_number", "phonenumber"),
+    "landline": ("landline",),
+    "email": ("email",),
+    "name": ("name",),
+    "operation": ("operation",),
+    "skipped": ("skipped",),
+    "error": ("error", "fejl"),
+    "id": ("id",),
+    "time": ("timestamp", "success_time", "failure_time", "created", "updated", "tts"),
+}
+
+
+def read_os2sync_db(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
+    """Read one table dump or a directory of them."""
+    files = _dump_files(path)
+    records: list[SourceRecord] = []
+    inputs: list[InputFile] = []
+    for file in files:
+        table = open_table(
+            file,
+            _FIELDS,
+            required=(("uuid", "user_id"), ("phone_number", "landline", "error")),
+            what="OS2sync-databaseudtrækket",
+        )
+        rows = _latest_rows(table, failure_table="failure" in file.name.lower())
+        records.extend(rows)
+        inputs.append(input_file(file, KIND, rows=len(rows)))
+    return SourceData(
+        kind=KIND,
+        position=SOURCE_KINDS[KIND],
+        records=tuple(records),
+        origin=str(path),
+        files=tuple(inputs),
+    )
+
+
+def _dump_files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError("filen eller mappen findes ikke. Tjek stien.", path=str(path))
+    if not path.is_dir():
+        return [path]
+    try:
+        present = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
+    except OSError as exc:
+        raise InputError(f"mappen kan ikke læses ({exc.strerror}).", path=str(path)) from exc
+    files = [present[name] for name in TABLE_FILES if name in present]
+    if not files:
+        raise InputError(
+            f"mappen indeholder hverken {' eller '.join(TABLE_FILES)}. "
+            "Gem tabellerne success_users og failure_users som CSV med de navne.",
+            path=str(path),
+        )
+    return files
+
+
+def _latest_rows(table: Table, *, failure_table: bool) -> list[SourceRecord]:
+    is_failure = failure_table or "error" in table.columns
+    latest: dict[str, tuple[tuple[int, str, int], SourceRecord]] = {}
+    for number, cells in table.rows():
+
+        def cell(field: str, cells: tuple[str, ...] = cells) -> str:
+            index = table.columns.get(field)
+            return cells[index].strip() if index is not None else ""
+
+        record = _record(cell, table.path.name, number, is_failure=is_failure)
+        key = record.uuid or record.user_id.casefold() or f"#{number}"
+        identifier = cell("id")
+        order = (int(identifier) if identifier.isdigit() else 0, cell("time"), number)
+        known = latest.get(key)
+        if known is None or order >= known[0]:
+            latest[key] = (order, record)
+    return [record for _, record in latest.values()]
+
+
+def _record(
+    cell: Callable[[str], str], file: str, number: int, *, is_failure: bool
+) -> SourceRecord:
+    phones = []
+    if cell("landline"):
+        phones.append(PhoneEntry(raw=cell("landline"), type="Landline"))
+    if cell("phone_number"):
+        phones.append(PhoneEntry(raw=cell("phone_number"), type="PhoneNumber"))
+    flags = set()
+    error = cell("error")
+    if is_failure:
+        flags.add("failure")
+    if truthy(cell("skipped")):
+        flags.add("skipped")
+    return SourceRecord(
+        system=KIND,
+        user_id=cell("user_id"),
+        uuid=canonical_uuid(cell("uuid")),
+        email=cell("email"),
+        name=cell("name"),
+        phones=tuple(phones),
+        active=cell("operation").upper() not in _DELETING,
+        flags=frozenset(flags),
+        error=error,
+        location=f"{file} række {number}",
+    )
