@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from telefonspor.phones import LANDLINE_PREFIXES_2, MOBILE_PREFIXES_2
+
 
 @dataclass(frozen=True)
 class Size:
@@ -139,55 +141,7 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
 def realistic_raw_values(count: int, seed: int = SEED) -> list[object]:
     """Raw cells as KLIK, AD and OS2sofd exports hold them: text, Excel numbers, noise."""
     rng = random.Random(seed)
-    prefixes = [
-        "20",
-        "21",
-        "22",
-        "26",
-        "28",
-        "30",
-        "31",
-        "40",
-        "41",
-        "42",
-        "50",
-        "51",
-        "60",
-        "61",
-        "33",
-        "35",
-        "36",
-        "38",
-        "43",
-        "44",
-        "45",
-        "46",
-        "48",
-        "49",
-        "55",
-        "56",
-        "57",
-        "58",
-        "62",
-        "63",
-        "64",
-        "65",
-        "66",
-        "69",
-        "72",
-        "73",
-        "74",
-        "75",
-        "76",
-        "86",
-        "87",
-        "88",
-        "89",
-        "96",
-        "97",
-        "98",
-        "99",
-    ]
+    prefixes = sorted(MOBILE_PREFIXES_2 | LANDLINE_PREFIXES_2)
     out: list[object] = []
     for _ in range(count):
         digits = rng.choice(prefixes) + f"{rng.randrange(1_000_000):06d}"

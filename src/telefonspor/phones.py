@@ -17,6 +17,9 @@ from telefonspor.model import PhoneValue
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
+    "LANDLINE_PREFIXES_2",
+    "MOBILE_PREFIXES_2",
+    "MOBILE_PREFIXES_3",
     "PhoneEngine",
     "contextual_findings",
     "kind_of",
@@ -33,155 +36,28 @@ BUILTIN_PLACEHOLDERS: Final = frozenset(
 
 # Numbering plan (DOMAIN.md). Mobile 3-digit blocks sit inside landline 2-digit ranges,
 # so they are looked up first.
-_MOBILE_2: Final = frozenset(
-    [f"2{d}" for d in "0123456789"]
-    + [
-        "30",
-        "31",
-        "40",
-        "41",
-        "42",
-        "50",
-        "51",
-        "52",
-        "53",
-        "60",
-        "61",
-        "71",
-        "81",
-        "91",
-        "92",
-        "93",
-    ]
+#: Numbering plan prefixes (DOMAIN.md), public so the sample generator and the bench draw
+#: numbers from the same plan.
+MOBILE_PREFIXES_2: Final = frozenset(
+    [f"2{d}" for d in "0123456789"] + "30 31 40 41 42 50 51 52 53 60 61 71 81 91 92 93".split()
 )
-_MOBILE_3: Final = frozenset(
-    [
-        "342",
-        "344",
-        "345",
-        "346",
-        "347",
-        "348",
-        "349",
-        "356",
-        "357",
-        "359",
-        "362",
-        "365",
-        "366",
-        "389",
-        "398",
-        "431",
-        "441",
-        "462",
-        "466",
-        "468",
-        "472",
-        "474",
-        "476",
-        "478",
-        "485",
-        "486",
-        "488",
-        "489",
-        "493",
-        "494",
-        "495",
-        "496",
-        "498",
-        "499",
-        "542",
-        "543",
-        "545",
-        "551",
-        "552",
-        "556",
-        "571",
-        "572",
-        "573",
-        "574",
-        "577",
-        "579",
-        "584",
-        "586",
-        "587",
-        "589",
-        "597",
-        "598",
-        "627",
-        "629",
-        "641",
-        "649",
-        "658",
-        "662",
-        "663",
-        "664",
-        "665",
-        "667",
-        "692",
-        "693",
-        "694",
-        "697",
-        "771",
-        "772",
-        "782",
-        "783",
-        "785",
-        "786",
-        "788",
-        "789",
-        "826",
-        "827",
-        "829",
-    ]
+MOBILE_PREFIXES_3: Final = frozenset(
+    (
+        "342 344 345 346 347 348 349 356 357 359 362 365 366 389 398 431 441 462 466 468 472 474 "
+        "476 478 485 486 488 489 493 494 495 496 498 499 542 543 545 551 552 556 571 572 573 574 "
+        "577 579 584 586 587 589 597 598 627 629 641 649 658 662 663 664 665 667 692 693 694 697 "
+        "771 772 782 783 785 786 788 789 826 827 829"
+    ).split()
 )
-_LANDLINE_2: Final = frozenset(
-    [
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "38",
-        "39",
-        "43",
-        "44",
-        "45",
-        "46",
-        "47",
-        "48",
-        "49",
-        "54",
-        "55",
-        "56",
-        "57",
-        "58",
-        "59",
-        "62",
-        "63",
-        "64",
-        "65",
-        "66",
-        "69",
-        "72",
-        "73",
-        "74",
-        "75",
-        "76",
-        "77",
-        "78",
-        "79",
-        "82",
-        "86",
-        "87",
-        "88",
-        "89",
-        "96",
-        "97",
-        "98",
-        "99",
-    ]
+LANDLINE_PREFIXES_2: Final = frozenset(
+    (
+        "32 33 34 35 36 38 39 43 44 45 46 47 48 49 54 55 56 57 58 59 62 63 64 65 66 69 72 73 74 "
+        "75 76 77 78 79 82 86 87 88 89 96 97 98 99"
+    ).split()
 )
+_MOBILE_2: Final = MOBILE_PREFIXES_2
+_MOBILE_3: Final = MOBILE_PREFIXES_3
+_LANDLINE_2: Final = LANDLINE_PREFIXES_2
 _SERVICE_2: Final = frozenset({"70", "80", "90"})
 
 #: kind by the first three digits of a Danish number: one dict lookup on the hot path.
