@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -79,18 +78,43 @@ def load_json(path: Path, *, what: str = "JSON-filen") -> object:
         ) from exc
 
 
-@dataclass(frozen=True)
 class JsonAt:
-    """A JSON value and where it sits: ``JsonAt(value, "fil.json", "persons[3]")``."""
+    """A JSON value and where it sits: ``JsonAt(value, "fil.json", "persons[3]")``.
 
-    value: object
-    file: str
-    at: str = ""
+    The path text is built only when asked for (an error or a location): readers walk
+    hundreds of thousands of nodes, and almost none of them fail.
+    """
+
+    __slots__ = ("_at", "_folded", "_parent", "_step", "file", "value")
+
+    def __init__(
+        self,
+        value: object,
+        file: str,
+        at: str = "",
+        *,
+        parent: JsonAt | None = None,
+        step: str = "",
+    ) -> None:
+        self.value = value
+        self.file = file
+        self._at: str | None = at if parent is None else None
+        self._parent = parent
+        self._step = step
+        self._folded: dict[str, str] | None = None
+
+    @property
+    def at(self) -> str:
+        if self._at is None:
+            parent = self._parent.at if self._parent is not None else ""
+            if self._step.startswith("["):
+                self._at = f"{parent}{self._step}"
+            else:
+                self._at = f"{parent}.{self._step}" if parent else self._step
+        return self._at
 
     def _child(self, value: object, step: str) -> JsonAt:
-        if step.startswith("["):
-            return JsonAt(value, self.file, f"{self.at}{step}")
-        return JsonAt(value, self.file, f"{self.at}.{step}" if self.at else step)
+        return JsonAt(value, self.file, parent=self, step=step)
 
     def fail(self, message: str) -> InputError:
         place = f" ved {self.at}" if self.at else ""
@@ -122,7 +146,9 @@ class JsonAt:
         for name in names:
             if members.get(name) is not None:
                 return self._child(members[name], name)
-        folded = {str(k).casefold(): k for k in members}
+        if self._folded is None:
+            self._folded = {str(k).casefold(): str(k) for k in members}
+        folded = self._folded
         for name in names:
             key = folded.get(name.casefold())
             if key is not None and members[key] is not None:

@@ -54,7 +54,10 @@ def _read_json(path: Path, today: date) -> SourceData:
     root = JsonAt(load_json(path, what="OS2sofd-filen"), str(path))
     records: list[SourceRecord] = []
     for person in _persons(root):
-        records.extend(_person_records(person, origin=path.name, today=today))
+        fast = _fast_person_records(person, origin=path.name, today=today)
+        records.extend(
+            fast if fast is not None else _person_records(person, origin=path.name, today=today)
+        )
     return SourceData(
         kind=KIND,
         position=SOURCE_KINDS[KIND],
@@ -90,8 +93,148 @@ def records_from_persons(
     """Records of OS2sofd persons (raw API JSON); shared by the file reader and the live client."""
     records: list[SourceRecord] = []
     for index, person in enumerate(persons):
+        node = JsonAt(person, origin, f"persons[{index}]")
+        fast = _fast_person_records(node, origin=origin, today=today)
         records.extend(
-            _person_records(JsonAt(person, origin, f"persons[{index}]"), origin=origin, today=today)
+            fast if fast is not None else _person_records(node, origin=origin, today=today)
+        )
+    return records
+
+
+class _NotPlain(Exception):
+    """The fast path met something unusual: the tolerant path will read (or reject) it."""
+
+
+#: Member names the fast path reads, exactly as OS2sofd's API spells them.
+_KNOWN_KEYS: Final = frozenset(
+    "uuid firstname surname chosenName email deleted phones users affiliations phoneNumber "
+    "phoneType visibility prime typePrime userId userType employeeId disabled kombitUuid upn "
+    "startDate stopDate doNotTransferToFkOrg".split()
+)
+_KNOWN_FOLDED: Final = frozenset(k.casefold() for k in _KNOWN_KEYS)
+
+
+def _plain(value: object) -> Mapping[str, object]:
+    """A dict whose members are spelled exactly as the API does (else the slow path decides)."""
+    if not isinstance(value, dict):
+        raise _NotPlain
+    for key in value:
+        if key not in _KNOWN_KEYS and str(key).casefold() in _KNOWN_FOLDED:
+            raise _NotPlain
+    return value
+
+
+def _str(members: Mapping[str, object], name: str) -> str:
+    value = members.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _NotPlain
+    return value.strip()
+
+
+def _bool(members: Mapping[str, object], name: str) -> bool:
+    value = members.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _NotPlain
+    return value
+
+
+def _list(members: Mapping[str, object], name: str) -> list[object]:
+    value = members.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _NotPlain
+    return value
+
+
+def _fast_person_records(node: JsonAt, *, origin: str, today: date) -> list[SourceRecord] | None:
+    """The records of a person shaped exactly like the API's, without per-member bookkeeping.
+
+    Gives the same records as :func:`_person_records` (a test holds them equal) at a
+    fraction of the cost; returns None for anything unusual, which the tolerant path
+    then reads or rejects with a precise message.
+    """
+    try:
+        return _fast(node, origin=origin, today=today)
+    except _NotPlain:
+        return None
+
+
+def _fast(node: JsonAt, *, origin: str, today: date) -> list[SourceRecord]:
+    person = _plain(node.value)
+    phones = []
+    for item in _list(person, "phones"):
+        phone = _plain(item)
+        raw = _str(phone, "phoneNumber")
+        if raw:
+            phones.append(
+                PhoneEntry(
+                    raw=raw,
+                    type=_str(phone, "phoneType").upper(),
+                    visibility=_str(phone, "visibility").upper(),
+                    prime=_bool(phone, "prime"),
+                    type_prime=_bool(phone, "typePrime"),
+                )
+            )
+    chosen = _str(person, "chosenName")
+    name = chosen or " ".join(p for p in (_str(person, "firstname"), _str(person, "surname")) if p)
+    flags: set[str] = {"deleted"} if _bool(person, "deleted") else set()
+    active: list[Mapping[str, object]] = []
+    fallback_employee = ""
+    for item in _list(person, "affiliations"):
+        affiliation = _plain(item)
+        fallback_employee = fallback_employee or _str(affiliation, "employeeId")
+        if _bool(affiliation, "deleted"):
+            continue
+        start_text, stop_text = _str(affiliation, "startDate"), _str(affiliation, "stopDate")
+        start = iso_date(start_text) if start_text else None
+        stop = iso_date(stop_text) if stop_text else None
+        if (start_text and start is None) or (stop_text and stop is None):
+            raise _NotPlain
+        if (start is None or start <= today) and (stop is None or stop >= today):
+            active.append(affiliation)
+    if not active:
+        flags.add("no_affiliation")
+    elif all(_bool(a, "doNotTransferToFkOrg") for a in active):
+        flags.add("do_not_transfer")
+    person_key = canonical_uuid(_str(person, "uuid"))
+    email = _str(person, "email")
+    accounts = []
+    for index, item in enumerate(_list(person, "users")):
+        user = _plain(item)
+        if _str(user, "userType").upper() in _AD_USER_TYPES:
+            accounts.append((index, user))
+    common = {"system": KIND, "person_key": person_key, "name": name, "phones": tuple(phones)}
+    if not accounts:
+        return [
+            SourceRecord(
+                user_id="",
+                employee_id=fallback_employee,
+                email=email,
+                active=not flags,
+                flags=frozenset(flags),
+                location=f"{origin} {node.at}".strip(),
+                **common,  # type: ignore[arg-type]
+            )
+        ]
+    records = []
+    for index, user in accounts:
+        user_flags = flags | {"disabled"} if _bool(user, "disabled") else flags
+        records.append(
+            SourceRecord(
+                user_id=_str(user, "userId"),
+                uuid=canonical_uuid(_str(user, "kombitUuid")),
+                employee_id=_str(user, "employeeId") or fallback_employee,
+                email=_str(user, "upn") or email,
+                active=not user_flags,
+                flags=frozenset(user_flags),
+                location=f"{origin} {node.at}.users[{index}]".strip(),
+                **common,  # type: ignore[arg-type]
+            )
         )
     return records
 

@@ -1,0 +1,346 @@
+"""Write a generated municipality as the files real users export.
+
+KLIK: Excel from xlsxwriter (constant memory, title rows above the header);
+AD: PowerShell ``Export-Csv``; OS2sofd: a list of ``/api/v2/persons`` pages;
+OS2mo: a saved GraphQL answer; OS2sync: database dumps; FK-ORG: CSV. Output
+is deterministic for the same model (fixed dates, sorted keys, no clocks).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import xlsxwriter
+
+from telefonspor.sample.chain import (
+    LANDLINE_CLASS,
+    MOBILE_CLASS,
+    Municipality,
+    Person,
+    Phone,
+    klik_values,
+)
+
+EXPORT_DATE: Final = "2026-11-28"
+_CREATED: Final = datetime(2026, 11, 28, 8, 0, 0)
+_PAGE_SIZE: Final = 100
+_CVR_BASE: Final = 29188300
+
+
+def write_klik(world: Municipality, path: Path, *, seed: int, fmt: str) -> None:
+    """The KLIK user export: one row per user with the role list joined by '; '."""
+    national = len({p.municipality for p in world.holders}) > 1
+    header = ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"]
+    if national:
+        header.append("Kommune")
+    rng = random.Random(seed * 7 + 3)
+    rows = (_klik_row(p, world, rng, national) for p in world.holders)
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(header)
+            writer.writerows(rows)
+        return
+    workbook = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_numbers": False}
+    )
+    workbook.set_properties({"created": _CREATED, "author": "KLIK", "title": "Brugere i KLIK"})
+    sheet = workbook.add_worksheet("Brugere")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_string(0, 0, f"Brugere i KLIK – eksporteret {EXPORT_DATE}", bold)
+    sheet.write_string(1, 0, "Kommunens brugere med kontaktoplysninger og tildelte roller")
+    sheet.write_row(3, 0, header, bold)
+    for number, row in enumerate(rows, start=4):
+        for col, value in enumerate(row):
+            if isinstance(value, int):
+                sheet.write_number(number, col, value)
+            elif value:
+                sheet.write_string(number, col, value)
+    workbook.close()
+
+
+def _klik_row(p: Person, world: Municipality, rng: random.Random, national: bool) -> list[Any]:
+    shown = klik_values(p)
+    direct: Any = _cell(shown["direct"], rng)
+    mobile: Any = _cell(shown["mobile"], rng)
+    draw = rng.random()
+    if draw < 0.03 and shown["direct"] and shown["mobile"]:
+        mobile = f"{shown['mobile']} / {shown['direct']}"  # two numbers typed into one cell
+    row: list[Any] = [p.name, p.user_id, p.email, direct, mobile, "; ".join(p.roles), p.unit]
+    if national:
+        row.append(f"{p.municipality}")
+    return row
+
+
+def _cell(raw: str, rng: random.Random) -> str | int:
+    """Plain digits are often stored as Excel numbers, sometimes with the country code."""
+    if len(raw) == 8 and raw.isdigit() and raw[0] not in "01":
+        draw = rng.random()
+        if draw < 0.3:
+            return int(raw)
+        if draw < 0.4:
+            return int("45" + raw)
+    return raw
+
+
+def write_ad(world: Municipality, path: Path) -> None:
+    """``Get-ADUser -Filter * -Properties ... | Export-Csv`` (Windows PowerShell 5)."""
+    columns = [
+        "SamAccountName",
+        "ObjectGUID",
+        "Enabled",
+        "DisplayName",
+        "mail",
+        "EmployeeID",
+        "telephoneNumber",
+        "mobile",
+        "ipPhone",
+        "pager",
+    ]
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        fh.write("#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\n")
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows(
+            [
+                p.user_id,
+                p.guid,
+                "True" if p.ad_enabled else "False",
+                p.name,
+                p.email,
+                p.employee_id,
+                p.ad_direct,
+                p.ad_mobile,
+                p.ad_ip_phone,
+                "",
+            ]
+            for p in world.people
+            if p.in_ad
+        )
+
+
+def write_os2sofd(world: Municipality, path: Path) -> None:
+    """Every page of ``GET /api/v2/persons`` saved as one JSON list of pages."""
+    people = [p for p in world.people if p.in_local]
+    # Written page by page: the national sample would not fit in memory as one string.
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for number, start in enumerate(range(0, max(len(people), 1), _PAGE_SIZE)):
+            chunk = [_sofd_person(p, world) for p in people[start : start + _PAGE_SIZE]]
+            last = start + _PAGE_SIZE >= len(people)
+            page = {
+                "persons": chunk,
+                "page": number,
+                "nextOffset": None if last or not chunk else chunk[-1]["uuid"],
+            }
+            fh.write(("," if number else "") + _dumps(page))
+        fh.write("]")
+
+
+def _sofd_person(p: Person, world: Municipality) -> dict[str, Any]:
+    phones = p.phones
+    stopped = "no_affiliation" in p.local_flags
+    return {
+        "uuid": _derived_uuid(p.guid, "5"),
+        "firstname": p.first,
+        "surname": p.last,
+        "chosenName": None,
+        "deleted": "deleted" in p.local_flags,
+        "phones": [_sofd_phone(phone, i, p) for i, phone in enumerate(phones)],
+        "users": [
+            {
+                "userId": p.user_id,
+                "userType": "ACTIVE_DIRECTORY",
+                "employeeId": p.employee_id,
+                "disabled": "disabled" in p.local_flags,
+                "kombitUuid": p.guid,
+                "upn": p.email,
+                "prime": True,
+            }
+        ],
+        "affiliations": [
+            {
+                "uuid": _derived_uuid(p.guid, "6"),
+                "startDate": "2015-08-01",
+                "stopDate": "2020-01-31" if stopped else None,
+                "doNotTransferToFkOrg": "do_not_transfer" in p.local_flags,
+                "employeeId": p.employee_id,
+                "positionName": "Medarbejder",
+                "orgUnitName": p.unit,
+                "master": "OPUS",
+            }
+        ],
+    }
+
+
+def _sofd_phone(phone: Phone, i: int, p: Person) -> dict[str, Any]:
+    return {
+        "phoneNumber": phone.raw,
+        "phoneType": phone.type,
+        "visibility": phone.visibility,
+        "prime": i == 0,
+        "typePrime": phone.type_prime,
+        "master": phone.master,
+        "masterId": p.guid if phone.master == "AD" else _derived_uuid(p.guid, str(7 + i % 3)),
+    }
+
+
+def write_os2mo(world: Municipality, path: Path) -> None:
+    """The answer of an OS2mo GraphQL ``employees`` query, saved to a file."""
+    objects = [{"current": _mo_employee(p, world)} for p in world.people if p.in_local]
+    _write_json(path, {"data": {"employees": {"objects": objects}}})
+
+
+def _mo_employee(p: Person, world: Municipality) -> dict[str, Any]:
+    it_user = {
+        "uuid": _derived_uuid(p.guid, "8"),
+        "user_key": p.user_id,
+        "external_id": p.guid,
+        "itsystem": {"user_key": "Active Directory"},
+    }
+    addresses = []
+    for phone in p.phones:
+        addresses.append(
+            {
+                "value": phone.raw,
+                "address_type": {"user_key": phone.type, "scope": "PHONE"},
+                "visibility": {"scope": phone.visibility} if phone.visibility else None,
+                "ituser": [{"uuid": it_user["uuid"]}] if phone.owner == "it_user" else None,
+            }
+        )
+    addresses.append(
+        {
+            "value": p.email,
+            "address_type": {"user_key": "EmailEmployee", "scope": "EMAIL"},
+            "visibility": {"scope": "PUBLIC"},
+            "ituser": None,
+        }
+    )
+    engagements = (
+        []
+        if "no_engagement" in p.local_flags
+        else [
+            {
+                "uuid": _derived_uuid(p.guid, "9"),
+                "user_key": p.employee_id,
+                "org_unit": [{"name": p.unit}],
+            }
+        ]
+    )
+    return {
+        "uuid": _derived_uuid(p.guid, "5"),
+        "given_name": p.first,
+        "surname": p.last,
+        "user_key": p.employee_id,
+        "addresses": addresses,
+        "itusers": [it_user],
+        "engagements": engagements,
+    }
+
+
+def write_os2sync(world: Municipality, directory: Path) -> None:
+    """OS2sync's database tables ``success_users`` and ``failure_users`` as CSV dumps."""
+    directory.mkdir(parents=True, exist_ok=True)
+    base = ["uuid", "user_id", "phone_number", "landline", "email", "name", "cvr", "operation"]
+    success: list[list[str]] = []
+    failure: list[list[str]] = []
+    for p in world.people:
+        if not p.sync or not p.in_local:
+            continue
+        sent = p.sent
+        row = [
+            p.guid,
+            p.user_id,
+            sent["mobile"],
+            sent["direct"],
+            p.email,
+            p.name,
+            str(_CVR_BASE + int(p.municipality)),
+            "UPDATE",
+        ]
+        if p.sync == "failure":
+            failure.append([*row, p.sync_error])
+        else:
+            success.append([*row, "1" if p.sync == "skipped" else "0"])
+    _write_semicolon(directory / "success_users.csv", [*base, "skipped"], success)
+    _write_semicolon(directory / "failure_users.csv", [*base, "error"], failure)
+
+
+def write_fkorg(world: Municipality, path: Path) -> None:
+    """FK-ORG users with both address roles, as a municipality exports them."""
+    rows = []
+    for p in world.people:
+        if not p.in_fkorg:
+            continue
+        fk = p.fk
+        rows.append([p.user_id, p.guid, p.name, fk["direct"], fk["mobile"], p.email])
+    header = ["brugernavn", "uuid", "Navn", "FastnetTelefon", "Telefon", "Email"]
+    _write_semicolon(path, header, rows, encoding="utf-8-sig")
+
+
+def write_config(
+    path: Path, settings: Mapping[str, object], sources: Sequence[tuple[str, str]]
+) -> None:
+    """``kaede.toml``: the deviating settings, then the chain with relative paths."""
+    lines = ["# Eksempelkæde lavet af telefonspor (fiktive data).", ""]
+    sections: dict[str, list[str]] = {}
+    for key in sorted(settings):
+        section, _, name = key.partition(".")
+        sections.setdefault(section, []).append(f"{name} = {_toml_value(settings[key])}")
+    for section, entries in sections.items():
+        lines += [f"[{section}]", *entries, ""]
+    for kind, relative in sources:
+        lines += ["[[source]]", f'kind = "{kind}"', f'path = "{relative}"', ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _write_semicolon(
+    path: Path, header: list[str], rows: Iterable[list[str]], *, encoding: str = "utf-8"
+) -> None:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(_dumps(data), encoding="utf-8")
+
+
+def _dumps(data: object) -> str:
+    # json.dumps uses the C encoder; json.dump to a file would use the slow Python one.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _derived_uuid(guid: str, version_digit: str) -> str:
+    """Another stable uuid for the same person (OS2sofd person uuid, affiliation, ...)."""
+    return f"{guid[:14]}{version_digit}{guid[15:]}" if guid else ""
+
+
+__all__ = [
+    "LANDLINE_CLASS",
+    "MOBILE_CLASS",
+    "write_ad",
+    "write_config",
+    "write_fkorg",
+    "write_klik",
+    "write_os2mo",
+    "write_os2sofd",
+    "write_os2sync",
+]
