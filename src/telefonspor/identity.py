@@ -110,25 +110,40 @@ NO_LINK: Final = Link()
 
 
 class RecordIndex:
-    """Dict indexes over one system's records, one per key."""
+    """Dict indexes over one system's records, one per key, each built on first use.
+
+    Most systems are only ever probed by one or two keys (FK-ORG by user name,
+    a local system by uuid), so the other indexes are never paid for.
+    """
 
     def __init__(self, records: Sequence[SourceRecord]) -> None:
-        self._by: dict[str, dict[str, list[SourceRecord]]] = {k: defaultdict(list) for k in KEYS}
-        self._by_person: dict[str, list[SourceRecord]] = defaultdict(list)
-        for record in records:
-            for key in KEYS:
-                value = record_key(record, key)
+        self._records = records
+        self._by: dict[str, dict[str, list[SourceRecord]]] = {}
+        self._by_person: dict[str, list[SourceRecord]] | None = None
+
+    def _index(self, key: str) -> dict[str, list[SourceRecord]]:
+        index = self._by.get(key)
+        if index is None:
+            built: defaultdict[str, list[SourceRecord]] = defaultdict(list)
+            normalise = _NORMALISE[key]
+            for record in self._records:
+                raw: str = getattr(record, key)
+                value = normalise(raw) if raw else ""
                 if value:
-                    self._by[key][value].append(record)
-            self._by_person[person_of(record)].append(record)
-        # Plain dicts from here on: a lookup must never insert.
-        self._by = {k: dict(v) for k, v in self._by.items()}
-        self._by_person = dict(self._by_person)
+                    built[value].append(record)
+            index = dict(built)  # a plain dict: a lookup must never insert
+            self._by[key] = index
+        return index
 
     def lookup(self, key: str, value: str) -> tuple[SourceRecord, ...]:
-        return tuple(self._by[key].get(value, ())) if value else ()
+        return tuple(self._index(key).get(value, ())) if value else ()
 
     def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+        if self._by_person is None:
+            by_person: defaultdict[str, list[SourceRecord]] = defaultdict(list)
+            for r in self._records:
+                by_person[person_of(r)].append(r)
+            self._by_person = dict(by_person)
         return tuple(self._by_person.get(person_of(record), ()))
 
     def find(self, probes: Sequence[tuple[str, str]]) -> Link:
