@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 
 from telefonspor.cli import app
@@ -36,11 +36,11 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "make test" in head
 
 
-def _commands(group: click.Group, prefix: str = "") -> list[str]:
+def _commands(group: Any, prefix: str = "") -> list[str]:
     out = []
     for name, command in group.commands.items():
         full = f"{prefix}{name}"
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):  # a command group (typer may bring its own click)
             out.extend(_commands(command, full + " "))
         else:
             out.append(full)
@@ -48,8 +48,7 @@ def _commands(group: click.Group, prefix: str = "") -> list[str]:
 
 
 def test_every_command_is_documented() -> None:
-    group = typer.main.get_command(app)
-    assert isinstance(group, click.Group)
+    group: Any = typer.main.get_command(app)
     commands = _commands(group)
     assert "audit" in commands
     missing = [c for c in commands if f"telefonspor {c}" not in README]
@@ -57,8 +56,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_every_command_has_danish_help() -> None:
-    group = typer.main.get_command(app)
-    assert isinstance(group, click.Group)
+    group: Any = typer.main.get_command(app)
     for name, command in group.commands.items():
         assert command.help, name
 

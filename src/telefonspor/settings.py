@@ -61,6 +61,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
     # KLIK export
     Setting(
+        "klik.path",
+        "",
+        "KLIK-eksporten, når den ikke gives på kommandolinjen (relativ til konfigurationsfilen).",
+    ),
+    Setting(
         "klik.sheet", "", "Arknavn i KLIK-eksporten; tomt = første ark med genkendelige kolonner."
     ),
     # chain rules (replayed; see rules/)
@@ -219,6 +224,13 @@ class Settings:
 
     def strings(self, key: str) -> list[str]:
         return [str(v) for v in self.values[key]]
+
+    def klik_path(self) -> str:
+        """``klik.path`` resolved against the config file's folder ('' when not set)."""
+        path = self.text("klik.path")
+        if path and self.config_path and not Path(path).is_absolute():
+            return str(Path(self.config_path).parent / path)
+        return path
 
     def db_url(self) -> str:
         return self.text("store.db") or _home_db()

@@ -136,3 +136,23 @@ def test_whatif_needs_a_change(klik: Path) -> None:
     result = runner.invoke(app, ["whatif", str(klik)])
     assert result.exit_code == 2
     assert "--set" in result.stderr
+
+
+def test_klik_export_from_config_for_scheduled_runs(tmp_path: Path, klik: Path) -> None:
+    config = tmp_path / "kaede.toml"
+    config.write_text('[klik]\npath = "klik.xlsx"\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    args = ["audit", "--config", str(config), "--out", str(tmp_path / "r"), "--save", "--db", db, "-q"]
+    result = runner.invoke(app, [*args, "--fail-under", "95"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    history = runner.invoke(app, ["history", "--json", "--db", db])
+    assert history.exit_code == 0, history.output
+    runs = json.loads(history.stdout)
+    assert [r["roles_covered"] for r in runs] == [3]
+
+
+def test_audit_without_export_or_config_path() -> None:
+    result = runner.invoke(app, ["audit"])
+    assert result.exit_code == 2
+    assert "Angiv KLIK-eksporten" in result.stderr

@@ -6,8 +6,11 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     audit_cmd,
     demo_cmd,
     fix_cmd,
+    history_cmd,
     notify_cmd,
     settings_cmd,
+    sources_cmd,
+    web_cmd,
     whatif_cmd,
 )
 from telefonspor.cli.app import app

@@ -39,12 +39,13 @@ EXIT_UNDER_THRESHOLD = 1
 @guarded
 def audit_command(
     klik_export: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            help="KLIK-brugereksporten (.xlsx, .xls eller .csv) fra KLIK → Brugerhåndtering → Eksportér.",
+            help="KLIK-brugereksporten (.xlsx, .xls eller .csv) fra KLIK → Brugerhåndtering → "
+            "Eksportér. Kan udelades, når konfigurationsfilen har [klik] path.",
             show_default=False,
         ),
-    ],
+    ] = None,
     source: Annotated[
         list[str] | None,
         typer.Option(
@@ -101,6 +102,12 @@ def audit_command(
     3 = et system kunne ikke læses, 4 = historikken kunne ikke læses/skrives.
     """
     settings = _settings(config, set_, db, map_, source)
+    if klik_export is None:
+        if not settings.klik_path():
+            raise ConfigError(
+                "Angiv KLIK-eksporten: telefonspor audit klik.xlsx, eller [klik] path i kaede.toml."
+            )
+        klik_export = Path(settings.klik_path())
     # With JSON on stdout, everything for humans goes to stderr.
     screen = err_console if json_out == "-" else console
     started = datetime.now(UTC)

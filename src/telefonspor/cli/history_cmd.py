@@ -1,0 +1,291 @@
+"""`telefonspor history`, `diff`, `decide` and `task ...`: follow the KLIK task over runs."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from telefonspor.cli.app import ConfigOption, DbOption, app, console, guarded, load_settings
+from telefonspor.errors import InputError
+from telefonspor.model import Changes, Decision
+from telefonspor.store import Store, StoredHolder
+from telefonspor.texts import cause_label
+
+#: Which command does each of the KLIK task's five steps.
+STEP_COMMANDS = (
+    "telefonspor audit KLIK-EKSPORT --save",
+    "telefonspor audit KLIK-EKSPORT --config kaede.toml --save",
+    "telefonspor decide / telefonspor task decide",
+    "telefonspor fix, telefonspor notify, derefter en ny kørsel",
+    "telefonspor task complete",
+)
+DECISION_LABELS = {"fix": "sikre nummeret", "accept": "accepteret uden nummer"}
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")]
+DecisionOption = Annotated[
+    str,
+    typer.Option(
+        "--decision",
+        help="fix = nummeret skal sikres; accept = sagen accepteres uden nummer (kræver --reason).",
+    ),
+]
+ReasonOption = Annotated[
+    str, typer.Option("--reason", help="Begrundelse (skal angives ved accept).")
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Hvem der træffer beslutningen (standard: din brugerkonto)."),
+]
+
+task_app = typer.Typer(
+    help="KLIK-opgavens fem trin: status, beslutning for hele opgaven og markering som fuldført.",
+    no_args_is_help=True,
+)
+app.add_typer(task_app, name="task")
+
+
+def _open(config: ConfigOption, db: DbOption) -> Store:
+    return Store.open(load_settings(config, db=db).db_url())
+
+
+def _who(by: str | None) -> str:
+    if by and by.strip():
+        return by.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "ukendt"
+
+
+def _print_json(data: Any) -> None:
+    # plain print: rich would wrap long lines and break the JSON
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f} %".replace(".", ",")
+
+
+@app.command("history")
+@guarded
+def history_command(
+    config: ConfigOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Vis de gemte kørsler med dækning, ældste først."""
+    with _open(config, db) as store:
+        runs = store.runs()
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": r.id,
+                    "started_at": r.started_at,
+                    "coverage_pct": r.coverage_pct,
+                    "roles": r.roles,
+                    "roles_covered": r.roles_covered,
+                    "role_holders": r.role_holders,
+                    "covered_holders": r.covered_holders,
+                }
+                for r in runs
+            ]
+        )
+        return
+    if not runs:
+        console.print(
+            "Der er ingen gemte kørsler endnu. Gem en med 'telefonspor audit ... --save'."
+        )
+        return
+    table = Table(
+        "Nr.", "Startet (UTC)", "Dækning", "Roller med nummer", "Uden nummer", "Filer",
+        title="Kørsler",
+    )  # fmt: skip
+    for r in runs:
+        table.add_row(
+            str(r.id),
+            r.started_at.replace("T", " ").removesuffix("+00:00"),
+            _pct(r.coverage_pct),
+            f"{r.roles_covered} af {r.roles}",
+            f"{r.uncovered_holders} af {r.role_holders} personer",
+            escape(", ".join(i.name for i in r.inputs)),
+        )
+    console.print(table)
+
+
+@app.command("diff")
+@guarded
+def diff_command(
+    run_a: Annotated[
+        int | None, typer.Argument(help="Kørslen der sammenlignes fra (standard: den forrige).")
+    ] = None,
+    run_b: Annotated[
+        int | None, typer.Argument(help="Kørslen der sammenlignes med (standard: den nyeste).")
+    ] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Vis hvem der er rettet, hvem der nu mangler nummer, og hvem der har fået en anden årsag."""
+    with _open(config, db) as store:
+        changes = store.diff(run_a, run_b)
+        after = {h.user_id: h for h in store.holders(changes.to_run)}
+    if as_json:
+        _print_json(_changes_json(changes))
+        return
+    _print_changes(changes, after)
+
+
+def _changes_json(changes: Changes) -> dict[str, Any]:
+    return {
+        "from_run": changes.from_run,
+        "to_run": changes.to_run,
+        "fixed": list(changes.fixed),
+        "newly_missing": list(changes.newly_missing),
+        "changed_cause": [
+            {"user_id": c.user_id, "old": c.old, "new": c.new} for c in changes.changed_cause
+        ],
+        "gone": list(changes.gone),
+    }
+
+
+def _print_changes(changes: Changes, after: dict[str, StoredHolder]) -> None:
+    console.print(f"[bold]Ændringer fra kørsel {changes.from_run} til {changes.to_run}[/bold]")
+    counts = (
+        f"Rettet: {len(changes.fixed)}  ·  Nye uden nummer: {len(changes.newly_missing)}  ·  "
+        f"Ændret årsag: {len(changes.changed_cause)}  ·  Ikke længere i KLIK: {len(changes.gone)}"
+    )
+    console.print(counts)
+    if not (changes.fixed or changes.newly_missing or changes.changed_cause or changes.gone):
+        console.print("Ingen ændringer.")
+        return
+    table = Table("Ændring", "Bruger", "Årsag før", "Årsag nu")
+    for user_id in changes.fixed:
+        table.add_row("Rettet", escape(user_id), "", "har nummer")
+    for user_id in changes.newly_missing:
+        holder = after.get(user_id)
+        table.add_row(
+            "Ny uden nummer", escape(user_id), "", cause_label(holder.cause if holder else None)
+        )
+    for change in changes.changed_cause:
+        table.add_row(
+            "Ændret årsag", escape(change.user_id), cause_label(change.old), cause_label(change.new)
+        )
+    for user_id in changes.gone:
+        table.add_row("Ikke længere i KLIK", escape(user_id), "", "")
+    console.print(table)
+
+
+@app.command("decide")
+@guarded
+def decide_command(
+    holder: Annotated[
+        str, typer.Option("--holder", help="Brugernavnet (bruger-id) på rolleindehaveren.")
+    ],
+    decision: DecisionOption,
+    reason: ReasonOption = "",
+    by: ByOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Gem en beslutning for én rolleindehaver (opgavens trin 3): fix eller accept."""
+    with _open(config, db) as store:
+        user_id = _known_holder(store, holder)
+        made = store.decide(user_id, decision, reason, _who(by))
+    _print_decision(made)
+
+
+def _known_holder(store: Store, holder: str) -> str:
+    """The user id as stored in the latest run (case-insensitive), so a typo is caught."""
+    wanted = holder.strip()
+    if not wanted:
+        raise InputError("Angiv rolleindehaverens brugernavn med --holder.")
+    latest = store.run()
+    for stored in store.holders(latest.id):
+        if stored.user_id.casefold() == wanted.casefold():
+            return stored.user_id
+    raise InputError(
+        f"Rolleindehaveren '{wanted}' findes ikke i den nyeste kørsel (nr. {latest.id}). "
+        "Tjek brugernavnet i rapporten."
+    )
+
+
+def _print_decision(made: Decision) -> None:
+    who = f"rolleindehaveren {made.user_id}" if made.user_id else "hele opgaven"
+    reason = f" Begrundelse: {made.reason}" if made.reason else ""
+    console.print(
+        f"[green]Beslutning gemt[/green] for {escape(who)}: {DECISION_LABELS[made.decision]} "
+        f"(af {escape(made.decided_by)}, {made.decided_at}).{escape(reason)}"
+    )
+
+
+@task_app.command("status")
+@guarded
+def task_status_command(
+    config: ConfigOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Vis opgavens fem trin med dato, og hvor mange sager der stadig er åbne."""
+    with _open(config, db) as store:
+        steps = store.task_steps()
+        open_cases = store.open_cases()
+        task_decision = store.decisions().get("")
+    if as_json:
+        _print_json(
+            {
+                "steps": [
+                    {"number": s.number, "title": s.title, "done_at": s.done_at, "note": s.note}
+                    for s in steps
+                ],
+                "open_cases": len(open_cases),
+                "task_decision": None if task_decision is None else task_decision.decision,
+            }
+        )
+        return
+    table = Table("Trin", "Opgave", "Udført", "Bemærkning", "Kommando", title="KLIK-opgaven")
+    for step, command in zip(steps, STEP_COMMANDS, strict=True):
+        done = step.done_at.replace("T", " ").removesuffix("+00:00") if step.done_at else "–"
+        table.add_row(str(step.number), step.title, done, escape(step.note), command)
+    console.print(table)
+    console.print(f"Åbne sager i nyeste kørsel: {len(open_cases)}")
+
+
+@task_app.command("decide")
+@guarded
+def task_decide_command(
+    decision: DecisionOption,
+    reason: ReasonOption = "",
+    by: ByOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Gem en beslutning for hele opgaven (trin 3), fx accept: "vi iværksætter ikke aktiviteter, fordi ..."."""
+    with _open(config, db) as store:
+        made = store.decide("", decision, reason, _who(by))
+    _print_decision(made)
+
+
+@task_app.command("complete")
+@guarded
+def task_complete_command(
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Begrundelse; kræves hvis der stadig er åbne sager."),
+    ] = "",
+    by: ByOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Markér opgaven som fuldført (trin 5): kun uden åbne sager, eller med en begrundelse."""
+    with _open(config, db) as store:
+        try:
+            step = store.complete_task(reason=reason, by=_who(by))
+        except InputError as exc:
+            if reason.strip():
+                raise
+            raise InputError(f'{exc} Brug --reason "...".') from exc
+    console.print(
+        f"[green]Opgaven er markeret som fuldført[/green] ({step.done_at}). {escape(step.note)}"
+    )

@@ -1,0 +1,141 @@
+"""Local web accounts: user name, role and an argon2 password hash, kept in the store's database.
+
+The table ``web_users`` is created by the store's Alembic migration 0003;
+:meth:`Accounts.open` opens the store first so the schema is always migrated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from telefonspor.errors import InputError, StoreError
+
+ROLES: Final = ("admin", "viewer")
+ROLE_LABELS: Final = {"admin": "Administrator", "viewer": "Læser"}
+MIN_PASSWORD: Final = 10
+_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+
+metadata = sa.MetaData()
+web_users = sa.Table(
+    "web_users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash keeps the time of "no such user" equal to "wrong password".
+_DUMMY_HASH: Final = _hasher.hash("telefonspor-dummy-password")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    name: str
+    role: str
+    created_at: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Accounts:
+    """The local accounts of one database."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Accounts:
+        from telefonspor.store import Store, engine_url
+
+        Store.open(url).close()  # creates the database and applies the migrations
+        try:
+            engine = sa.create_engine(engine_url(url))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Databasen til brugerkonti kan ikke åbnes ({exc}).") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def add(self, name: str, role: str, password: str) -> Account:
+        check_name(name)
+        if role not in ROLES:
+            raise InputError(f"Rollen skal være admin eller viewer, ikke '{role}'.")
+        check_password(password)
+        if self.get(name) is not None:
+            raise InputError(
+                f"Brugeren '{name}' findes allerede. Fjern den først for at ændre den."
+            )
+        account = Account(name, role, datetime.now(UTC).isoformat(timespec="seconds"))
+        row = {
+            "name": name,
+            "role": role,
+            "password_hash": _hasher.hash(password),
+            "created_at": account.created_at,
+        }
+        self._write(sa.insert(web_users).values(**row))
+        return account
+
+    def remove(self, name: str) -> None:
+        if self.get(name) is None:
+            raise InputError(f"Brugeren '{name}' findes ikke. Se 'telefonspor users list'.")
+        self._write(sa.delete(web_users).where(web_users.c.name == name))
+
+    def get(self, name: str) -> Account | None:
+        rows = self._read(sa.select(web_users).where(web_users.c.name == name))
+        return _account(rows[0]) if rows else None
+
+    def all(self) -> list[Account]:
+        return [_account(r) for r in self._read(sa.select(web_users).order_by(web_users.c.name))]
+
+    def verify(self, name: str, password: str) -> Account | None:
+        """The account when the password is right, else None (same time either way)."""
+        rows = self._read(sa.select(web_users).where(web_users.c.name == name))
+        stored = str(rows[0].password_hash) if rows else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return _account(rows[0]) if rows else None
+
+    def _read(self, stmt: sa.Select[tuple[object, ...]]) -> list[sa.Row[tuple[object, ...]]]:
+        try:
+            with self._engine.connect() as conn:
+                return list(conn.execute(stmt))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Brugerkontiene kan ikke læses ({exc}).") from exc
+
+    def _write(self, stmt: sa.Executable) -> None:
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(stmt)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Brugerkontiene kan ikke gemmes ({exc}).") from exc
+
+
+def _account(row: sa.Row[tuple[object, ...]]) -> Account:
+    return Account(str(row.name), str(row.role), str(row.created_at))
+
+
+def check_name(name: str) -> None:
+    if not _NAME.match(name):
+        raise InputError(
+            "Brugernavnet må kun indeholde bogstaver a-z, tal og . _ @ - (højst 64 tegn)."
+        )
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"Adgangskoden skal være mindst {MIN_PASSWORD} tegn.")

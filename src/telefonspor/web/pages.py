@@ -1,0 +1,96 @@
+"""Rendering pages: one Jinja2 environment (autoescape on), Danish filters, the common context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Final
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from telefonspor import texts
+from telefonspor.reports.view import danish_datetime, danish_number
+from telefonspor.web.accounts import ROLE_LABELS
+from telefonspor.web.auth import CSRF_FIELD, session_of, user_of
+
+#: (path, label) of the main navigation, in order.
+NAVIGATION: Final = (
+    ("/", "Overblik"),
+    ("/roller", "Roller uden telefon"),
+    ("/ansvarlige", "Ansvarlige"),
+    ("/koersler", "Kørsler"),
+    ("/ny-koersel", "Ny kørsel"),
+    ("/indstillinger", "Indstillinger"),
+)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("telefonspor.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["dato"] = when
+    env.filters["tal"] = number
+    env.filters["pct"] = percent
+    env.globals.update(
+        cause_label=texts.cause_label,
+        party_label=texts.party_label,
+        finding_label=texts.finding_label,
+        system_label=texts.system_label,
+        CAUSE_LABELS=texts.CAUSE_LABELS,
+        CAUSE_EXPLANATIONS=texts.CAUSE_EXPLANATIONS,
+        PARTY_LABELS=texts.PARTY_LABELS,
+        SLOT_LABELS=texts.SLOT_LABELS,
+        KIND_LABELS=texts.KIND_LABELS,
+        POSITION_LABELS=texts.POSITION_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        CSRF_FIELD=CSRF_FIELD,
+    )
+    return env
+
+
+def when(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return danish_datetime(value.isoformat())
+    return danish_datetime(str(value))
+
+
+def number(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return danish_number(value, 1) if isinstance(value, float) else danish_number(value)
+
+
+def percent(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return danish_number(float(value), 1) + " %"
+    return str(value)
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    from telefonspor.web.state import state_of
+
+    account = user_of(request)
+    state = state_of(request)
+    page = {
+        "request": request,
+        "user": account,
+        "csrf": session_of(request).csrf,
+        "navigation": NAVIGATION if account is not None else (),
+        "national": state.national_available if account is not None else False,
+        "path": request.url.path,
+        "oidc": state.oidc is not None,
+        **context,
+    }
+    html = environment().get_template(template).render(page)
+    return HTMLResponse(html, status_code=status_code)

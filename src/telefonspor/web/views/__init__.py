@@ -1,0 +1,33 @@
+"""One module per page; each exports ``router``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from telefonspor.web.views import (
+    downloads,
+    holders,
+    login,
+    national,
+    new_run,
+    overview,
+    parties,
+    person,
+    runs,
+    send,
+    settings_page,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    login.router,
+    overview.router,
+    holders.router,
+    person.router,
+    parties.router,
+    runs.router,
+    send.router,
+    new_run.router,
+    settings_page.router,
+    downloads.router,
+    national.router,
+)
