@@ -44,7 +44,7 @@ def read_inputs(
     for number, spec in enumerate(specs, start=1):
         if progress is not None:
             progress("Læser kæden", number - 1, len(specs))
-        data.append(read_source(spec, settings))
+        data.append(read_source(spec, settings, progress=progress))
     if progress is not None and specs:
         progress("Læser kæden", len(specs), len(specs))
     return klik, data

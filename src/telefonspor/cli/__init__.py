@@ -17,6 +17,10 @@ from telefonspor.cli.app import app
 
 
 def main() -> None:
+    # Secrets fetched at run time (tokens, keys) must never reach a log line.
+    from telefonspor.sources.secrets import install_log_redaction
+
+    install_log_redaction()
     app()
 
 

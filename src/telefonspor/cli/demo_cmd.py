@@ -60,11 +60,19 @@ def demo_command(
         context = store.report_context(run_id)
     paths = write_reports(result, out / "rapport", context=context)
     print_summary(console, result, paths)
-    console.print()
-    console.print(
-        f"[bold]Åbn rapporten:[/bold] {escape((out / 'rapport' / 'rapport.html').as_uri())}"
-    )
-    console.print(f"Kæden er beskrevet i {escape(str(chain.config))}; kør selv analysen igen med:")
-    console.print(
-        f"  telefonspor audit {escape(str(chain.klik))} --config {escape(str(chain.config))} --out rapport"
-    )
+    db = settings.db_url()
+    # Commands are printed unwrapped so they can be copied as they stand.
+    lines = [
+        "",
+        f"[bold]Åbn rapporten:[/bold] {(out / 'rapport' / 'rapport.html').as_uri()}",
+        f"Kæden er beskrevet i {chain.config}; kør selv analysen igen med:",
+        f"  .venv/bin/telefonspor audit {chain.klik} --config {chain.config} --out rapport",
+        "",
+        "[bold]Åbn demoen i webappen:[/bold]",
+        f"  .venv/bin/telefonspor users add demo --role admin --db {db}",
+        f"  .venv/bin/telefonspor serve --db {db} --config {chain.config}",
+        "  og gå til http://127.0.0.1:8000 (log ind som demo).",
+    ]
+    for line in lines:
+        head, sep, tail = line.partition("[/bold]")
+        console.print(head + sep + escape(tail) if sep else escape(line), soft_wrap=True)

@@ -44,12 +44,20 @@ READERS: Final[Mapping[str, Reader]] = {
 DEFAULT_POSITIONS: Final[Mapping[str, str]] = dict(SOURCE_KINDS)
 
 
-def read_source(spec: SourceSpec, settings: Settings) -> SourceData:
-    """Read one system of the chain at the position ``spec`` gives it."""
+def read_source(
+    spec: SourceSpec,
+    settings: Settings,
+    *,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> SourceData:
+    """Read one system of the chain at the position ``spec`` gives it.
+
+    ``progress(system, done, total)`` reports a live fetch's counts.
+    """
     if spec.live:
         from telefonspor.sources import live  # loads HTTP/LDAP clients only when needed
 
-        return live.fetch(spec, settings)
+        return live.fetch(spec, settings, progress=progress)
     reader = READERS.get(spec.kind)
     if reader is None:
         raise ConfigError(f"ukendt kildetype '{spec.kind}'. Gyldige typer: {', '.join(READERS)}.")

@@ -63,7 +63,8 @@ def load_json(path: Path, *, what: str = "JSON-filen") -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        ending = exc.pos >= len(text.rstrip())
+        # A string cut off mid-way is reported at its start, not at the end of the text.
+        ending = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         why = (
             "slutter midt i et objekt (filen er afkortet; hent den igen)"
             if ending

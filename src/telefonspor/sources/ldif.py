@@ -159,7 +159,7 @@ def _attribute(line: str, number: int, where: str) -> tuple[str, LdifValue]:
             return name, base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise InputError(
-                f"linje {number}: værdien af {name} er ikke gyldig base64 ({exc}). "
+                f"linje {number}: værdien af {name} er ikke gyldig base64. "
                 "Filen er beskadiget eller afkortet; hent den igen.",
                 path=where,
             ) from exc

@@ -541,6 +541,13 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Generator[tuple[int,
             yield start[0], cells
             start[0] = 0
     except (csv.Error, UnicodeDecodeError) as exc:
+        if isinstance(exc, csv.Error) and "field limit" in str(exc):
+            raise InputError(
+                f"en celle er større end {csv.field_size_limit() // 1024} KB, hvilket ingen "
+                "eksport har. Tjek, at det er den rigtige fil, og at anførselstegn er lukket.",
+                path=str(path),
+                row=current[0],
+            ) from exc
         raise InputError(
             f"CSV-filen kan ikke læses ({_short(exc)}).", path=str(path), row=current[0]
         ) from exc
@@ -556,10 +563,15 @@ def _open_csv(
     where = str(path)
     encoding = _detect_encoding(path, head)
     best: tuple[str, _Header | None] | None = None
+    failure: InputError | None = None
     for delimiter in _rank_delimiters(_sample_text(path, encoding)):
         rows = _csv_rows(path, encoding, delimiter)
         try:
             header = _find_header(rows, matcher)
+        except InputError as exc:
+            # A wrong delimiter can turn a wide line into one giant cell: try the next one.
+            failure = failure or exc
+            continue
         finally:
             rows.close()
         if best is None or (
@@ -567,7 +579,7 @@ def _open_csv(
         ):
             best = (delimiter, header)
     if best is None:
-        raise InputError(f"{what} har ingen data.", path=where)
+        raise failure or InputError(f"{what} har ingen data.", path=where)
     delimiter, header = best
     checked = _check_header(header, matcher, required, where, "", what)
 

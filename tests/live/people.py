@@ -1,0 +1,209 @@
+"""One small municipality as each system's API shows it (the same people everywhere)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+TELEFON = "5ef6be2d-59f4-4652-a680-585929924ba9"
+FASTNET = "47c05422-5379-4c27-9ddf-e02b52b3d961"
+
+
+def person_uuid(i: int) -> str:
+    return str(uuid.UUID(int=0x1000_0000_0000_4000_8000_0000_0000_0000 + i))
+
+
+def account_uuid(i: int) -> str:
+    return str(uuid.UUID(int=0x2000_0000_0000_4000_8000_0000_0000_0000 + i))
+
+
+def user_id(i: int) -> str:
+    return f"bru{i:04d}"
+
+
+def mobile(i: int) -> str:
+    return f"2{i:07d}"
+
+
+def landline(i: int) -> str:
+    return f"8{i:07d}" if i % 3 else ""
+
+
+def sofd_persons(n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        phones = [
+            {
+                "phoneNumber": mobile(i),
+                "phoneType": "MOBILE",
+                "visibility": "VISIBLE",
+                "prime": True,
+                "typePrime": True,
+            }
+        ]
+        if landline(i):
+            phones.append(
+                {
+                    "phoneNumber": landline(i),
+                    "phoneType": "LANDLINE",
+                    "visibility": "VISIBLE",
+                    "prime": False,
+                    "typePrime": True,
+                }
+            )
+        out.append(
+            {
+                "uuid": person_uuid(i),
+                "firstname": "Test",
+                "surname": f"Person {i}",
+                "chosenName": None,
+                "deleted": False,
+                "phones": phones,
+                "users": [
+                    {
+                        "userId": user_id(i),
+                        "userType": "ACTIVE_DIRECTORY",
+                        "employeeId": str(1000 + i),
+                        "disabled": False,
+                        "kombitUuid": account_uuid(i),
+                        "upn": f"{user_id(i)}@kommune.dk",
+                        "prime": True,
+                    }
+                ],
+                "affiliations": [
+                    {
+                        "uuid": str(uuid.uuid5(uuid.NAMESPACE_OID, str(i))),
+                        "startDate": "2020-01-01",
+                        "stopDate": None,
+                        "employeeId": str(1000 + i),
+                        "deleted": False,
+                        "doNotTransferToFkOrg": False,
+                    }
+                ],
+            }
+        )
+    return out
+
+
+def os2sync_users(n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "Uuid": account_uuid(i),
+            "ShortKey": None,
+            "UserId": user_id(i),
+            "PhoneNumber": mobile(i),
+            "Landline": landline(i) or None,
+            "Email": f"{user_id(i)}@kommune.dk",
+            "RacfID": None,
+            "Location": None,
+            "FMKID": None,
+            "IsRobot": False,
+            "Status": "ACTIVE",
+            "Positions": [
+                {
+                    "Name": "Sagsbehandler",
+                    "OrgUnitUuid": person_uuid(9999),
+                    "StartDate": None,
+                    "StopDate": None,
+                }
+            ],
+            "Person": {"Name": f"Test Person {i}", "Cpr": None, "Uuid": person_uuid(i)},
+        }
+        for i in range(n)
+    ]
+
+
+def os2mo_employees(n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        addresses = [
+            {
+                "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"m{i}")),
+                "value": mobile(i),
+                "address_type": {
+                    "user_key": "MobilePhoneEmployee",
+                    "scope": "PHONE",
+                    "uuid": "f376deb8-4743-4ca6-a047-3241de8fe9d2",
+                },
+                "visibility": {"scope": "PUBLIC", "user_key": "Public"},
+                "ituser": None,
+            },
+        ]
+        if landline(i):
+            addresses.append(
+                {
+                    "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"l{i}")),
+                    "value": landline(i),
+                    "address_type": {
+                        "user_key": "PhoneEmployee",
+                        "scope": "PHONE",
+                        "uuid": "cbadfa0f-ce4f-40b9-86a0-2e85d8961f5d",
+                    },
+                    "visibility": {
+                        "scope": "INTERNAL" if i % 5 == 0 else "PUBLIC",
+                        "user_key": "x",
+                    },
+                    "ituser": None,
+                }
+            )
+        out.append(
+            {
+                "uuid": person_uuid(i),
+                "user_key": str(1000 + i),
+                "name": f"Test Person {i}",
+                "given_name": "Test",
+                "surname": f"Person {i}",
+                "addresses": addresses,
+                "itusers": [
+                    {
+                        "uuid": account_uuid(i),
+                        "user_key": user_id(i),
+                        "external_id": account_uuid(i),
+                        "itsystem": {"user_key": "Active Directory"},
+                    }
+                ],
+                "engagements": [
+                    {
+                        "uuid": str(uuid.uuid5(uuid.NAMESPACE_DNS, str(i))),
+                        "user_key": str(1000 + i),
+                        "validity": {"from": "2020-01-01T00:00:00+01:00", "to": None},
+                    }
+                ],
+            }
+        )
+    return out
+
+
+def fkorg_nodes(n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        adresser = [
+            {
+                "uuid": str(uuid.uuid5(uuid.NAMESPACE_X500, f"m{i}")),
+                "adresseTekst": mobile(i),
+                "brugervendtNoegle": None,
+                "adresseRolleTitel": "Telefon",
+                "klassifikation": {"type": "Bruger", "rolle": TELEFON, "indeks": None},
+            },
+        ]
+        if landline(i):
+            adresser.append(
+                {
+                    "uuid": str(uuid.uuid5(uuid.NAMESPACE_X500, f"l{i}")),
+                    "adresseTekst": landline(i),
+                    "brugervendtNoegle": None,
+                    "adresseRolleTitel": "FastnetTelefon",
+                    "klassifikation": {"type": "Bruger", "rolle": FASTNET, "indeks": None},
+                }
+            )
+        out.append(
+            {
+                "uuid": account_uuid(i),
+                "brugernavn": user_id(i),
+                "brugervendtNoegle": user_id(i),
+                "tilstand": {"status": "AKTIV"},
+                "person": {"navn": f"Test Person {i}"},
+                "adresser": adresser,
+            }
+        )
+    return out
