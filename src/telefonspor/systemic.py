@@ -306,7 +306,7 @@ def _hidden_mobiles(
             "os2sofd_i_alt": total,
             "regel_os2sofd.hidden_mobile_not_sent": rules["os2sofd.hidden_mobile_not_sent"],
         },
-        f"{hidden} af {total} personer i OS2sofd har kun skjulte mobilnumre, og "
+        f"{hidden} af {total} personer i OS2sofd har skjulte mobilnumre, og "
         "sendHiddenPhoneNumbers er slået fra.",
         "Slå indstillingen sendHiddenPhoneNumbers til i OS2sofd (FK-ORG har ingen synlighed: "
         "KLIK viser kun numre til kommuner, KOMBIT og leverandører).",

@@ -86,7 +86,7 @@ def test_live_spec_goes_to_the_live_connectors(monkeypatch: pytest.MonkeyPatch) 
     sentinel = SourceData(kind="os2sofd", position="local", records=(), origin="https://sofd")
     seen: list[SourceSpec] = []
 
-    def fake_fetch(spec: SourceSpec, settings: object) -> SourceData:
+    def fake_fetch(spec: SourceSpec, settings: object, **_: object) -> SourceData:
         seen.append(spec)
         return sentinel
 
