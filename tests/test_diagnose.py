@@ -192,6 +192,10 @@ CASES: dict[str, Case] = {
         "lost_before_fkorg", "chain.no_local_system", "klik_admin", detail="OPUS",
     ),
     "only fkorg": Case([FK_EMPTY], "lost_before_fkorg", "fkorg.no_upstream", "klik_admin"),
+    "landline unknown via hierarchy": Case(
+        [src("os2sofd"), src("fkorg", rec("fkorg", flags=frozenset({"landline_unknown"})))],
+        "undetermined", "fkorg.landline_unknown", "klik_admin", detail="/api/hierarchy",
+    ),
     "invalid": Case(
         [src("hr", rec("hr", ph("12345678", "direct"))), FK_EMPTY],
         "invalid_in_source", "source.invalid", "hr", detail="12345678",

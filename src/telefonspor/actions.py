@@ -179,6 +179,11 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {
         "Tilføj den lokale organisationsløsning (OS2sofd eller OS2mo) til kæden og kør igen, "
         "eller kontrollér overførslen af {number} fra {system_label} til FK-ORG for {account}.",
     ),
+    "fkorg.landline_unknown": (
+        "FK-ORG er læst via OS2syncs /api/hierarchy, som aldrig oplyser {fkorg_field}, så det kan "
+        "ikke afgøres, om {account} har et {slot_label}.",
+        "Læs FK-ORG via GraphQL (brugerListe) eller OS2syncs /api/user i stedet for /api/hierarchy.",
+    ),
     "fkorg.no_upstream": (
         "FK-ORG har intet {fkorg_field} for {account}, og der er ikke angivet systemer før FK-ORG.",
         "Tilføj systemerne før FK-ORG (fx OS2sofd, OS2mo eller AD) til kæden og kør igen for "

@@ -60,6 +60,8 @@ _LOCAL_RANK: Final = {rule: i for i, rule in enumerate(LOCAL_RULE_ORDER)}
 FLAG_ORDER: Final = ("stale", "no_active_employment", "ambiguous_match", "several_fkorg_users")
 _INACTIVE: Final = frozenset({NO_AFFILIATION, NO_ENGAGEMENT, DELETED})
 _UPSTREAM: Final = frozenset({"source", "local", "sync"})
+#: Flag on FK-ORG records read via OS2sync's /api/hierarchy (it never carries Landline).
+LANDLINE_UNKNOWN: Final = "landline_unknown"
 
 #: Danish notes on a hop for record flags worth seeing in the trace.
 _FLAG_NOTES: Final = {
@@ -198,6 +200,13 @@ class Diagnoser:
             if value is not None:
                 facts = self._facts(slot, uid, v, value)
                 return _Verdict("lost_fkorg_to_klik", "klik.not_shown", facts)
+
+        # FK-ORG read through OS2sync's /api/hierarchy carries no landline: unknown, not missing.
+        if slot == "direct" and any(
+            LANDLINE_UNKNOWN in (v.record.flags if v.record else ()) for v in fkorg
+        ):
+            facts = Facts(slot, uid, system="fkorg", account=_account(fkorg))
+            return _Verdict("undetermined", "fkorg.landline_unknown", facts)
 
         for v in local:  # b. the local system sends it, FK-ORG lacks it
             sent = v.passage.slot(slot).sent

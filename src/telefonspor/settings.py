@@ -354,8 +354,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Konfigurationsfilen {path} findes ikke.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: ugyldig TOML ({exc}).") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} kan ikke læses ({exc}).") from exc
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} er ikke UTF-8-tekst. Gem kædefilen som UTF-8.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path} kan ikke læses ({exc.strerror or exc}).") from exc
 
 
 _NON_SETTING_TABLES: Final = {"source", "kilde"}

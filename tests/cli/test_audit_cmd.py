@@ -19,7 +19,9 @@ def write_klik(path: Path, rows: list[list[object]]) -> Path:
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Brugere")
     sheet.write_row(0, 0, ["Brugere i KLIK"])
-    sheet.write_row(2, 0, ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"])
+    sheet.write_row(
+        2, 0, ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"]
+    )
     for i, row in enumerate(rows, start=3):
         sheet.write_row(i, 0, row)
     book.close()
@@ -27,7 +29,15 @@ def write_klik(path: Path, rows: list[list[object]]) -> Path:
 
 
 ROWS: list[list[object]] = [
-    ["Anna Hansen", "anha", "anha@k.dk", 33663366, "", "Lokal administrator; Sikkerhedsansvarlig", "IT"],
+    [
+        "Anna Hansen",
+        "anha",
+        "anha@k.dk",
+        33663366,
+        "",
+        "Lokal administrator; Sikkerhedsansvarlig",
+        "IT",
+    ],
     ["Bo Ørsted", "boor", "boor@k.dk", "", "+45 20 30 40 50", "Supportberettiget", "IT"],
     ["Carl Ærø", "caae", "caae@k.dk", "", "", "KLIK-administrator", "HR"],
     ["Dorthe O'Brien", "dobr", "dobr@k.dk", "4417", "", "Lokal administrator", "HR"],
@@ -44,7 +54,11 @@ def test_audit_writes_three_reports(tmp_path: Path, klik: Path) -> None:
     out = tmp_path / "rapport"
     result = runner.invoke(app, ["audit", str(klik), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["rapport.html", "rapport.xlsx", "resultat.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "rapport.html",
+        "rapport.xlsx",
+        "resultat.json",
+    ]
     data = json.loads((out / "resultat.json").read_text(encoding="utf-8"))
     assert data["schema"] == "telefonspor/audit/v1"
     s = data["summary"]
@@ -63,14 +77,18 @@ def test_json_to_stdout_keeps_humans_on_stderr(tmp_path: Path, klik: Path) -> No
 
 
 def test_fail_under_exits_1(tmp_path: Path, klik: Path) -> None:
-    result = runner.invoke(app, ["audit", str(klik), "--out", str(tmp_path / "r"), "--fail-under", "95", "-q"])
+    result = runner.invoke(
+        app, ["audit", str(klik), "--out", str(tmp_path / "r"), "--fail-under", "95", "-q"]
+    )
     assert result.exit_code == 1
     assert "under grænsen på 95 %" in result.stderr
     assert "Roller i KLIK" not in result.stdout
 
 
 def test_fail_under_passes(tmp_path: Path, klik: Path) -> None:
-    result = runner.invoke(app, ["audit", str(klik), "--out", str(tmp_path / "r"), "--fail-under", "50"])
+    result = runner.invoke(
+        app, ["audit", str(klik), "--out", str(tmp_path / "r"), "--fail-under", "50"]
+    )
     assert result.exit_code == 0
 
 
@@ -103,7 +121,9 @@ def test_chain_from_config_names_causes(tmp_path: Path) -> None:
 
     chain = generate_chain(tmp_path / "data", holders=120, users=400, seed=3)
     out = tmp_path / "r"
-    result = runner.invoke(app, ["audit", str(chain.klik), "--config", str(chain.config), "--out", str(out)])
+    result = runner.invoke(
+        app, ["audit", str(chain.klik), "--config", str(chain.config), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads((out / "resultat.json").read_text(encoding="utf-8"))
     causes = {h["cause"] for h in data["holders"] if not h["covered"]}
@@ -117,7 +137,9 @@ def test_whatif_gain_matches_the_systemic_finding(tmp_path: Path) -> None:
 
     chain = generate_chain(tmp_path / "data", holders=150, users=500, seed=5)
     out = tmp_path / "r"
-    audit = runner.invoke(app, ["audit", str(chain.klik), "--config", str(chain.config), "--out", str(out)])
+    audit = runner.invoke(
+        app, ["audit", str(chain.klik), "--config", str(chain.config), "--out", str(out)]
+    )
     assert audit.exit_code == 0, audit.output
     systemic = json.loads((out / "resultat.json").read_text(encoding="utf-8"))["systemic"]
     assert systemic, "the sample chain has systemic faults"
@@ -142,7 +164,17 @@ def test_klik_export_from_config_for_scheduled_runs(tmp_path: Path, klik: Path) 
     config = tmp_path / "kaede.toml"
     config.write_text('[klik]\npath = "klik.xlsx"\n', encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'h.db'}"
-    args = ["audit", "--config", str(config), "--out", str(tmp_path / "r"), "--save", "--db", db, "-q"]
+    args = [
+        "audit",
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "r"),
+        "--save",
+        "--db",
+        db,
+        "-q",
+    ]
     result = runner.invoke(app, [*args, "--fail-under", "95"])
     assert result.exit_code == 1
     assert result.stdout == ""

@@ -23,5 +23,7 @@ def test_demo_audits_a_full_sample_chain(tmp_path: Path) -> None:
     assert {"legacy_klik_user", "missing_in_source", "lost_local_to_fkorg"} <= causes
     assert "rapport.html" in result.output
     assert "telefonspor serve --db sqlite:///" in result.output
-    history = runner.invoke(app, ["history", "--json", "--db", f"sqlite:///{out / 'telefonspor.db'}"])
+    history = runner.invoke(
+        app, ["history", "--json", "--db", f"sqlite:///{out / 'telefonspor.db'}"]
+    )
     assert len(json.loads(history.stdout)) == 1

@@ -1,0 +1,737 @@
+"""Build the corpus of broken inputs in ``tests/data/bad/`` and its ``manifest.toml``.
+
+Run ``.venv/bin/python tests/robustness/make_corpus.py`` to rebuild; same code, same bytes
+(apart from the password-protected workbook, whose encryption salt is random; it is only
+rewritten when ``msoffcrypto-tool`` is installed and ``--encrypt`` is given).
+
+Each case is one file (or folder) with the reader kind that reads it and what must happen:
+``records`` (odd but legal: the reader returns data) or ``error`` with a Danish message
+fragment. The big cases (zip bomb, 100,000 columns, a 10 MB cell) are not committed: the
+``write_*`` functions below make them into ``tmp_path`` at test time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+BAD_DIR = Path(__file__).resolve().parents[1] / "data" / "bad"
+
+KLIK_HEADER = ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller"]
+KLIK_ROWS = [
+    ["Anna Hansen", "anha", "anha@k.dk", "33663366", "", "Lokal administrator"],
+    ["Bo Ørsted", "boor", "boor@k.dk", "", "+45 20 30 40 50", "Supportberettiget"],
+    ["Carl Ærø", "caae", "caae@k.dk", "", "", "KLIK-administrator"],
+]
+
+
+_EPOCH = datetime.datetime(2024, 1, 1)
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    kind: str  # reader kind: klik, ad, os2sofd, os2mo, fkorg, os2sync-db, opus, hr, config
+    outcome: str  # "records" or "error"
+    message: str  # Danish message fragment (error) or "" (records)
+    build: Callable[[Path], None]
+    where: str = ""  # a row/column/place fragment the message must also hold
+    note: str = ""
+
+
+# --- writers --------------------------------------------------------------------------------
+
+
+def xlsx_bytes(rows: Sequence[Sequence[object]], sheet: str = "Brugere") -> bytes:
+    """An xlsx made by xlsxwriter, as bytes (deterministic: fixed creation date)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"created": _EPOCH})
+    worksheet = book.add_worksheet(sheet)
+    for r, row in enumerate(rows):
+        worksheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+def csv_text(rows: Sequence[Sequence[object]], delimiter: str = ";") -> str:
+    return "\r\n".join(delimiter.join(str(c) for c in row) for row in rows) + "\r\n"
+
+
+def _write(data: bytes | str, encoding: str = "utf-8") -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+
+    return build
+
+
+def _mkdir(*children: str) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        for child in children:
+            (path / child).write_text("ikke en tabel\n", encoding="utf-8")
+
+    return build
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
+    return buffer.getvalue()
+
+
+def write_zip_bomb(path: Path, megabytes: int = 300) -> Path:
+    """An xlsx-shaped zip whose sheet inflates ~1000:1 (refused before unpacking)."""
+    book = zipfile.ZipFile(io.BytesIO(xlsx_bytes([KLIK_HEADER, *KLIK_ROWS])))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in book.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, book.read(info.filename))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b" " * (1 << 20)
+            sheet.write(b'<?xml version="1.0"?><worksheet><sheetData>')
+            for _ in range(megabytes):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def write_wide_csv(path: Path, columns: int = 100_000) -> Path:
+    """A KLIK CSV with the real columns followed by ``columns`` more."""
+    extra = [f"Felt {i}" for i in range(columns)]
+    rows = [KLIK_HEADER + extra, KLIK_ROWS[0] + ["x"] * columns]
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def write_wide_xlsx(path: Path, columns: int = 16_000) -> Path:
+    """An xlsx at Excel's column limit region (XFD = 16,384 columns)."""
+    extra = [f"Felt {i}" for i in range(columns)]
+    path.write_bytes(xlsx_bytes([KLIK_HEADER + extra, KLIK_ROWS[0]]))
+    return path
+
+
+def write_huge_cell_csv(path: Path, megabytes: int = 10) -> Path:
+    """A KLIK CSV whose one role cell holds ``megabytes`` MB of text."""
+    cell = "Rolle " * (megabytes * (1 << 20) // 6)
+    rows = [KLIK_HEADER, [*KLIK_ROWS[0][:5], cell]]
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def write_huge_cell_xlsx(path: Path, megabytes: int = 10) -> Path:
+    """Excel caps a cell at 32,767 characters; another writer need not (xlsxwriter warns only)."""
+    cell = "Rolle " * (megabytes * (1 << 20) // 6)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    worksheet = book.add_worksheet("Brugere")
+    worksheet.write_row(0, 0, KLIK_HEADER)
+    worksheet.write_row(1, 0, KLIK_ROWS[0][:5])
+    worksheet.write_string(1, 5, "x")
+    book.close()
+    # xlsxwriter refuses strings over 32,767 characters: swap the short one in the zip.
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        members = {i.filename: source.read(i.filename) for i in source.infolist()}
+    members["xl/sharedStrings.xml"] = members["xl/sharedStrings.xml"].replace(
+        b"<t>x</t>", b"<t>" + cell.encode() + b"</t>"
+    )
+    path.write_bytes(_zip(members))
+    return path
+
+
+def _encrypted_xlsx(path: Path) -> None:
+    if path.exists() and "--encrypt" not in sys.argv:
+        return  # committed file; its salt is random, so keep it stable
+    from msoffcrypto.format.ooxml import OOXMLFile  # type: ignore[import-untyped]  # dev-only
+
+    plain = io.BytesIO(xlsx_bytes([KLIK_HEADER, *KLIK_ROWS]))
+    office = OOXMLFile(plain)
+    with path.open("wb") as out:
+        office.encrypt("hemmelig", out)
+
+
+KLIK_XLSX = xlsx_bytes([["Brugere i KLIK"], [], KLIK_HEADER, *KLIK_ROWS])
+KLIK_CSV = csv_text([KLIK_HEADER, *KLIK_ROWS])
+AD_HEADER = (
+    '"SamAccountName","ObjectGUID","Enabled","DisplayName","mail","telephoneNumber","mobile"'
+)
+AD_CSV = (
+    "#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\n"
+    f"{AD_HEADER}\r\n"
+    '"anha","1027c4d1-c386-4bc4-ad61-3e30d8f16adf","True","Anna Hansen","anha@k.dk",'
+    '"33663366",""\r\n'
+)
+AD_LDIF = (
+    "version: 1\n\n"
+    "dn: CN=Anna Hansen,OU=Brugere,DC=k,DC=dk\n"
+    "sAMAccountName: anha\n"
+    "objectGUID:: EjRWeJq83vARIjNEVWZ3iA==\n"
+    "telephoneNumber: 33663366\n"
+    "userAccountControl: 512\n\n"
+)
+SOFD_JSON = (
+    '{"persons":[{"uuid":"1027c4d1-c386-5bc4-ad61-3e30d8f16adf","firstname":"Anna",'
+    '"surname":"Hansen","deleted":false,"phones":[{"phoneNumber":"3366 3366",'
+    '"phoneType":"LANDLINE","visibility":"VISIBLE","prime":true,"typePrime":true}],'
+    '"users":[{"userId":"anha","userType":"ACTIVE_DIRECTORY","employeeId":"1","disabled":false,'
+    '"kombitUuid":"1027c4d1-c386-4bc4-ad61-3e30d8f16adf","prime":true}],'
+    '"affiliations":[{"startDate":"2015-08-01","stopDate":null,"employeeId":"1"}]}],'
+    '"page":0,"nextOffset":null}'
+)
+SOFD_CSV = csv_text(
+    [
+        [
+            "cpr",
+            "ad-kontonavn",
+            "mobilnummer",
+            "telefonnummer",
+            "kaldenavn",
+            "medarbejderid",
+            "fornavn",
+            "efternavn",
+        ],
+        ["", "anha", "20304050", "33663366", "", "1", "Anna", "Hansen"],
+        ["", "sørø", "", "", "", "2", "Søren", "Ærø"],
+    ],
+    ",",
+)
+MO_JSON = (
+    '{"data":{"employees":{"page_info":{"next_cursor":null},"objects":[{"current":'
+    '{"uuid":"e1","name":"Anna Hansen","user_key":"anha",'
+    '"engagements":[{"user_key":"1","validity":{"from":"2020-01-01","to":null}}],'
+    '"itusers":[{"uuid":"u1","user_key":"anha","external_id":null,'
+    '"itsystem":{"user_key":"Active Directory"}}],'
+    '"addresses":[{"value":"33663366","address_type":{"user_key":"PhoneEmployee",'
+    '"scope":"PHONE","uuid":"a1"},"visibility":null}]}}]}}}'
+)
+FKORG_JSON = (
+    '{"data":{"brugerListe":{"edges":[{"cursor":"1","node":{"uuid":'
+    '"1027c4d1-c386-4bc4-ad61-3e30d8f16adf","brugernavn":"anha","tilstand":{"status":"AKTIV"},'
+    '"person":{"navn":"Anna Hansen"},"adresser":[{"adresseTekst":"33663366",'
+    '"klassifikation":{"rolle":"47c05422-5379-4c27-9ddf-e02b52b3d961"}}]}}],'
+    '"pageInfo":{"hasNextPage":false,"endCursor":"1"}}}}'
+)
+FKORG_CSV = csv_text(
+    [
+        ["brugernavn", "uuid", "Navn", "FastnetTelefon", "Telefon", "Email"],
+        ["anha", "1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "Anna Hansen", "33663366", "", "a@k.dk"],
+    ]
+)
+OS2SYNC_CSV = csv_text(
+    [
+        ["uuid", "user_id", "phone_number", "landline", "email", "name", "cvr", "operation"],
+        ["1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "anha", "", "33663366", "", "", "1", "UPDATE"],
+    ]
+)
+OPUS_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<kmd>\n'
+    '  <employee id="70001"><firstName>Søren</firstName><lastName>Ærø</lastName>\n'
+    "    <workPhone>33 12 34 56</workPhone>\n"
+    '    <communication type="0001"><value>SOAE</value></communication>\n'
+    "  </employee>\n</kmd>\n"
+)
+HR_CSV = csv_text(
+    [
+        ["Medarbejdernummer", "Brugernavn", "Navn", "Arbejdstelefon", "Mobil"],
+        ["1", "anha", "Anna Hansen", "33663366", "20304050"],
+    ]
+)
+CONFIG_TOML = '[[source]]\nkind = "ad"\npath = "ad.csv"\n'
+
+#: Valid files of every kind: the corpus' baselines and the mutation tests' seeds.
+VALID: dict[str, tuple[str, bytes]] = {
+    "klik": ("klik.xlsx", KLIK_XLSX),
+    "klik-csv": ("klik.csv", KLIK_CSV.encode("cp1252")),
+    "ad": ("ad.csv", b"\xef\xbb\xbf" + AD_CSV.encode()),
+    "ad-ldif": ("ad.ldif", AD_LDIF.encode()),
+    "os2sofd": ("sofd.json", SOFD_JSON.encode()),
+    "os2sofd-csv": ("SOFD_20240101.csv", SOFD_CSV.encode("iso-8859-1")),
+    "os2mo": ("mo.json", MO_JSON.encode()),
+    "fkorg": ("fkorg.json", FKORG_JSON.encode()),
+    "fkorg-csv": ("fkorg.csv", FKORG_CSV.encode("utf-8-sig")),
+    "fkorg-xlsx": ("fkorg.xlsx", xlsx_bytes([r.split(";") for r in FKORG_CSV.split()])),
+    "os2sync-db": ("success_users.csv", OS2SYNC_CSV.encode()),
+    "opus": ("opus.xml", OPUS_XML.encode()),
+    "hr": ("hr.csv", HR_CSV.encode("utf-8-sig")),
+}
+
+
+def _truncated(data: bytes, keep: float = 0.5) -> bytes:
+    return data[: int(len(data) * keep)]
+
+
+def _corrupt_member(data: bytes, name: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """Flip the packed bytes of one zip member: the directory stays intact, the sheet is garbage."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    header = info.header_offset
+    start = header + 30 + int.from_bytes(data[header + 26 : header + 28], "little")
+    start += int.from_bytes(data[header + 28 : header + 30], "little")
+    end = start + info.compress_size
+    return data[:start] + bytes(b ^ 0x5A for b in data[start:end]) + data[end:]
+
+
+_HTML_XLS = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office">\n<head><meta charset="utf-8">'
+    "</head>\n<body><table>\n<tr><td>Navn</td><td>Brugernavn</td><td>Direkte nummer</td></tr>\n"
+    "<tr><td>Anna</td><td>anha</td><td>33663366</td></tr>\n</table></body></html>\n"
+)
+_XXE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE kmd [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    "<kmd><employee id='1'><workPhone>&xxe;</workPhone></employee></kmd>\n"
+)
+_PARAMETER_XXE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE kmd [<!ENTITY % ext SYSTEM "http://127.0.0.1:9/x.dtd"> %ext;]>\n'
+    "<kmd><employee id='1'><workPhone>33663366</workPhone></employee></kmd>\n"
+)
+_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+    "<kmd><employee><name>&lol3;</name></employee></kmd>\n"
+)
+_XINCLUDE = (
+    '<?xml version="1.0"?>\n<kmd xmlns:xi="http://www.w3.org/2001/XInclude">\n'
+    "  <employee id='1'><userId>anha</userId><workPhone>33663366</workPhone>\n"
+    '    <xi:include href="file:///etc/passwd" parse="text"/></employee>\n</kmd>\n'
+)
+
+
+def _sofd_with(**person: object) -> str:
+    data = json.loads(SOFD_JSON)
+    data["persons"][0].update(person)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def cases() -> list[Case]:
+    """Every corpus case; the manifest is written from this list."""
+    klik_csv = KLIK_CSV
+    sofd = SOFD_JSON
+    return [
+        # --- KLIK export ------------------------------------------------------------------
+        Case("klik_empty.xlsx", "klik", "error", "filen er tom", _write(b"")),
+        Case("klik_blank.csv", "klik", "error", "filen er tom", _write(b"\xef\xbb\xbf \r\n\r\n")),
+        Case("klik_truncated.xlsx", "klik", "error", "beskadiget", _write(_truncated(KLIK_XLSX))),
+        Case(
+            "klik_corrupt.xlsx", "klik", "error", "beskadiget", _write(_corrupt_member(KLIK_XLSX))
+        ),
+        Case(
+            "klik_really_csv.xlsx",
+            "klik",
+            "records",
+            "",
+            _write(klik_csv, "cp1252"),
+            note="CSV saved with an .xlsx name: read by content",
+        ),
+        Case(
+            "klik_really_xlsx.csv",
+            "klik",
+            "records",
+            "",
+            _write(KLIK_XLSX),
+            note="xlsx saved with a .csv name: read by content",
+        ),
+        Case("klik_html.xls", "klik", "error", "HTML/XML-side", _write(_HTML_XLS)),
+        Case("klik_cp1252.csv", "klik", "records", "", _write(klik_csv, "cp1252")),
+        Case(
+            "klik_utf16.txt",
+            "klik",
+            "records",
+            "",
+            _write(
+                codecs.BOM_UTF16_LE + csv_text([KLIK_HEADER, *KLIK_ROWS], "\t").encode("utf-16-le")
+            ),
+        ),
+        Case(
+            "klik_mixed_encoding.csv",
+            "klik",
+            "records",
+            "",
+            _write(klik_csv.encode("utf-8") + "Dorthe Ø;door;d@k.dk;;;X\r\n".encode("cp1252")),
+            note="one cp1252 line in a UTF-8 file: read as cp1252",
+        ),
+        Case(
+            "klik_mixed_delimiters.csv",
+            "klik",
+            "records",
+            "",
+            _write(csv_text([KLIK_HEADER]) + csv_text(KLIK_ROWS, ",")),
+            note="header with ';', rows with ',': rows land in the first column",
+        ),
+        Case("klik_header_only.xlsx", "klik", "records", "", _write(xlsx_bytes([KLIK_HEADER]))),
+        Case("klik_header_only.csv", "klik", "records", "", _write(csv_text([KLIK_HEADER]))),
+        Case(
+            "klik_nul_bytes.csv",
+            "klik",
+            "error",
+            "ikke et regneark",
+            _write(klik_csv.encode().replace(b"anha", b"an\x00ha")),
+        ),
+        Case("klik_password.xlsx", "klik", "error", "adgangskode", _encrypted_xlsx),
+        Case(
+            "klik_no_phone_columns.xlsx",
+            "klik",
+            "error",
+            "kan ikke finde en kolonne",
+            _write(xlsx_bytes([["Navn", "Brugernavn"], ["Anna", "anha"]])),
+        ),
+        Case(
+            "klik_duplicate_header.csv",
+            "klik",
+            "error",
+            "står flere gange",
+            _write(csv_text([[*KLIK_HEADER, "Mobil nummer"], KLIK_ROWS[0]])),
+            where="række 1",
+        ),
+        Case(
+            "klik_duplicate_users.csv",
+            "klik",
+            "records",
+            "",
+            _write(
+                csv_text(
+                    [
+                        KLIK_HEADER,
+                        KLIK_ROWS[0],
+                        ["Anna Hansen", "ANHA", "", "86000000", "", "Sikkerhedsansvarlig"],
+                    ]
+                )
+            ),
+            note="same user twice with conflicting numbers: a finding, not an error",
+        ),
+        Case(
+            "klik_zip_not_xlsx.xlsx",
+            "klik",
+            "error",
+            "ikke et regneark",
+            _write(_zip({"brugere.csv": klik_csv.encode()})),
+        ),
+        Case(
+            "klik_pdf.xlsx",
+            "klik",
+            "error",
+            "ikke et regneark",
+            _write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+        ),
+        Case(
+            "klik_ole_garbage.xls",
+            "klik",
+            "error",
+            "beskadiget",
+            _write(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(range(256)) * 8),
+        ),
+        Case("klik_folder.xlsx", "klik", "error", "mappe", _mkdir("brugere.csv")),
+        Case(
+            "klik_unclosed_quote.csv",
+            "klik",
+            "records",
+            "",
+            _write(klik_csv + 'Eva "Ekstra;evek;e@k.dk;33000000;;"KLIK-administrator\r\n'),
+        ),
+        # --- AD --------------------------------------------------------------------------
+        Case("ad_empty.csv", "ad", "error", "filen er tom", _write(b"")),
+        Case(
+            "ad_type_line_only.csv",
+            "ad",
+            "error",
+            "kan ikke finde en kolonne",
+            _write("#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\nx\r\n"),
+        ),
+        Case(
+            "ad_no_id_column.csv",
+            "ad",
+            "error",
+            "sAMAccountName",
+            _write('"DisplayName","telephoneNumber"\r\n"Anna","33663366"\r\n'),
+        ),
+        Case(
+            "ad_utf16_export.csv",
+            "ad",
+            "records",
+            "",
+            _write(codecs.BOM_UTF16_LE + AD_CSV.replace(",", "\t").encode("utf-16-le")),
+        ),
+        Case("ad_header_only.csv", "ad", "records", "", _write(AD_HEADER + "\r\n")),
+        Case(
+            "ad_broken_base64.ldif",
+            "ad",
+            "error",
+            "ikke gyldig base64",
+            _write(AD_LDIF.replace("EjRWeJq83vARIjNEVWZ3iA==", "EjRWeJq8*3vARIjNEVWZ3i")),
+            where="linje 5",
+        ),
+        Case(
+            "ad_url_value.ldif",
+            "ad",
+            "error",
+            "henviser til en anden fil",
+            _write(
+                AD_LDIF.replace("telephoneNumber: 33663366", "telephoneNumber:< file:///etc/passwd")
+            ),
+        ),
+        Case(
+            "ad_not_ldif_line.ldif",
+            "ad",
+            "error",
+            "attribut: værdi",
+            _write(AD_LDIF.replace("userAccountControl: 512", "userAccountControl 512")),
+        ),
+        Case(
+            "ad_nul_bytes.ldif",
+            "ad",
+            "error",
+            "NUL-tegn",
+            _write(AD_LDIF.replace("anha", "an\x00ha")),
+        ),
+        Case("ad_empty.ldif", "ad", "error", "LDIF-filen er tom", _write("# intet\n\n")),
+        Case("ad_folder", "ad", "error", "mappe", _mkdir("ad.csv")),
+        # --- OS2sofd ---------------------------------------------------------------------
+        Case("sofd_truncated.json", "os2sofd", "error", "afkortet", _write(sofd[: len(sofd) // 2])),
+        Case(
+            "sofd_wrong_shape.json",
+            "os2sofd",
+            "error",
+            "forventede OS2sofd-personer",
+            _write('{"people": []}'),
+        ),
+        Case(
+            "sofd_phones_object.json",
+            "os2sofd",
+            "error",
+            "forventede en JSON-liste",
+            _write(_sofd_with(phones={"phoneNumber": "33663366"})),
+            where="persons[0].phones",
+        ),
+        Case(
+            "sofd_latin1.json",
+            "os2sofd",
+            "error",
+            "ikke UTF-8",
+            _write(sofd.replace("Hansen", "Hånsen"), "iso-8859-1"),
+        ),
+        Case(
+            "sofd_nested.json",
+            "os2sofd",
+            "error",
+            "indlejret for dybt",
+            _write("[" * 5000 + "]" * 5000),
+            note="deeply nested",
+        ),
+        Case("sofd_number.json", "os2sofd", "error", "forventede en JSON-liste", _write("42")),
+        Case("SOFD_20240101.csv", "os2sofd", "records", "", _write(SOFD_CSV, "iso-8859-1")),
+        Case(
+            "sofd_csv_no_columns.csv",
+            "os2sofd",
+            "error",
+            "kan ikke finde en kolonne",
+            _write("navn;nummer\r\nAnna;33663366\r\n"),
+        ),
+        # --- OS2mo -------------------------------------------------------------------------
+        Case("mo_empty.json", "os2mo", "error", "er tom", _write("  \n")),
+        Case(
+            "mo_errors_only.json",
+            "os2mo",
+            "error",
+            "Forbidden",
+            _write('{"data": null, "errors": [{"message": "Forbidden"}]}'),
+        ),
+        Case("mo_wrong_shape.json", "os2mo", "error", "forventede", _write('"employees"')),
+        Case(
+            "mo_trailing_garbage.json",
+            "os2mo",
+            "error",
+            "ikke gyldig JSON",
+            _write(MO_JSON + "\n}}garbage"),
+        ),
+        Case(
+            "mo_addresses_text.json",
+            "os2mo",
+            "error",
+            "forventede",
+            _write(MO_JSON.replace('"addresses":[', '"addresses":"33663366","x":[')),
+            where="addresses",
+        ),
+        # --- FK-ORG --------------------------------------------------------------------------
+        Case(
+            "fkorg_no_data.json",
+            "fkorg",
+            "error",
+            'ingen "data"',
+            _write('{"data": null, "errors": [{"message": "Unauthorized"}]}'),
+        ),
+        Case(
+            "fkorg_unknown_node.json",
+            "fkorg",
+            "error",
+            "forventede en FK-ORG-bruger",
+            _write('[{"navn": "Anna"}]'),
+            where="[0]",
+        ),
+        Case(
+            "fkorg_truncated.json",
+            "fkorg",
+            "error",
+            "afkortet",
+            _write(FKORG_JSON[: len(FKORG_JSON) - 30]),
+        ),
+        Case(
+            "fkorg_truncated.xlsx",
+            "fkorg",
+            "error",
+            "beskadiget",
+            _write(_truncated(VALID["fkorg-xlsx"][1], 0.7)),
+        ),
+        Case(
+            "fkorg_header_only.csv",
+            "fkorg",
+            "records",
+            "",
+            _write(FKORG_CSV.splitlines()[0] + "\r\n"),
+        ),
+        Case("fkorg_html.xlsx", "fkorg", "error", "HTML/XML-side", _write(_HTML_XLS)),
+        # --- OS2sync database ---------------------------------------------------------------
+        Case(
+            "os2sync_empty_folder",
+            "os2sync-db",
+            "error",
+            "mappen indeholder hverken",
+            _mkdir("LÆS_MIG.txt"),
+        ),
+        Case(
+            "os2sync_no_columns.csv",
+            "os2sync-db",
+            "error",
+            "kan ikke finde en kolonne",
+            _write("a;b\r\n1;2\r\n"),
+        ),
+        Case(
+            "os2sync_png.csv",
+            "os2sync-db",
+            "error",
+            "ikke et regneark",
+            _write(b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ),
+        # --- OPUS ---------------------------------------------------------------------------
+        Case("opus_xxe.xml", "opus", "error", "DTD", _write(_XXE)),
+        Case("opus_parameter_entity.xml", "opus", "error", "DTD", _write(_PARAMETER_XXE)),
+        Case("opus_billion_laughs.xml", "opus", "error", "DTD", _write(_LAUGHS)),
+        Case(
+            "opus_xinclude.xml",
+            "opus",
+            "records",
+            "",
+            _write(_XINCLUDE),
+            note="XInclude is not processed: /etc/passwd is never read",
+        ),
+        Case(
+            "opus_truncated.xml",
+            "opus",
+            "error",
+            "ikke gyldig XML",
+            _write(OPUS_XML[: len(OPUS_XML) // 2]),
+            where="linje",
+        ),
+        Case(
+            "opus_no_employees.xml",
+            "opus",
+            "error",
+            "ingen medarbejdere",
+            _write('<?xml version="1.0"?><kmd><orgUnit id="1"/></kmd>'),
+        ),
+        Case("opus_empty.xml", "opus", "error", "ikke gyldig XML", _write(b"")),
+        Case("opus_folder", "opus", "error", "mappe", _mkdir("opus.xml")),
+        # --- HR -------------------------------------------------------------------------------
+        Case("hr_html.xls", "hr", "error", "HTML/XML-side", _write(_HTML_XLS)),
+        Case("hr_header_only.csv", "hr", "records", "", _write(HR_CSV.splitlines()[0] + "\r\n")),
+        Case(
+            "hr_no_columns.csv",
+            "hr",
+            "error",
+            "kan ikke finde en kolonne",
+            _write("x;y\r\n1;2\r\n"),
+        ),
+        # --- the chain config (TOML) ---------------------------------------------------------
+        Case(
+            "config_broken.toml",
+            "config",
+            "error",
+            "ugyldig TOML",
+            _write('[[source]]\nkind = "ad\n'),
+        ),
+        Case(
+            "config_source_not_table.toml",
+            "config",
+            "error",
+            "[[source]]",
+            _write('source = "ad.csv"\n'),
+        ),
+        Case(
+            "config_unknown_kind.toml",
+            "config",
+            "error",
+            "ukendt",
+            _write('[[source]]\nkind = "sap"\npath = "x.csv"\n'),
+        ),
+        Case(
+            "config_binary.toml",
+            "config",
+            "error",
+            "ikke UTF-8-tekst",
+            _write(b"\xff\xfe\x00[\x00"),
+        ),
+    ]
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_manifest(all_cases: Sequence[Case], path: Path) -> None:
+    lines = [
+        "# Generated by tests/robustness/make_corpus.py: do not edit by hand.",
+        "# outcome = records: odd but legal input, the reader returns data.",
+        "# outcome = error: InputError (ConfigError for kind config) naming the file,",
+        "# with `message` (and `where`, when given) in its text.",
+        "",
+    ]
+    for case in all_cases:
+        lines += [
+            "[[case]]",
+            f"file = {_toml_string(case.file)}",
+            f"kind = {_toml_string(case.kind)}",
+            f"outcome = {_toml_string(case.outcome)}",
+            f"message = {_toml_string(case.message)}",
+        ]
+        if case.where:
+            lines.append(f"where = {_toml_string(case.where)}")
+        if case.note:
+            lines.append(f"note = {_toml_string(case.note)}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    BAD_DIR.mkdir(parents=True, exist_ok=True)
+    all_cases = cases()
+    names = [c.file for c in all_cases]
+    if len(names) != len(set(names)):
+        raise SystemExit("two cases share a file name")
+    for case in all_cases:
+        case.build(BAD_DIR / case.file)
+    write_manifest(all_cases, BAD_DIR / "manifest.toml")
+    print(f"{len(all_cases)} tilfælde skrevet til {BAD_DIR}")
+
+
+if __name__ == "__main__":
+    main()
