@@ -18,7 +18,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _build_readme() -> str:
-    spec = importlib.util.spec_from_file_location("build_readme", ROOT / "scripts" / "build_readme.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_readme", ROOT / "scripts" / "build_readme.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -36,4 +36,6 @@ def test_unusual_shapes_fall_back_to_the_tolerant_path() -> None:
         ["not", "a", "person"],
     ]
     for person in odd:
-        assert _fast_person_records(JsonAt(person, "f", "persons[0]"), origin="f", today=TODAY) is None
+        assert (
+            _fast_person_records(JsonAt(person, "f", "persons[0]"), origin="f", today=TODAY) is None
+        )
