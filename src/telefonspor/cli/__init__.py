@@ -7,6 +7,7 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     demo_cmd,
     fix_cmd,
     history_cmd,
+    national_cmd,
     notify_cmd,
     settings_cmd,
     sources_cmd,
