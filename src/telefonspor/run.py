@@ -6,6 +6,7 @@ This is where I/O meets the pure core: readers (``sources``) are called here,
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
@@ -61,6 +62,9 @@ def audit_files(
     """Read the KLIK export and every system of the chain, then audit."""
     started = time.perf_counter()
     klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
+    # The records live for the whole run and hold no reference cycles: taking them out of the
+    # cyclic collector's sight saves it from rescanning hundreds of thousands of objects.
+    gc.freeze()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
     return run_audit(klik, data, settings, timings=timings)

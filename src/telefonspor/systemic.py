@@ -129,7 +129,12 @@ def _merge(settings: Settings, assignments: Sequence[str]) -> dict[str, object]:
 
 
 class _Population:
-    """Counts over every record of every system, for the detectors."""
+    """Counts over every record of every system, for the detectors.
+
+    Each record's replay and usable AD attributes are worked out once per run and
+    cached by record id, and each kind's persons are listed once: the detectors ask
+    about the same records many times.
+    """
 
     def __init__(
         self, sources: Sequence[SourceData], settings: Settings, engine: PhoneEngine
@@ -141,24 +146,33 @@ class _Population:
         self.local_kinds = [s.kind for s in sources if s.position == "local"]
         self.source_kinds = [s.kind for s in sources if s.position == "source"]
         self._passages: dict[int, Passage] = {}
+        self._persons: dict[str, list[SourceRecord]] = {}
+        self._usable_types: dict[int, frozenset[str]] = {}
 
     def records(self, kind: str) -> Iterator[SourceRecord]:
         for s in self.sources:
             if s.kind == kind:
                 yield from s.records
 
+    def persons(self, kind: str) -> list[SourceRecord]:
+        """The first record of each person of one kind (local systems count persons once)."""
+        found = self._persons.get(kind)
+        if found is None:
+            seen: set[str] = set()
+            found = []
+            for r in self.records(kind):
+                person = r.person_key or r.user_id or str(id(r))
+                if person in seen:
+                    continue
+                seen.add(person)
+                found.append(r)
+            self._persons[kind] = found
+        return found
+
     def count(self, kind: str, test: Callable[[SourceRecord], bool]) -> tuple[int, int]:
         """(records passing ``test``, all records) of one kind; persons counted once for local systems."""
-        seen: set[str] = set()
-        hits = total = 0
-        for r in self.records(kind):
-            person = r.person_key or r.user_id or str(id(r))
-            if person in seen:
-                continue
-            seen.add(person)
-            total += 1
-            hits += test(r)
-        return hits, total
+        records = self.persons(kind)
+        return sum(1 for r in records if test(r)), len(records)
 
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
@@ -178,8 +192,11 @@ class _Population:
         return self.usable(self.passage(record).slot(slot).sent)
 
     def ad_attribute(self, record: SourceRecord, attribute: str) -> bool:
-        key = attribute.casefold()
-        return any(p.type.casefold() == key and self.usable(p.raw) for p in record.phones)
+        types = self._usable_types.get(id(record))
+        if types is None:
+            types = frozenset(p.type.casefold() for p in record.phones if self.usable(p.raw))
+            self._usable_types[id(record)] = types
+        return attribute.casefold() in types
 
 
 def _share(hits: int, total: int) -> float:

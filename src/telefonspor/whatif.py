@@ -27,7 +27,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import passage
+from telefonspor.rules import Passage, passage
 from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.rules.outcome import FAILURE, SKIPPED
@@ -66,6 +66,10 @@ class ChainReplayer:
         self._base = base
         self._engine = engine
         self._identities: dict[str, Identity] = dict(identities or {})
+        # Replays under the base settings never change: one per record per run.
+        self._base_passages: dict[int, Passage] = {}
+        # Record ids per source, so a replay rebuilds only the sources it touched.
+        self._record_ids: list[set[int]] | None = None
 
     def replay(self, new: Settings, *, only: Collection[str] | None = None) -> Replay:
         """The data as it would be under ``new``; ``only`` limits the work to these user ids."""
@@ -80,14 +84,31 @@ class ChainReplayer:
                 users.append(after)
             else:
                 users.append(user)
+        touched = self._touched_sources(replaced)
         sources = tuple(
             dataclasses.replace(s, records=tuple(replaced.get(id(r), r) for r in s.records))
-            if any(id(r) in replaced for r in s.records)
+            if index in touched
             else s
-            for s in self._sources
+            for index, s in enumerate(self._sources)
         )
         klik = dataclasses.replace(self._klik, users=tuple(users))
         return Replay(klik, sources, frozenset(changed))
+
+    def _touched_sources(self, replaced: Mapping[int, SourceRecord]) -> set[int]:
+        """Indexes of the sources holding a replaced record."""
+        if not replaced:
+            return set()
+        if self._record_ids is None:
+            self._record_ids = [{id(r) for r in s.records} for s in self._sources]
+        keys = replaced.keys()
+        return {i for i, ids in enumerate(self._record_ids) if not keys.isdisjoint(ids)}
+
+    def _base_passage(self, record: SourceRecord) -> Passage:
+        found = self._base_passages.get(id(record))
+        if found is None:
+            found = passage(record, self._base)
+            self._base_passages[id(record)] = found
+        return found
 
     # --- one holder ------------------------------------------------------------------
 
@@ -125,7 +146,7 @@ class ChainReplayer:
         new_fkorg = fkorg
         for slot in SLOTS:
             new_local = self._repair_local(new_local, slot, source, new)
-            sent_before = passage(local, self._base).slot(slot).sent
+            sent_before = self._base_passage(local).slot(slot).sent
             sent_after = passage(new_local, new).slot(slot).sent
             delivers_before = _delivers(slot, sync_rows, self._base)
             delivers_after = _delivers(slot, sync_rows, new)

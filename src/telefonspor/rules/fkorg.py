@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import Passage, non_blank, pass_through
+from telefonspor.rules.outcome import Passage, make_passage, non_blank, pass_through
 from telefonspor.settings import Settings
 
 #: Address role names and their UUIDs (a reader may keep either).
@@ -17,4 +17,4 @@ def fkorg(record: SourceRecord, settings: Settings) -> Passage:
     phones = non_blank(record.phones)
     direct = tuple(p for p in phones if p.type.casefold() in DIRECT_TYPES)
     mobile = tuple(p for p in phones if p.type.casefold() in MOBILE_TYPES)
-    return Passage(pass_through(direct), pass_through(mobile))
+    return make_passage(pass_through(direct), pass_through(mobile))

@@ -13,6 +13,7 @@ from telefonspor.rules.outcome import (
     NOTHING,
     Passage,
     SlotOutcome,
+    make_passage,
     non_blank,
     outcome,
 )
@@ -52,9 +53,9 @@ def os2sofd(record: SourceRecord, settings: Settings) -> Passage:
     other = tuple(p.raw for p in phones if p.type.upper() in OTHER_TYPES)
     stop = stop_rule(record)
     if stop:
-        return Passage(_stopped(direct, stop, other), _stopped(mobile, stop, other))
+        return make_passage(_stopped(direct, stop, other), _stopped(mobile, stop, other))
     send_hidden = settings.flag("os2sofd.send_hidden_phone_numbers")
-    return Passage(_direct(direct, other), _mobile(mobile, other, send_hidden))
+    return make_passage(_direct(direct, other), _mobile(mobile, other, send_hidden))
 
 
 def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:

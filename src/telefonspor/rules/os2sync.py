@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import FAILURE, SKIPPED, Passage, non_blank, pass_through
+from telefonspor.rules.outcome import (
+    FAILURE,
+    SKIPPED,
+    Passage,
+    make_passage,
+    non_blank,
+    pass_through,
+)
 from telefonspor.settings import Settings
 
 
@@ -13,7 +20,7 @@ def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:
     phones = non_blank(record.phones)
     direct = tuple(p for p in phones if p.type.casefold() == "landline")
     mobile = tuple(p for p in phones if p.type.casefold() == "phonenumber")
-    return Passage(pass_through(direct), pass_through(mobile))
+    return make_passage(pass_through(direct), pass_through(mobile))
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

@@ -41,6 +41,42 @@ EMPTY_SLOT: Final = SlotOutcome((), "")
 NOTHING: Final = Passage(EMPTY_SLOT, EMPTY_SLOT)
 
 
+# Frozen slots dataclasses cost ~1 µs each through __init__; every record of every system
+# is replayed once per run, so outcomes are built by setting the slots directly.
+_new = object.__new__
+_SLOT_SETTERS: Final = tuple(
+    SlotOutcome.__dict__[name].__set__ for name in ("held", "sent", "other", "rule", "blocked")
+)
+_set_direct = Passage.__dict__["direct"].__set__
+_set_mobile = Passage.__dict__["mobile"].__set__
+
+
+def slot_outcome(
+    held: tuple[str, ...],
+    sent: str,
+    other: tuple[str, ...],
+    rule: str,
+    blocked: tuple[tuple[str, str], ...],
+) -> SlotOutcome:
+    """``SlotOutcome(held, sent, other, rule, blocked)`` without the dataclass __init__."""
+    value: SlotOutcome = _new(SlotOutcome)
+    set_held, set_sent, set_other, set_rule, set_blocked = _SLOT_SETTERS
+    set_held(value, held)
+    set_sent(value, sent)
+    set_other(value, other)
+    set_rule(value, rule)
+    set_blocked(value, blocked)
+    return value
+
+
+def make_passage(direct: SlotOutcome, mobile: SlotOutcome) -> Passage:
+    """``Passage(direct, mobile)`` without the dataclass __init__."""
+    value: Passage = _new(Passage)
+    _set_direct(value, direct)
+    _set_mobile(value, mobile)
+    return value
+
+
 def non_blank(entries: tuple[PhoneEntry, ...]) -> tuple[PhoneEntry, ...]:
     """Entries with a value; an empty cell is not a held number."""
     return tuple(p for p in entries if p.raw.strip())
@@ -53,16 +89,22 @@ def outcome(
     other: tuple[str, ...] = (),
 ) -> SlotOutcome:
     """A slot outcome; ``reasons`` maps the index in ``held`` of each blocked entry to its rule."""
+    if not reasons:
+        return slot_outcome(
+            tuple(p.raw for p in held), sent.raw if sent is not None else "", other, "", ()
+        )
     blocked = tuple((held[i].raw, rule) for i, rule in sorted(reasons.items()))
-    return SlotOutcome(
-        held=tuple(p.raw for p in held),
-        sent=sent.raw if sent is not None else "",
-        other=other,
-        rule=blocked[0][1] if blocked else "",
-        blocked=blocked,
+    return slot_outcome(
+        tuple(p.raw for p in held),
+        sent.raw if sent is not None else "",
+        other,
+        blocked[0][1],
+        blocked,
     )
 
 
 def pass_through(held: tuple[PhoneEntry, ...]) -> SlotOutcome:
     """A system without filters: it sends the first number it holds."""
-    return outcome(held, held[0] if held else None, {})
+    if not held:
+        return EMPTY_SLOT
+    return slot_outcome(tuple(p.raw for p in held), held[0].raw, (), "", ())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import Passage, non_blank, pass_through
+from telefonspor.rules.outcome import Passage, make_passage, non_blank, pass_through
 from telefonspor.settings import Settings
 
 
@@ -13,7 +13,7 @@ def by_types(record: SourceRecord, direct_type: str, mobile_type: str) -> Passag
     direct_key, mobile_key = direct_type.casefold(), mobile_type.casefold()
     direct = tuple(p for p in phones if direct_key and p.type.casefold() == direct_key)
     mobile = tuple(p for p in phones if mobile_key and p.type.casefold() == mobile_key)
-    return Passage(pass_through(direct), pass_through(mobile))
+    return make_passage(pass_through(direct), pass_through(mobile))
 
 
 def ad(record: SourceRecord, settings: Settings) -> Passage:

@@ -16,7 +16,13 @@ from typing import Any, Final
 
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
-from telefonspor.sources.common import canonical_uuid, guid_from_bytes, input_file, truthy
+from telefonspor.sources.common import (
+    canonical_uuid,
+    guid_from_bytes,
+    input_file,
+    truthy,
+    without_gc,
+)
 from telefonspor.sources.ldif import looks_like_ldif, read_ldif
 from telefonspor.sources.tabular import open_table
 
@@ -72,6 +78,7 @@ _FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 _REQUIRED: Final = (("sAMAccountName", "uid", "userPrincipalName", "objectGUID"),)
 
 
+@without_gc
 def read_ad(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read an AD export (CSV/XLSX or LDIF, detected from the content)."""
     user_id_attribute = settings.text("ad.user_id_attribute")
@@ -94,18 +101,27 @@ def _read_table(path: Path, options: Mapping[str, Any], user_id_attribute: str) 
     )
     records: list[SourceRecord] = []
     collection_columns: set[str] = set()
+    # Fast path: resolve column -> attribute once per file; each row's cells are single
+    # texts, so the generic name folding and value lists are skipped (same records).
+    columns = [(field.casefold(), field, index) for field, index in table.columns.items()]
+    fast = len({folded for folded, _, _ in columns}) == len(columns)
     for number, cells in table.rows():
-        attrs: dict[str, object] = {}
-        for field, index in table.columns.items():
+        attrs: dict[str, str] = {}
+        for folded, field, index in columns:
             value = cells[index].strip()
+            if not value:
+                continue
             if value.casefold() == _COLLECTION_TYPE:
                 collection_columns.add(table.header_of(field))
                 continue
-            if value:
-                attrs[field] = value
+            attrs[folded if fast else field] = value
         location = f"{path.name} række {number}"
         records.append(
-            record_from_attributes(attrs, location=location, user_id_attribute=user_id_attribute)
+            _record_from_texts(attrs, location, user_id_attribute)
+            if fast
+            else record_from_attributes(
+                attrs, location=location, user_id_attribute=user_id_attribute
+            )
         )
     notes = tuple(
         f"Kolonnen {name} i {path.name} indeholder PowerShells typenavn i stedet for numrene; "
@@ -178,6 +194,56 @@ def record_from_attributes(
         flags=frozenset({"disabled"}) if disabled else frozenset(),
         location=location,
     )
+
+
+#: (source attribute folded, canonical type, multi-valued) in the order entries are listed.
+_PHONE_SOURCES: Final = tuple(
+    (name.casefold(), _ALIASES.get(name.casefold(), name), name.startswith("other"))
+    for name in (*PHONE_ATTRIBUTES, "OfficePhone", "MobilePhone")
+)
+
+
+def _record_from_texts(
+    texts: Mapping[str, str], location: str, user_id_attribute: str
+) -> SourceRecord:
+    """:func:`record_from_attributes` for one stripped, non-empty text per folded name."""
+    get = texts.get
+    user_id = get(user_id_attribute.casefold()) or get("samaccountname") or get("uid") or ""
+    guid_text = get("objectguid") or get("entryuuid")
+    enabled = get("enabled")
+    if enabled:
+        disabled = not truthy(enabled)
+    else:
+        control = get("useraccountcontrol", "")
+        disabled = control.isdigit() and bool(int(control) & _UAC_DISABLED)
+    phones: list[PhoneEntry] = []
+    seen: set[tuple[str, str]] = set()
+    for folded, canonical, multi in _PHONE_SOURCES:
+        text = get(folded)
+        if text is None:
+            continue
+        for part in _MULTI_SPLIT.split(text) if multi else (text,):
+            raw = part.strip()
+            # PowerShell exports telephoneNumber and OfficePhone both: count it once.
+            if raw and (canonical, raw) not in seen:
+                seen.add((canonical, raw))
+                phones.append(PhoneEntry(raw=raw, type=canonical))
+    return SourceRecord(
+        system=KIND,
+        user_id=user_id,
+        uuid=canonical_uuid(guid_text) if guid_text else "",
+        employee_id=get("employeeid") or get("employeenumber") or "",
+        email=get("mail") or get("emailaddress") or get("userprincipalname") or "",
+        name=get("displayname") or get("name") or get("cn") or "",
+        phones=tuple(phones),
+        active=not disabled,
+        flags=_DISABLED_FLAGS if disabled else _NO_FLAGS,
+        location=location,
+    )
+
+
+_DISABLED_FLAGS: Final = frozenset({"disabled"})
+_NO_FLAGS: Final[frozenset[str]] = frozenset()
 
 
 def _by_name(attrs: Mapping[str, object]) -> dict[str, list[object]]:

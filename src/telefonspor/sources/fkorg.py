@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
-from telefonspor.sources.common import canonical_uuid, input_file
+from telefonspor.sources.common import canonical_uuid, input_file, without_gc
 from telefonspor.sources.jsonfile import JsonAt, load_json, looks_like_json
 from telefonspor.sources.tabular import normalise_header, open_table
 
@@ -56,6 +56,7 @@ _TABLE_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+@without_gc
 def read_fkorg(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read an FK-ORG export; JSON (GraphQL or OS2sync) when the file starts with ``{``/``[``."""
     if path.is_file() and looks_like_json(path):

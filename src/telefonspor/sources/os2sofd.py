@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
-from telefonspor.sources.common import canonical_uuid, input_file, iso_date
+from telefonspor.sources.common import canonical_uuid, input_file, iso_date, without_gc
 from telefonspor.sources.jsonfile import JsonAt, load_json, looks_like_json
 from telefonspor.sources.tabular import open_table
 
@@ -39,6 +39,7 @@ _CSV_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+@without_gc
 def read_os2sofd(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read an OS2sofd export: JSON when the file starts with ``{``/``[``, else the CSV file."""
     today = date.today()

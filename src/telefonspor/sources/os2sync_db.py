@@ -20,7 +20,7 @@ from typing import Any, Final
 from telefonspor.errors import InputError
 from telefonspor.model import InputFile, PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
-from telefonspor.sources.common import canonical_uuid, input_file, truthy
+from telefonspor.sources.common import canonical_uuid, input_file, truthy, without_gc
 from telefonspor.sources.tabular import Table, open_table
 
 __all__ = ["TABLE_FILES", "read_os2sync_db"]
@@ -45,6 +45,7 @@ _FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+@without_gc
 def read_os2sync_db(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read one table dump or a directory of them."""
     files = _dump_files(path)
@@ -91,11 +92,12 @@ def _dump_files(path: Path) -> list[Path]:
 def _latest_rows(table: Table, *, failure_table: bool) -> list[SourceRecord]:
     is_failure = failure_table or "error" in table.columns
     latest: dict[str, tuple[tuple[int, str, int], SourceRecord]] = {}
+    columns = tuple(table.columns.items())  # resolved once per file, not per cell
     for number, cells in table.rows():
+        values = {field: cells[index].strip() for field, index in columns}
 
-        def cell(field: str, cells: tuple[str, ...] = cells) -> str:
-            index = table.columns.get(field)
-            return cells[index].strip() if index is not None else ""
+        def cell(field: str, values: dict[str, str] = values) -> str:
+            return values.get(field, "")
 
         record = _record(cell, table.path.name, number, is_failure=is_failure)
         key = record.uuid or record.user_id.casefold() or f"#{number}"

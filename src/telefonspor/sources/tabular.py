@@ -119,7 +119,7 @@ class Table:
             )
             if len(texts) < width:
                 texts = (texts + padding)[:width]
-            if not any(t.strip() for t in texts):
+            if not "".join(texts).strip():  # same as no cell with text, without a generator
                 continue
             yield number, texts
 
