@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -66,7 +65,6 @@ def create_app(settings: Settings, *, data_dir: Path | None = None) -> FastAPI:
         data_dir=folder,
         accounts=Accounts.open(db_url),
         codec=SessionCodec(secret_key(settings, folder)),
-        national_available=importlib.util.find_spec("telefonspor.national") is not None,
         oidc=OidcConfig.from_settings(settings),
     )
 

@@ -87,7 +87,6 @@ def render(
         "user": account,
         "csrf": session_of(request).csrf,
         "navigation": NAVIGATION if account is not None else (),
-        "national": state.national_available if account is not None else False,
         "path": request.url.path,
         "oidc": state.oidc is not None,
         **context,

@@ -39,7 +39,6 @@ class WebState:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     jobs: Jobs = field(default_factory=Jobs)
     details: DetailCache = field(default_factory=DetailCache)
-    national_available: bool = False
     oidc: OidcConfig | None = None
     _store: Store | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
