@@ -14,23 +14,13 @@ from telefonspor.national.overview import Unmatched
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+from browser_support import ARGS, BROWSER_MARKS, CHROMIUM
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-pakken chromium er ikke installeret"),
-]
+pytestmark = BROWSER_MARKS
 
 #: Every seventh municipality has no data; the rest spread over the whole scale.
 NO_DATA = {m.code for i, m in enumerate(MUNICIPALITIES) if i % 7 == 3}

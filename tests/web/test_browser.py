@@ -26,25 +26,15 @@ from .conftest import PASSWORD
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+from browser_support import ARGS, BROWSER_MARKS, CHROMIUM
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "web"
 README_IMAGES = ROOT / "docs" / "img"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-pakken chromium er ikke installeret"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def _free_port() -> int:
