@@ -1,11 +1,13 @@
 """End to end in headless Chromium against uvicorn on 127.0.0.1: sign in, upload the demo
 KLIK export, wait for the run, filter, open a person, decide, download the Excel report.
 
-Screenshots go to test-artifacts/web/; the ones the README shows are copied to docs/img/.
+Screenshots go to test-artifacts/web/; the ones the README shows are copied to docs/img/ when
+they are missing there or TELEFONSPOR_UPDATE_SCREENSHOTS=1 (so a test run leaves the checkout clean).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -88,9 +90,10 @@ def _shot(page: Page, name: str, *, readme: bool = False) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    if readme:
+    target = README_IMAGES / f"web-{name}.png"
+    if readme and (not target.exists() or os.environ.get("TELEFONSPOR_UPDATE_SCREENSHOTS") == "1"):
         README_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, README_IMAGES / f"web-{name}.png")
+        shutil.copyfile(path, target)
 
 
 def _nav(page: Page, label: str) -> None:
