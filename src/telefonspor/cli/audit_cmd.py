@@ -176,15 +176,15 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     """The terminal summary: the figures a KLIK administrator looks for first."""
     s = result.summary
     screen.print(
-        f"[bold]Roller i KLIK:[/bold] {s.roles}  ·  [bold]med brugbart nummer:[/bold] "
-        f"{s.roles_covered} ({_da(s.coverage_pct)} %)"
+        f"[bold]Roller i KLIK:[/bold] {_da(s.roles, 0)}  ·  [bold]med brugbart nummer:[/bold] "
+        f"{_da(s.roles_covered, 0)} ({_da(s.coverage_pct)} %)"
     )
     screen.print(
-        f"[bold]Rolleindehavere:[/bold] {s.role_holders}  ·  med nummer: {s.covered_holders} "
-        f"({_da(s.holder_coverage_pct)} %)  ·  direkte kontakt: {s.direct_reach_holders}"
+        f"[bold]Rolleindehavere:[/bold] {_da(s.role_holders, 0)}  ·  med nummer: {_da(s.covered_holders, 0)} "
+        f"({_da(s.holder_coverage_pct)} %)  ·  direkte kontakt: {_da(s.direct_reach_holders, 0)}"
     )
     if s.users_without_roles:
-        screen.print(f"Brugere uden roller (tæller ikke med): {s.users_without_roles}")
+        screen.print(f"Brugere uden roller (tæller ikke med): {_da(s.users_without_roles, 0)}")
     top = result.systemic[:3]
     if top:
         screen.print("[bold]Største gevinster[/bold] (systemiske årsager, se rapporten):")

@@ -135,8 +135,8 @@ def _print(screen: Any, result: ScenarioResult) -> None:
     )
     screen.print(f"[bold]Ændring:[/bold] {escape(changes)}")
     screen.print(
-        f"Rolle-dækning før: {b.roles_covered} af {b.roles} ({_da(b.coverage_pct)} %)  →  "
-        f"efter: {a.roles_covered} af {a.roles} ({_da(a.coverage_pct)} %)"
+        f"Rolle-dækning før: {_da(b.roles_covered, 0)} af {_da(b.roles, 0)} ({_da(b.coverage_pct)} %)  →  "
+        f"efter: {_da(a.roles_covered, 0)} af {_da(a.roles, 0)} ({_da(a.coverage_pct)} %)"
     )
     gap = b.roles - b.roles_covered
     share = 100.0 * result.roles_gained / gap if gap else 0.0
