@@ -156,11 +156,7 @@ def fetch(
     max_pages: int | None = None,
 ) -> SourceData:
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
-    cvr = opts.text("cvr")
-    if not (cvr.isdigit() and len(cvr) == 8):
-        raise ConfigError(
-            f"{opts.where}: cvr skal være kommunens CVR-nummer (8 cifre), ikke '{cvr}'."
-        )
+    cvr = opts.cvr()
     status = opts.text("status", "").upper()
     if status not in {"", "AKTIV", "INAKTIV"}:
         raise ConfigError(f"{opts.where}: status skal være AKTIV eller INAKTIV (eller udeladt).")

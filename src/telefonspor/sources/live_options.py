@@ -55,6 +55,15 @@ class LiveOptions:
             raise ConfigError(f"{self.where}: {key} skal være en tekst i anførselstegn.")
         return value.strip()
 
+    def cvr(self) -> str:
+        """The municipality's CVR number (8 digits), which FK-ORG and OS2sync both ask for."""
+        cvr = self.text("cvr")
+        if not (cvr.isdigit() and len(cvr) == 8):
+            raise ConfigError(
+                f"{self.where}: cvr skal være kommunens CVR-nummer (8 cifre), ikke '{cvr}'."
+            )
+        return cvr
+
     def url(self, key: str = "url") -> str:
         value = self.text(key)
         if not value.startswith(("http://", "https://")):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
-from telefonspor.errors import AuthError, ConfigError, SourceError
+from telefonspor.errors import AuthError, SourceError
 from telefonspor.model import SourceData
 from telefonspor.settings import Settings, SourceSpec
 from telefonspor.sources.http import (
@@ -57,11 +57,7 @@ def fetch(
     limit: int | None = None,
 ) -> SourceData:
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
-    cvr = opts.text("cvr")
-    if not (cvr.isdigit() and len(cvr) == 8):
-        raise ConfigError(
-            f"{opts.where}: cvr skal være kommunens CVR-nummer (8 cifre), ikke '{cvr}'."
-        )
+    cvr = opts.cvr()
     api_key = read_secret(opts.values, "api_key", where=opts.where) or ""
     concurrency = opts.integer("concurrency", 8, minimum=1, maximum=64)
     state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
