@@ -174,35 +174,54 @@ def os2mo_employees(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def fkorg_nodes(n: int) -> list[dict[str, Any]]:
+#: Test values for the fields KOMBIT's schema makes non-null (``KlassifikationRelation.type``
+#: is the relation type's UUID in Klassifikation; FK-ORG's real value is not published).
+ADRESSE_TYPE = str(uuid.uuid5(uuid.NAMESPACE_URL, "telefonspor-test/bruger-adresse"))
+EMAIL = "5d13e891-162a-456b-abf2-fd9b864df96d"
+LOKATION = "ad04ac80-e24a-45a5-9dd9-8537a916ac74"
+
+
+def _adresse(i: int, kind: str, text: str, rolle: str, title: str) -> dict[str, Any]:
+    address_uuid = str(uuid.uuid5(uuid.NAMESPACE_X500, f"{kind}{i}"))
+    return {
+        "uuid": address_uuid,
+        "adresseTekst": text,
+        "brugervendtNoegle": None,
+        "adresseRolleTitel": title,
+        "klassifikation": {"type": ADRESSE_TYPE, "rolle": rolle, "indeks": address_uuid},
+    }
+
+
+def fkorg_nodes(n: int, *, inactive: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
+    """FK-ORG users in the published ``Bruger`` shape (kombit/org-graphql
+    api/gql/schemaOrganisationV1.gql); ``inactive`` indexes are INAKTIV."""
     out = []
     for i in range(n):
         adresser = [
-            {
-                "uuid": str(uuid.uuid5(uuid.NAMESPACE_X500, f"m{i}")),
-                "adresseTekst": mobile(i),
-                "brugervendtNoegle": None,
-                "adresseRolleTitel": "Telefon",
-                "klassifikation": {"type": "Bruger", "rolle": TELEFON, "indeks": None},
-            },
+            _adresse(i, "m", mobile(i), TELEFON, "Telefon"),
+            _adresse(i, "e", f"{user_id(i)}@kommune.dk", EMAIL, "Email"),
+            _adresse(i, "o", "Rådhuset", LOKATION, "Lokation"),
         ]
         if landline(i):
-            adresser.append(
-                {
-                    "uuid": str(uuid.uuid5(uuid.NAMESPACE_X500, f"l{i}")),
-                    "adresseTekst": landline(i),
-                    "brugervendtNoegle": None,
-                    "adresseRolleTitel": "FastnetTelefon",
-                    "klassifikation": {"type": "Bruger", "rolle": FASTNET, "indeks": None},
-                }
-            )
+            adresser.append(_adresse(i, "l", landline(i), FASTNET, "FastnetTelefon"))
         out.append(
             {
                 "uuid": account_uuid(i),
                 "brugernavn": user_id(i),
                 "brugervendtNoegle": user_id(i),
-                "tilstand": {"status": "AKTIV"},
-                "person": {"navn": f"Test Person {i}"},
+                "brugerTypeUuid": "fe5bec29-0709-4b45-b935-2748ff554c7a",
+                "brugerTypeTitel": "Intern bruger",
+                "tilstand": {
+                    "status": "INAKTIV" if i in inactive else "AKTIV",
+                    "fraTidspunkt": "2020-01-01T00:00:00+01:00",
+                    "tilTidspunkt": None,
+                },
+                "person": {
+                    "uuid": person_uuid(i),
+                    "navn": f"Test Person {i}",
+                    "brugervendtNoegle": None,
+                    "cpr": None,
+                },
                 "adresser": adresser,
             }
         )

@@ -10,13 +10,13 @@ import pytest
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.settings import SourceSpec, defaults
-from telefonspor.sources import fkorg_api, os2mo_api, os2sofd_api, os2sync_api
+from telefonspor.sources import os2mo_api, os2sofd_api, os2sync_api
 from telefonspor.sources.http import HttpClient, client_from_options
 from telefonspor.sources.live_options import FetchState, LiveOptions
 from telefonspor.sources.secrets import install_log_redaction, read_secret, redact
 
-from .fakes import GRAPHQL_PATH, TOKEN_PATH, FkOrgApi, Os2moApi, Os2sofdApi, Os2syncApi, serve
-from .people import fkorg_nodes, os2mo_employees, os2sync_users, sofd_persons
+from .fakes import Os2moApi, Os2sofdApi, Os2syncApi, serve
+from .people import os2mo_employees, os2sync_users, sofd_persons
 
 KEY = "sofd-noegle-hemmelig-123"
 CVR = "29189838"
@@ -306,115 +306,6 @@ def test_os2mo_wrong_client_secret_is_auth_error(mo: tuple[Os2moApi, str]) -> No
     assert "forkert-hemmelighed" not in str(caught.value)
 
 
-# --- FK-ORG GraphQL ---------------------------------------------------------------------
-
-FK_TOKEN = "eyJ.fkorg-token.sig"
-
-
-@pytest.fixture
-def fk() -> Iterator[tuple[FkOrgApi, str]]:
-    api = FkOrgApi(fkorg_nodes(1100), FK_TOKEN, CVR)
-    with serve(api) as url:
-        yield api, url + GRAPHQL_PATH
-
-
-def fk_fetch(
-    url: str, token: str = FK_TOKEN, *, allow_partial: bool = False, page_size: int = 500
-) -> tuple[list[dict[str, Any]], FetchState]:
-    opts = options("fkorg", "FK-ORG", fkorg_api.OPTIONS, url=url)
-    state = FetchState("FK-ORG", allow_partial=allow_partial)
-    with client_from_options(opts, credential="Adgangstokenet") as client:
-        nodes = fkorg_api.fetch_nodes(
-            client,
-            fkorg_api.FkOrgToken(static=token),
-            cvr=CVR,
-            status="",
-            page_size=page_size,
-            state=state,
-        )
-    return nodes, state
-
-
-def test_fkorg_relay_paging_with_short_pages_and_fresh_transaction_headers(
-    fk: tuple[FkOrgApi, str],
-) -> None:
-    api, url = fk
-    nodes, state = fk_fetch(url)
-    assert [n["uuid"] for n in nodes] == [n["uuid"] for n in api.nodes]
-    assert state.complete and state.notes == []
-    assert api.pages == 4  # 300 + 300 + 300 + 200: the server returns fewer than asked
-    ids = {r.headers["x-transaktionsid"] for r in api.requests}
-    assert len(ids) == len(api.requests)
-    assert all(r.json()["variables"]["first"] == 500 for r in api.requests)
-
-
-def test_fkorg_408_retries_with_a_smaller_page(fk: tuple[FkOrgApi, str]) -> None:
-    api, url = fk
-    api.slow_above = 200
-    nodes, _ = fk_fetch(url)
-    assert len(nodes) == 1100
-    assert [r.json()["variables"]["first"] for r in api.requests[:3]] == [500, 250, 125]
-
-
-def test_fkorg_503_is_retried_later(fk: tuple[FkOrgApi, str]) -> None:
-    api, url = fk
-    api.fail(
-        503,
-        times=2,
-        body={"status": 503, "error": "Service Unavailable", "message": "synkronisering"},
-    )
-    nodes, _ = fk_fetch(url)
-    assert len(nodes) == 1100
-
-
-def test_fkorg_warnings_become_notes_errors_stop_or_mark_incomplete(
-    fk: tuple[FkOrgApi, str],
-) -> None:
-    api, url = fk
-    api.warnings = [
-        {
-            "message": "navn er skjult",
-            "extensions": {"type": "WARNING", "classification": "Unauthorized"},
-        }
-    ]
-    nodes, state = fk_fetch(url)
-    assert state.complete
-    assert state.notes == ["FK-ORG advarede (4 gange): navn er skjult (Unauthorized)"]
-    api.error_on_page = 6
-    with pytest.raises(SourceError, match="fejl ved siden af data"):
-        fk_fetch(url)
-    api.pages = 0
-    api.error_on_page = 2
-    nodes, state = fk_fetch(url, allow_partial=True)
-    assert len(nodes) == 1100
-    assert not state.complete
-
-
-def test_fkorg_cursor_missing_while_more_pages_is_not_complete(fk: tuple[FkOrgApi, str]) -> None:
-    api, url = fk
-    api.drop_cursor_at_page = 2
-    with pytest.raises(SourceError, match="ingen ny endCursor"):
-        fk_fetch(url)
-
-
-def test_fkorg_rejected_static_token_is_auth_error_without_token(fk: tuple[FkOrgApi, str]) -> None:
-    api, url = fk
-    with pytest.raises(AuthError) as caught:
-        fk_fetch(url, token="expired-token-xyz")
-    assert "expired-token-xyz" not in str(caught.value)
-    assert len(api.requests) == 1
-
-
-def test_fkorg_missing_transaction_header_would_be_rejected(fk: tuple[FkOrgApi, str]) -> None:
-    # Guards the fake: a call without x-Transaktions* headers gets the documented 400.
-    _, url = fk
-    with (
-        HttpClient("FK-ORG", url, retry=None) as client,
-        pytest.raises(SourceError, match="HTTP 400"),
-    ):
-        client.post_json(url, json={}, headers={"Authorization": f"Bearer {FK_TOKEN}"})
-
-
 # --- secrets and options ---------------------------------------------------------------
 
 
@@ -452,34 +343,3 @@ def test_unknown_option_and_bad_values_are_danish_config_errors() -> None:
         opts.url()
     with pytest.raises(ConfigError, match="page_size skal være et heltal"):
         opts.integer("page_size", 100)
-
-
-def test_fkorg_token_from_client_certificate_over_tls(
-    tmp_path: Any, pki: Any, fk: tuple[FkOrgApi, str]
-) -> None:
-    api, graphql_url = fk
-    with serve(api, ssl_context=pki.server_context(require_client_cert=True)) as issuer_url:
-        spec = SourceSpec(
-            kind="fkorg",
-            position="fkorg",
-            live=True,
-            options={
-                **NO_WAIT,
-                "url": graphql_url,
-                "cvr": CVR,
-                "token_url": issuer_url + TOKEN_PATH,
-                "ca_file": str(pki.ca_file),
-                "pkcs12_file": str(pki.client_p12),
-                "pkcs12_password_env": "T_P12_PASSWORD",
-            },
-        )
-        opts = LiveOptions(spec, defaults(), system="FK-ORG", allowed=fkorg_api.OPTIONS)
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("T_P12_PASSWORD", pki.p12_password)
-            token = fkorg_api._token_from_options(opts, cvr=CVR, sleep=None)
-        try:
-            assert token.value() == FK_TOKEN
-        finally:
-            token.close()
-    form = next(r.form() for r in api.requests if r.path == TOKEN_PATH)
-    assert form["scope"] == f"entityid:{fkorg_api.DEFAULT_CLIENT_ID},anvenderkontekst:{CVR}"

@@ -77,8 +77,6 @@ def _read_json(path: Path) -> SourceData:
             records.append(_node_record(node, origin=path.name))
         elif node.has("UserId") or node.has("PhoneNumber") or node.has("Landline"):
             records.append(_os2sync_record(node, origin=path.name))
-        elif node.has("errors") and not node.has("data"):
-            warnings += len(list(node.get("errors").items()))
         else:
             raise node.fail(
                 "forventede en FK-ORG-bruger (brugernavn, adresser) eller en OS2sync-bruger "
@@ -103,7 +101,7 @@ def _read_json(path: Path) -> SourceData:
 def _items(root: JsonAt) -> Iterator[JsonAt]:
     """Users in any accepted shape: answer, list of answers (pages), list of nodes/users."""
     if isinstance(root.value, Mapping):
-        if root.has("data"):
+        if root.has("data") or root.has("errors"):
             yield from _answer_nodes(root)
             return
         if root.has("edges") or root.has("brugerListe"):
@@ -113,7 +111,7 @@ def _items(root: JsonAt) -> Iterator[JsonAt]:
         return
     for item in root.items():
         item.mapping()
-        if item.has("data"):
+        if item.has("data") or item.has("errors"):
             yield from _answer_nodes(item)
         else:
             yield item
@@ -122,11 +120,8 @@ def _items(root: JsonAt) -> Iterator[JsonAt]:
 def _answer_nodes(answer: JsonAt) -> Iterator[JsonAt]:
     data = answer.get("data")
     if data.is_null():
-        first = next(
-            (e.text("message") for e in answer.get("errors").items() if e.has("message")), ""
-        )
-        detail = f": {first[:200]}" if first else ""
-        raise answer.fail(f'GraphQL-svaret har ingen "data" (fejl{detail})')
+        # FK-ORG refused the query (e.g. ValidationError) or failed: no users, not zero users.
+        raise answer.fail(f'GraphQL-svaret har ingen "data" (fejl{_first_error(answer)})')
     listing = data.get("brugerListe", "brugere") if not data.has("edges") else data
     if listing.is_null():
         raise data.fail('forventede "brugerListe" i GraphQL-svaret')
@@ -136,6 +131,18 @@ def _answer_nodes(answer: JsonAt) -> Iterator[JsonAt]:
             yield edge.get("node")
     else:
         yield from listing.get("nodes").items()
+
+
+def _first_error(answer: JsonAt) -> str:
+    for error in answer.get("errors").items():
+        if not isinstance(error.value, Mapping):
+            continue
+        message = error.text("message")[:200]
+        extensions = error.get("extensions")
+        kind = extensions.text("classification") if isinstance(extensions.value, Mapping) else ""
+        detail = f"{message} ({kind})" if kind and message else message or kind
+        return f": {detail}" if detail else ""
+    return ""
 
 
 def _error_count(root: JsonAt) -> int:
@@ -195,7 +202,8 @@ def _address_role(address: JsonAt) -> str:
 
 
 def _role_uuid(rolle: JsonAt) -> str:
-    if isinstance(rolle.value, Mapping):  # rolle { uuid } in some schema versions
+    # KOMBIT's schema has rolle: UUID!; rolle { uuid } is tolerated in hand-made files.
+    if isinstance(rolle.value, Mapping):
         return rolle.text("uuid")
     return rolle.text()
 

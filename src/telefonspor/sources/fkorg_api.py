@@ -1,5 +1,8 @@
 """FK-ORG live: KOMBIT's GraphQL read API, ``brugerListe`` with Relay paging.
 
+``brugerListe`` requires one ``status`` per walk: AKTIV by default, INAKTIV as
+well when asked (two walks, merged). The query's variables carry the schema's
+own scalar types, or FK-ORG refuses it with ValidationError.
 Every call carries a bearer token and fresh ``x-TransaktionsId`` (UUID) and
 ``x-TransaktionsTid`` (timestamp) headers. The token comes from the config
 (env/file) or is issued for the municipality's client certificate (PEM or
@@ -57,10 +60,20 @@ MIN_PAGE: Final = 10
 DEFAULT_CLIENT_ID: Final = "http://stoettesystemerne.dk/service/organisation/3"
 TELEFON: Final = "5ef6be2d-59f4-4652-a680-585929924ba9"
 FASTNET_TELEFON: Final = "47c05422-5379-4c27-9ddf-e02b52b3d961"
+EMAIL: Final = "5d13e891-162a-456b-abf2-fd9b864df96d"
 
-_QUERY: Final = """
-query TelefonsporBrugere($cvr: String!, $first: Int!, $after: String) {
-  brugerListe(cvr: $cvr%s, first: $first, after: $after) {
+#: ``brugerListe`` demands one state per walk; reading both takes two walks.
+STATUSES: Final = ("AKTIV", "INAKTIV")
+DEFAULT_STATUS: Final = "AKTIV"
+
+#: Variables typed with the schema's own scalars (``CVR!``, ``TilstandStatus!``, ``Cursor``,
+#: ``UUID``): FK-ORG answers ``String`` in their place with ValidationError and no data
+#: (kombit/org-graphql api/gql/schemaOrganisationV1.gql, see docs/upstream/fkorg.md).
+BRUGERLISTE_QUERY: Final = """
+query TelefonsporBrugere(
+  $cvr: CVR!, $status: TilstandStatus!, $first: Int!, $after: Cursor, $roller: [UUID!]
+) {
+  brugerListe(cvr: $cvr, status: $status, first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges {
       cursor
@@ -70,7 +83,7 @@ query TelefonsporBrugere($cvr: String!, $first: Int!, $after: String) {
         brugervendtNoegle
         tilstand { status }
         person { navn }
-        adresser(rolle: ["%s", "%s"]) {
+        adresser(rolle: $roller) {
           uuid
           adresseTekst
           brugervendtNoegle
@@ -84,9 +97,18 @@ query TelefonsporBrugere($cvr: String!, $first: Int!, $after: String) {
 """
 
 
-def brugerliste_query(status: str = "") -> str:
-    """The query text; ``status`` (AKTIV/INAKTIV) is an enum literal when given."""
-    return _QUERY % (f", status: {status}" if status else "", TELEFON, FASTNET_TELEFON)
+def brugerliste_variables(
+    *, cvr: str, status: str, first: int, after: str | None
+) -> dict[str, Any]:
+    """One page's variables; addresses by role UUID: both phone slots and the e-mail
+    (the file reader reads e-mail too, and identity falls back to it)."""
+    return {
+        "cvr": cvr,
+        "status": status,
+        "first": first,
+        "after": after,
+        "roller": [TELEFON, FASTNET_TELEFON, EMAIL],
+    }
 
 
 def transaction_headers() -> dict[str, str]:
@@ -157,28 +179,30 @@ def fetch(
 ) -> SourceData:
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
     cvr = opts.cvr()
-    status = opts.text("status", "").upper()
-    if status not in {"", "AKTIV", "INAKTIV"}:
-        raise ConfigError(f"{opts.where}: status skal være AKTIV eller INAKTIV (eller udeladt).")
+    statuses = read_statuses(opts)
     page_size = opts.integer("page_size", MAX_PAGE, minimum=MIN_PAGE, maximum=MAX_PAGE)
     state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
     token = _token_from_options(opts, cvr=cvr, sleep=sleep)
+    nodes: list[dict[str, Any]] = []
     try:
         with client_from_options(opts, credential="Adgangstokenet", sleep=sleep) as client:
-            nodes = fetch_nodes(
-                client,
-                token,
-                cvr=cvr,
-                status=status,
-                page_size=page_size,
-                state=state,
-                progress=progress,
-                max_pages=max_pages,
-            )
+            for status in statuses:
+                walk = fetch_nodes(
+                    client,
+                    token,
+                    cvr=cvr,
+                    status=status,
+                    page_size=page_size,
+                    state=state,
+                    progress=_offset(progress, len(nodes)),
+                    max_pages=max_pages,
+                )
+                nodes = merge_walks(nodes, walk)
     finally:
         token.close()
     from telefonspor.sources import fkorg  # the file reader's converter
 
+    # An INAKTIV user keeps its tilstand.status, so its record is active=False, as in a file.
     records = fkorg.records_from_graphql_nodes(nodes, origin=client.base_url)
     return SourceData(
         kind="fkorg",
@@ -188,6 +212,39 @@ def fetch(
         complete=state.complete,
         notes=tuple(state.notes),
     )
+
+
+def read_statuses(opts: LiveOptions) -> tuple[str, ...]:
+    """The ``status`` option: AKTIV (default), INAKTIV, or both (one walk each)."""
+    try:
+        given = opts.strings("status", (DEFAULT_STATUS,))
+    except ConfigError:
+        given = ("?",)
+    wanted = [part.upper() for item in given for part in item.replace(",", " ").split()]
+    if any(status not in STATUSES for status in wanted):
+        raise ConfigError(
+            f'{opts.where}: status skal være "AKTIV", "INAKTIV" eller begge: '
+            f'status = ["AKTIV", "INAKTIV"].'
+        )
+    return tuple(dict.fromkeys(wanted)) or (DEFAULT_STATUS,)
+
+
+def merge_walks(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Both walks in order; a user whose state changed between them is kept once."""
+    if not first:
+        return second
+    seen = {node.get("uuid") for node in first}
+    return first + [node for node in second if node.get("uuid") not in seen]
+
+
+def _offset(progress: Progress | None, done: int) -> Progress | None:
+    if progress is None or not done:
+        return progress
+
+    def report(system: str, count: int, total: int | None) -> None:
+        progress(system, done + count, total)
+
+    return report
 
 
 def _token_from_options(opts: LiveOptions, *, cvr: str, sleep: Sleep | None) -> FkOrgToken:
@@ -285,17 +342,17 @@ def fetch_nodes(
     progress: Progress | None = None,
     max_pages: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every ``brugerListe`` node, following ``endCursor`` until ``hasNextPage`` is false."""
-    query = brugerliste_query(status)
+    """Every ``brugerListe`` node in one state, following ``endCursor`` until
+    ``hasNextPage`` is false (a page may be shorter than asked)."""
     nodes: list[dict[str, Any]] = []
     warnings: Counter[str] = Counter()
     after: str | None = None
     size = page_size
     pages = 0
     while max_pages is None or pages < max_pages:
-        variables = {"cvr": cvr, "first": size, "after": after}
+        variables = brugerliste_variables(cvr=cvr, status=status, first=size, after=after)
         try:
-            body = _post(client, token, query, variables)
+            body = _post(client, token, BRUGERLISTE_QUERY, variables)
         except HttpStatusError as exc:
             if exc.status == 408 and size > MIN_PAGE:
                 size = max(MIN_PAGE, size // 2)  # FK-ORG stops queries over 120 s
@@ -308,6 +365,7 @@ def fetch_nodes(
             state.stop_early(f"{exc} ({len(nodes)} brugere var hentet).", cause=exc)
             break
         pages += 1
+        _refuse_rejected(body, client)
         _collect_errors(body, warnings, state)
         listing = (body.get("data") or {}).get("brugerListe")
         if not isinstance(listing, dict):
@@ -357,6 +415,26 @@ def _post(
             f"{SYSTEM} på {short_url(client.base_url)} svarede ikke med et GraphQL-svar."
         )
     return body
+
+
+def _refuse_rejected(body: dict[str, Any], client: HttpClient) -> None:
+    """An answer with ``errors`` and no ``data``: FK-ORG refused the query itself."""
+    if body.get("data") is not None or not body.get("errors"):
+        return
+    first = body["errors"][0] if isinstance(body["errors"], list) else {}
+    first = first if isinstance(first, dict) else {}
+    message = str(first.get("message", ""))[:200]
+    classification = str((first.get("extensions") or {}).get("classification", ""))
+    if classification in {"ValidationError", "InvalidSyntax"}:
+        raise SourceError(
+            f"{SYSTEM} på {short_url(client.base_url)} afviste forespørgslen ({classification}): "
+            f"{message}. Den passer ikke til FK-ORGs GraphQL-skema; kontrollér url (version 1) "
+            "og opdatér telefonspor."
+        )
+    raise SourceError(
+        f"{SYSTEM} på {short_url(client.base_url)} svarede uden data: {message} "
+        f"({classification or 'ukendt fejl'})."
+    )
 
 
 def _collect_errors(body: dict[str, Any], warnings: Counter[str], state: FetchState) -> None:
