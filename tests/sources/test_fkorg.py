@@ -14,6 +14,19 @@ from telefonspor.sources import fkorg
 
 from .chain_files import EMAIL_ROLE, FASTNET, SETTINGS, TELEFON, write_csv, write_json, write_xlsx
 
+#: ``KlassifikationRelation.type: UUID!``; the schema's own example UUID (an org unit's
+#: address type) stands in, the reader never reads it.
+ADRESSE_TYPE = "9b33c0a0-a566-4ec0-8200-325cb1e5bb9a"
+REFUSED = {
+    "errors": [
+        {
+            "message": "Variable '$cvr' of type 'String!' used in position expecting type 'CVR!'.",
+            "locations": [{"line": 2, "column": 26}],
+            "extensions": {"type": "ERROR", "classification": "ValidationError"},
+        }
+    ]
+}
+
 
 def read(path: Path) -> list[SourceRecord]:
     return list(fkorg.read_fkorg(path, options={}, settings=SETTINGS).records)
@@ -25,7 +38,9 @@ def adresse(text: str, rolle: str | None, title: str | None) -> dict[str, Any]:
         "adresseTekst": text,
         "brugervendtNoegle": None,
         "adresseRolleTitel": title,
-        "klassifikation": None if rolle is None else {"type": "Bruger", "rolle": rolle},
+        "klassifikation": None
+        if rolle is None
+        else {"type": ADRESSE_TYPE, "rolle": rolle, "indeks": "1"},
     }
 
 
@@ -166,6 +181,9 @@ def test_os2sync_user_list(tmp_path: Path) -> None:
     [
         ({"data": {"brugerListe": {"edges": [{"node": []}]}}}, r"edges\[0\]\.node"),
         ({"data": None, "errors": [{"message": "Unauthorized"}]}, "Unauthorized"),
+        # A refused query has no data at all: an error, never "zero users" (issue 13).
+        (REFUSED, r"ingen \"data\".*CVR!.*\(ValidationError\)"),
+        ([graphql([]), REFUSED], r"\[1\]"),
         ([{"foo": 1}], r"\[0\]"),
         (graphql([node(1, [{"adresseTekst": {"x": 1}}])]), "adresseTekst"),
     ],

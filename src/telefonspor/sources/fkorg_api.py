@@ -3,6 +3,7 @@
 ``brugerListe`` requires one ``status`` per walk: AKTIV by default, INAKTIV as
 well when asked (two walks, merged). The query's variables carry the schema's
 own scalar types, or FK-ORG refuses it with ValidationError.
+
 Every call carries a bearer token and fresh ``x-TransaktionsId`` (UUID) and
 ``x-TransaktionsTid`` (timestamp) headers. The token comes from the config
 (env/file) or is issued for the municipality's client certificate (PEM or
@@ -216,10 +217,10 @@ def fetch(
 
 def read_statuses(opts: LiveOptions) -> tuple[str, ...]:
     """The ``status`` option: AKTIV (default), INAKTIV, or both (one walk each)."""
-    try:
-        given = opts.strings("status", (DEFAULT_STATUS,))
-    except ConfigError:
-        given = ("?",)
+    value = opts.values.get("status", DEFAULT_STATUS)
+    given = [value] if isinstance(value, str) else value
+    if not isinstance(given, list) or not all(isinstance(item, str) for item in given):
+        given = ["?"]
     wanted = [part.upper() for item in given for part in item.replace(",", " ").split()]
     if any(status not in STATUSES for status in wanted):
         raise ConfigError(
@@ -418,23 +419,22 @@ def _post(
 
 
 def _refuse_rejected(body: dict[str, Any], client: HttpClient) -> None:
-    """An answer with ``errors`` and no ``data``: FK-ORG refused the query itself."""
-    if body.get("data") is not None or not body.get("errors"):
+    """``errors`` without ``data`` classified ValidationError/InvalidSyntax: FK-ORG refused
+    the query itself. Every page would fail alike, so this is never a partial result."""
+    errors = body.get("errors")
+    if body.get("data") is not None or not isinstance(errors, list) or not errors:
         return
-    first = body["errors"][0] if isinstance(body["errors"], list) else {}
-    first = first if isinstance(first, dict) else {}
-    message = str(first.get("message", ""))[:200]
-    classification = str((first.get("extensions") or {}).get("classification", ""))
+    first = errors[0] if isinstance(errors[0], dict) else {}
+    extensions = first.get("extensions")
+    classification = (
+        str(extensions.get("classification", "")) if isinstance(extensions, dict) else ""
+    )
     if classification in {"ValidationError", "InvalidSyntax"}:
         raise SourceError(
             f"{SYSTEM} på {short_url(client.base_url)} afviste forespørgslen ({classification}): "
-            f"{message}. Den passer ikke til FK-ORGs GraphQL-skema; kontrollér url (version 1) "
-            "og opdatér telefonspor."
+            f"{str(first.get('message', ''))[:200]}. Den passer ikke til FK-ORGs GraphQL-skema; "
+            "kontrollér url (version 1) og opdatér telefonspor."
         )
-    raise SourceError(
-        f"{SYSTEM} på {short_url(client.base_url)} svarede uden data: {message} "
-        f"({classification or 'ukendt fejl'})."
-    )
 
 
 def _collect_errors(body: dict[str, Any], warnings: Counter[str], state: FetchState) -> None:
