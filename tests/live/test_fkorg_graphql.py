@@ -250,6 +250,25 @@ def test_both_states_take_two_walks_and_inactive_users_are_records_marked_inacti
     assert {r.user_id for r in only_inactive.records} == inactive
 
 
+def test_slot_comes_from_klassifikation_rolle_when_the_title_is_empty(
+    fk: tuple[FkOrgServer, str],
+) -> None:
+    """The schema: ``adresseRolleTitel`` "will be empty" when the Klassifikation lookup fails;
+    ``klassifikation.rolle`` (UUID!) is always there."""
+    server, url = fk
+    user = server.users[1]  # bru0001: a mobile and a landline
+    for address in user["adresser"]:
+        address["adresseRolleTitel"] = None
+    user["adresser"][0]["adresseRolleTitel"] = "FastnetTelefon"  # a wrong title loses too
+    data = live.fetch(fk_spec(url), defaults())
+    record = next(r for r in data.records if r.user_id == "bru0001")
+    assert {(p.type, p.raw) for p in record.phones} == {
+        ("Telefon", "20000001"),
+        ("FastnetTelefon", "80000001"),
+    }
+    assert record.email == "bru0001@kommune.dk"
+
+
 def test_status_option_is_checked() -> None:
     spec = fk_spec("https://x", status="alle")
     with pytest.raises(ConfigError, match='status skal være "AKTIV", "INAKTIV" eller begge'):
