@@ -12,6 +12,7 @@ from rich.table import Table
 
 from telefonspor.cli.app import ConfigOption, DbOption, app, console, guarded, load_settings
 from telefonspor.errors import InputError
+from telefonspor.localtime import danish_datetime, short_datetime
 from telefonspor.model import Changes, Decision
 from telefonspor.store import Store, StoredHolder
 from telefonspor.texts import cause_label
@@ -101,13 +102,13 @@ def history_command(
         )
         return
     table = Table(
-        "Nr.", "Startet (UTC)", "Dækning", "Roller med nummer", "Uden nummer", "Filer",
+        "Nr.", "Startet", "Dækning", "Roller med nummer", "Uden nummer", "Filer",
         title="Kørsler",
     )  # fmt: skip
     for r in runs:
         table.add_row(
             str(r.id),
-            r.started_at.replace("T", " ").removesuffix("+00:00"),
+            short_datetime(r.started_at),
             _pct(r.coverage_pct),
             f"{r.roles_covered} af {r.roles}",
             f"{r.uncovered_holders} af {r.role_holders} personer",
@@ -218,7 +219,7 @@ def _print_decision(made: Decision) -> None:
     reason = f" Begrundelse: {made.reason}" if made.reason else ""
     console.print(
         f"[green]Beslutning gemt[/green] for {escape(who)}: {DECISION_LABELS[made.decision]} "
-        f"(af {escape(made.decided_by)}, {made.decided_at}).{escape(reason)}"
+        f"(af {escape(made.decided_by)}, {danish_datetime(made.decided_at)}).{escape(reason)}"
     )
 
 
@@ -246,7 +247,7 @@ def task_status_command(
         return
     table = Table("Trin", "Opgave", "Udført", "Bemærkning", "Kommando", title="KLIK-opgaven")
     for step, command in zip(steps, STEP_COMMANDS, strict=True):
-        done = step.done_at.replace("T", " ").removesuffix("+00:00") if step.done_at else "–"
+        done = short_datetime(step.done_at) if step.done_at else "–"
         table.add_row(str(step.number), step.title, done, escape(step.note), command)
     console.print(table)
     console.print(f"Åbne sager i nyeste kørsel: {len(open_cases)}")
@@ -287,5 +288,5 @@ def task_complete_command(
                 raise
             raise InputError(f'{exc} Brug --reason "...".') from exc
     console.print(
-        f"[green]Opgaven er markeret som fuldført[/green] ({step.done_at}). {escape(step.note)}"
+        f"[green]Opgaven er markeret som fuldført[/green] ({danish_datetime(step.done_at or '')}). {escape(step.note)}"
     )

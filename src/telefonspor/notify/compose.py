@@ -18,6 +18,7 @@ from typing import Final
 
 from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import open_holders
+from telefonspor.localtime import danish_datetime
 from telefonspor.model import AuditResult, Decision, HolderResult
 from telefonspor.settings import Settings
 from telefonspor.texts import cause_label, party_label
@@ -189,7 +190,7 @@ def _closing(result: AuditResult, settings: Settings) -> str:
     municipality = settings.text("audit.municipality_name")
     lines = []
     if result.generated_at:
-        lines.append(f"Listen bygger på kørslen fra {result.generated_at}.")
+        lines.append(f"Listen bygger på kørslen fra {danish_datetime(result.generated_at)}.")
         lines.append("")
     lines.append("Venlig hilsen")
     lines.append(f"KLIK-administratoren{', ' + municipality if municipality else ''}")
