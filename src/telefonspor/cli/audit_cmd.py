@@ -30,7 +30,13 @@ from telefonspor.reports.jsonout import write_json
 from telefonspor.run import audit_files
 from telefonspor.settings import SETTINGS, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
-from telefonspor.texts import CAUSE_LABELS, FINDING_LABELS, PARTY_LABELS
+from telefonspor.texts import (
+    CAUSE_LABELS,
+    FINDING_LABELS,
+    NO_CHAIN_TEXT,
+    NO_CHAIN_TITLE,
+    PARTY_LABELS,
+)
 
 EXIT_UNDER_THRESHOLD = 1
 
@@ -197,6 +203,8 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     if top and gap:
         closed = 100.0 * top[-1].cumulative_roles_gained / gap
         screen.print(f"  [green]{len(top)} ændringer lukker {_da(closed, 0)} % af hullet.[/green]")
+    if not result.sources and s.role_holders > s.covered_holders:
+        screen.print(f"[yellow]{NO_CHAIN_TITLE}:[/yellow] {escape(NO_CHAIN_TEXT)}")
     if s.causes:
         table = Table("Årsag", "Personer", "Ansvarlig", title="Rolleindehavere uden nummer")
         parties: dict[str, dict[str, int]] = {}

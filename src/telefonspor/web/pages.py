@@ -24,6 +24,12 @@ NAVIGATION: Final = (
     ("/ny-koersel", "Ny kørsel"),
     ("/indstillinger", "Indstillinger"),
 )
+#: Pages only an administrator can use: a viewer is not shown a door that is locked.
+ADMIN_ONLY: Final = frozenset({"/ny-koersel"})
+
+
+def navigation_for(role: str) -> tuple[tuple[str, str], ...]:
+    return tuple(item for item in NAVIGATION if role == "admin" or item[0] not in ADMIN_ONLY)
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +57,8 @@ def environment() -> jinja2.Environment:
         POSITION_LABELS=texts.POSITION_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         CSRF_FIELD=CSRF_FIELD,
+        NO_CHAIN_TITLE=texts.NO_CHAIN_TITLE,
+        NO_CHAIN_TEXT=texts.NO_CHAIN_TEXT,
     )
     return env
 
@@ -86,7 +94,7 @@ def render(
         "request": request,
         "user": account,
         "csrf": session_of(request).csrf,
-        "navigation": NAVIGATION if account is not None else (),
+        "navigation": navigation_for(account.role) if account is not None else (),
         "path": request.url.path,
         "oidc": state.oidc is not None,
         **context,
