@@ -37,3 +37,14 @@ def test_short_form_for_tables() -> None:
 
 def test_dates_alone_have_no_moment() -> None:
     assert local_moment("2026-06-15") is None
+
+
+def test_danish_plural() -> None:
+    """Issue 16.9: "1 rolleindehaver", never "1 rolleindehavere"."""
+    from telefonspor.texts import plural
+
+    assert [plural(n, "rolleindehaver", "rolleindehavere") for n in (0, 1, 2)] == [
+        "rolleindehavere",
+        "rolleindehaver",
+        "rolleindehavere",
+    ]

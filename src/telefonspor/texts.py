@@ -121,3 +121,8 @@ NO_CHAIN_TEXT: Final = (
     "FK-ORG og AD som filer: --source fkorg=fkorg.csv --source ad=ad.csv, eller alle systemer "
     "i én kaede.toml med --config kaede.toml (se »Kædens filer« i vejledningen)."
 )
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The Danish noun form for a count: 1 rolleindehaver, 2 rolleindehavere (0 takes plural)."""
+    return one if count == 1 else many

@@ -50,3 +50,10 @@ def test_viewer_is_not_offered_a_new_run(app: FastAPI) -> None:
         with TestClient(app) as client:
             sign_in(client, name)
             assert ('href="/ny-koersel"' in client.get("/").text) is offered, name
+
+
+@pytest.mark.usefixtures("stored_run")
+def test_one_holder_is_singular(viewer: TestClient) -> None:
+    """Issue 16.9: a filter that leaves one holder says "1 rolleindehaver"."""
+    html = viewer.get("/roller?q=mette").text
+    assert "<strong>1</strong> rolleindehaver." in html

@@ -36,6 +36,7 @@ from telefonspor.texts import (
     NO_CHAIN_TEXT,
     NO_CHAIN_TITLE,
     PARTY_LABELS,
+    plural,
 )
 
 EXIT_UNDER_THRESHOLD = 1
@@ -196,7 +197,7 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
         screen.print("[bold]Største gevinster[/bold] (systemiske årsager, se rapporten):")
     for number, systemic in enumerate(top, start=1):
         screen.print(
-            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} roller – "
+            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} {plural(systemic.roles_gained, 'rolle', 'roller')} – "
             f"{escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))}"
         )
     gap = s.roles - s.roles_covered

@@ -33,6 +33,7 @@ from telefonspor.texts import (
     PARTY_LABELS,
     cause_label,
     party_label,
+    plural,
     system_label,
 )
 
@@ -78,6 +79,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["dk"] = view.danish_number
     env.filters["when"] = view.danish_datetime
+    env.globals["plural"] = plural
     return env
 
 

@@ -58,6 +58,7 @@ def environment() -> jinja2.Environment:
         ROLE_LABELS=ROLE_LABELS,
         CSRF_FIELD=CSRF_FIELD,
         NO_CHAIN_TITLE=texts.NO_CHAIN_TITLE,
+        plural=texts.plural,
         NO_CHAIN_TEXT=texts.NO_CHAIN_TEXT,
     )
     return env
