@@ -5,6 +5,7 @@ its stored UTC time (09:20 in winter, 08:20 in summer)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from telefonspor.settings import Settings
 from telefonspor.store import Store
 
-from .conftest import sample_result, sign_in
+from .conftest import csrf_of, sample_result, sign_in
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,40 @@ def test_one_holder_is_singular(viewer: TestClient) -> None:
     """Issue 16.9: a filter that leaves one holder says "1 rolleindehaver"."""
     html = viewer.get("/roller?q=mette").text
     assert "<strong>1</strong> rolleindehaver." in html
+
+
+@pytest.mark.usefixtures("stored_run")
+def test_accept_without_reason_is_answered_at_the_form(admin: TestClient) -> None:
+    """Issue 16.9: the person page comes back with the message at the form, accept still
+    chosen, instead of an error page."""
+    page = admin.get("/person/mette")
+    response = admin.post(
+        "/person/mette/beslutning",
+        data={"decision": "accept", "reason": " ", "csrf_token": csrf_of(page.text)},
+    )
+    assert response.status_code == 400
+    html = response.text
+    assert 'role="alert" id="reason-error">Skriv en begrundelse' in html
+    assert 'value="accept" checked' in html
+    assert "Mette Østergård" in html and 'action="/person/mette/beslutning"' in html
+
+
+@pytest.mark.usefixtures("stored_run")
+def test_task_accept_without_reason_is_answered_in_the_panel(admin: TestClient) -> None:
+    page = admin.get("/")
+    response = admin.post(
+        "/opgave/beslutning",
+        data={"decision": "accept", "reason": "", "csrf_token": csrf_of(page.text)},
+    )
+    assert response.status_code == 400
+    assert 'id="task-reason-error">Skriv en begrundelse' in response.text
+    assert '<details class="panel" open>' in response.text
+
+
+def test_settings_page_shows_code_not_backticks(viewer: TestClient) -> None:
+    """Issue 16.9: help texts' Markdown `code` is shown as code; names wrap only at . and _."""
+    html = viewer.get("/indstillinger").text
+    help_cells = re.findall(r'<td class="small">(.*?)</td>', html)
+    assert help_cells and not any("`" in cell for cell in help_cells)
+    assert "<code>" in "".join(help_cells)
+    assert '<code class="setting">audit.<wbr>shared_<wbr>threshold</code>' in html
