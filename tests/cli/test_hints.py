@@ -32,4 +32,6 @@ def test_program_as_module_and_fallback() -> None:
 def test_command_keeps_db_and_config_and_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.argv", ["pytest"])
     line = command("users", "add", "NAVN", db="sqlite:///mit sted/t.db", config=Path("kæde.toml"))
-    assert line == ("telefonspor users add NAVN --config 'kæde.toml' --db 'sqlite:///mit sted/t.db'")
+    assert line == (
+        "telefonspor users add NAVN --config 'kæde.toml' --db 'sqlite:///mit sted/t.db'"
+    )

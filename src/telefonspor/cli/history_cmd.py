@@ -72,12 +72,24 @@ def _pct(value: float) -> str:
     return f"{value:.1f} %".replace(".", ",")
 
 
-@app.command("history")
+history_app = typer.Typer(
+    help="Vis de gemte kørsler med dækning, ældste først (eller slet en forkert kørsel).",
+    invoke_without_command=True,
+)
+app.add_typer(history_app, name="history")
+
+
+@history_app.callback(invoke_without_command=True)
 @guarded
 def history_command(
-    config: ConfigOption = None, db: DbOption = None, as_json: JsonOption = False
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Vis de gemte kørsler med dækning, ældste først."""
+    if ctx.invoked_subcommand is not None:
+        return
     with _open(config, db) as store:
         runs = store.runs()
     if as_json:
@@ -115,6 +127,44 @@ def history_command(
             escape(", ".join(i.name for i in r.inputs)),
         )
     console.print(table)
+    console.print(f"Database: {escape(store.label)}")
+
+
+@history_app.command("delete")
+@guarded
+def history_delete_command(
+    run_id: Annotated[int, typer.Argument(help="Nummeret på kørslen, der skal slettes.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Slet uden at spørge (til scripts).")
+    ] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Slet en kørsel, der blev gemt ved en fejl (fx en forkert KLIK-eksport).
+
+    Beslutninger og opgavens status bevares; kun kørslen og dens rolleindehavere slettes.
+    """
+    with _open(config, db) as store:
+        run = store.run(run_id)
+        what = (
+            f"kørsel nr. {run.id} fra {danish_datetime(run.started_at)} "
+            f"({run.role_holders} rolleindehavere, {_pct(run.coverage_pct)}) i {store.label}"
+        )
+        if not yes:
+            console.print(f"Du er ved at slette {escape(what)}.")
+            try:
+                answer = typer.prompt("Skriv ja for at slette", default="", show_default=False)
+            except typer.Abort:
+                answer = ""
+            if answer.strip().lower() != "ja":
+                raise InputError(
+                    "Intet er slettet. Skriv ja ved spørgsmålet, eller brug --yes i et script."
+                )
+        store.delete_run(run_id)
+        latest = store.latest()
+    console.print(f"[green]Slettet:[/green] {escape(what)}.")
+    if latest is not None:
+        console.print(f"Den nyeste kørsel er nu nr. {latest.id}.")
 
 
 @app.command("diff")
@@ -132,6 +182,15 @@ def diff_command(
 ) -> None:
     """Vis hvem der er rettet, hvem der nu mangler nummer, og hvem der har fået en anden årsag."""
     with _open(config, db) as store:
+        stored = store.runs()
+        if run_a is None and len(stored) < 2:
+            # Nothing to compare with yet is a normal state of a new installation, not a fault.
+            only = f"kun én gemt kørsel (nr. {stored[0].id})" if stored else "ingen gemte kørsler"
+            console.print(
+                f"Der er {only} i {escape(store.label)}, så der er intet at sammenligne med "
+                "endnu. Gem næste kørsel med 'audit --save', og kør diff igen."
+            )
+            return
         changes = store.diff(run_a, run_b)
         after = {h.user_id: h for h in store.holders(changes.to_run)}
     if as_json:
