@@ -109,3 +109,20 @@ def finding_label(code: str) -> str:
 
 def system_label(code: str) -> str:
     return SYSTEM_LABELS.get(code, code)
+
+
+#: Shown wherever a run without the chain is presented (terminal, report, web): without the
+#: chain every holder without a number is "undetermined", which is not a finding about the
+#: municipality but about what telefonspor was given.
+NO_CHAIN_TITLE: Final = "Årsagerne kræver kæden"
+NO_CHAIN_TEXT: Final = (
+    "Kørslen havde kun KLIK-eksporten. Så kan telefonspor finde rollerne uden nummer, men ikke "
+    "hvorfor nummeret mangler: derfor står alle som »Årsag kan ikke afgøres«. Tilføj kæden, fx "
+    "FK-ORG og AD som filer: --source fkorg=fkorg.csv --source ad=ad.csv, eller alle systemer "
+    "i én kaede.toml med --config kaede.toml (se »Kædens filer« i vejledningen)."
+)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The Danish noun form for a count: 1 rolleindehaver, 2 rolleindehavere (0 takes plural)."""
+    return one if count == 1 else many

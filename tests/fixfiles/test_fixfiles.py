@@ -67,7 +67,7 @@ def test_powershell_script_line_by_line(
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     lines = text.split("\r\n")
     assert lines[0].startswith("# ad-rettelser.ps1 – rettelser af telefonnumre i AD")
-    assert f"# Bygger på kørslen fra {GENERATED_AT}." in lines
+    assert "# Bygger på kørslen fra 30. september 2025 kl. 10:00." in lines  # Danish time
     assert "#     .\\ad-rettelser.ps1 -Udfoer" in lines
     assert lines.index("param([switch]$Udfoer)") < lines.index("Import-Module ActiveDirectory")
     code = [line for line in lines if line and not line.startswith("#")]

@@ -155,7 +155,7 @@ def test_summary_figures_and_chain(result: AuditResult) -> None:
     s = result.summary
     assert f"{s.coverage_pct:.1f} %".replace(".", ",") in text  # Danish decimal comma
     assert f"{s.roles_covered} af {s.roles} roller" in text
-    assert "2. maj 2024 kl. 08:30" in text
+    assert "2. maj 2024 kl. 10:30" in text  # 08:30 UTC in Danish summer time
     for box in ("Kilde", "Lokal organisationsløsning", "FK-ORG", "KLIK"):
         assert f'<span class="box-name">{box}</span>' in text
     lost = sum(1 for h in result.holders if h.cause in ("lost_local_to_fkorg", "lost_before_fkorg"))
@@ -168,6 +168,6 @@ def test_danish_number_and_date_formats() -> None:
 
     assert danish_number(12345.67) == "12.345,7"
     assert danish_number(6000) == "6.000"
-    assert danish_datetime("2024-12-24T18:05:00+00:00") == "24. december 2024 kl. 18:05"
+    assert danish_datetime("2024-12-24T18:05:00+00:00") == "24. december 2024 kl. 19:05"
     assert danish_datetime("2024-01-03") == "3. januar 2024"
     assert danish_datetime("i går") == "i går"

@@ -103,3 +103,37 @@ def test_serve_refuses_other_hosts_without_users(
 def test_loopback_hosts() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5") and not is_loopback("server")
+
+
+def test_password_prompt_without_a_terminal_is_danish(tmp_path: Path) -> None:
+    """Issue 16.9: no terminal and no input gives a Danish line, not click's "Aborted!"."""
+    result = runner.invoke(app, ["users", "add", "viggo", "--db", _db(tmp_path)], input="")
+    assert result.exit_code == 2
+    assert "Aborted" not in result.output
+    assert "--password-stdin" in result.output
+
+
+def test_serve_hint_creates_the_user_where_serve_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16.5: following serve's hint literally puts the user in serve's database."""
+    import shlex
+
+    from telefonspor.web.accounts import Accounts
+
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: None)
+    db = f"sqlite:///{tmp_path / 'andet sted' / 'web.db'}"
+    (tmp_path / "andet sted").mkdir()
+    result = runner.invoke(app, ["serve", "--db", db, "--data-dir", str(tmp_path / "web")])
+    assert result.exit_code == 0, result.output
+    hint = " ".join(result.output.split())  # rich may wrap the line
+    start = hint.index("users add NAVN")
+    line = hint[start : hint.index(" for at kunne logge ind")].replace("NAVN", "anna")
+    args = [*shlex.split(line), "--password-stdin"]
+    added = runner.invoke(app, args, input="korrekt hest batteri\n")
+    assert added.exit_code == 0, added.output
+    accounts = Accounts.open(db)
+    try:
+        assert [a.name for a in accounts.all()] == ["anna"]
+    finally:
+        accounts.close()

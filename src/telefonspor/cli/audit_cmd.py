@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +23,7 @@ from telefonspor.cli.app import (
     load_settings,
 )
 from telefonspor.cli.app import danish_number as _da
-from telefonspor.errors import ConfigError
+from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
@@ -30,7 +31,14 @@ from telefonspor.reports.jsonout import write_json
 from telefonspor.run import audit_files
 from telefonspor.settings import SETTINGS, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
-from telefonspor.texts import CAUSE_LABELS, FINDING_LABELS, PARTY_LABELS
+from telefonspor.texts import (
+    CAUSE_LABELS,
+    FINDING_LABELS,
+    NO_CHAIN_TEXT,
+    NO_CHAIN_TITLE,
+    PARTY_LABELS,
+    plural,
+)
 
 EXIT_UNDER_THRESHOLD = 1
 
@@ -88,6 +96,14 @@ def audit_command(
             "--save", help="Gem kørslen i historikken (til diff, tendens og beslutninger)."
         ),
     ] = False,
+    accept_drop: Annotated[
+        bool,
+        typer.Option(
+            "--accept-drop",
+            help="Gem kørslen, selvom rolleindehaverne er faldet til under det halve af forrige "
+            "gemte kørsel (ellers holdes den tilbage som en sandsynligt forkert fil).",
+        ),
+    ] = False,
     db: DbOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Skriv kun fejl (til cron og planlagte kørsler).")
@@ -101,6 +117,10 @@ def audit_command(
     Slutkoder: 0 = ok, 1 = dækning under --fail-under, 2 = fejl i input eller brug,
     3 = et system kunne ikke læses, 4 = historikken kunne ikke læses/skrives.
     """
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise InputError(
+            f"--fail-under skal være en procent fra 0 til 100, ikke {_da(fail_under)}."
+        )
     settings = _settings(config, set_, db, map_, source)
     if klik_export is None:
         if not settings.klik_path():
@@ -114,14 +134,25 @@ def audit_command(
     with DelayedProgress(screen, enabled=not quiet) as progress:
         result = audit_files(klik_export, settings, progress=progress)
     context: ReportContext | None = None
+    saved: Saved | None = None
     if save:
-        context = _save(result, settings, started)
+        saved = _save(result, settings, started, accept_drop=accept_drop)
+        context = saved.context
     paths = write_reports(result, out, context=context)
     if json_out:
         write_json(result, json_out, context=context)
     threshold = fail_under if fail_under is not None else settings.number("audit.fail_under")
     if not quiet:
         print_summary(screen, result, paths)
+        if saved is not None and saved.run_id is not None:
+            screen.print(f"Gemt som kørsel nr. {saved.run_id} i {escape(saved.where)}.")
+    if saved is not None and saved.held_back:
+        # Printed even with --quiet, and exit 2: a scheduled run must not hide a wrong file.
+        err_console.print(
+            f"[red]Kørslen er ikke gemt:[/red] {escape(saved.held_back)} Rapporterne er "
+            "skrevet. Er filen rigtig, så gem kørslen med --accept-drop."
+        )
+        raise typer.Exit(2)
     if threshold and result.summary.coverage_pct < threshold:
         # Printed even with --quiet: a scheduled run that fails should say why.
         err_console.print(
@@ -159,17 +190,33 @@ def _settings(
     return Settings(settings.values, settings.sources + extra, klik_map, settings.config_path)
 
 
-def _save(result: AuditResult, settings: Settings, started: datetime) -> ReportContext:
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What --save did: the run's number and database, or why it was held back."""
+
+    context: ReportContext | None
+    run_id: int | None
+    where: str
+    held_back: str = ""
+
+
+def _save(
+    result: AuditResult, settings: Settings, started: datetime, *, accept_drop: bool
+) -> Saved:
     from telefonspor.store import Store  # the store is only loaded when asked for
+    from telefonspor.store.plausible import likely_wrong_file
 
     with Store.open(settings.db_url()) as store:
+        warning = likely_wrong_file(store.latest(), result.summary.role_holders)
+        if warning and not accept_drop:
+            return Saved(None, None, store.label, held_back=warning)
         run_id = store.save_run(
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
             keep_names=settings.flag("store.keep_names"),
         )
-        return store.report_context(run_id)
+        return Saved(store.report_context(run_id), run_id, store.label)
 
 
 def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> None:
@@ -190,13 +237,15 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
         screen.print("[bold]Største gevinster[/bold] (systemiske årsager, se rapporten):")
     for number, systemic in enumerate(top, start=1):
         screen.print(
-            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} roller – "
+            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} {plural(systemic.roles_gained, 'rolle', 'roller')} – "
             f"{escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))}"
         )
     gap = s.roles - s.roles_covered
     if top and gap:
         closed = 100.0 * top[-1].cumulative_roles_gained / gap
         screen.print(f"  [green]{len(top)} ændringer lukker {_da(closed, 0)} % af hullet.[/green]")
+    if not result.sources and s.role_holders > s.covered_holders:
+        screen.print(f"[yellow]{NO_CHAIN_TITLE}:[/yellow] {escape(NO_CHAIN_TEXT)}")
     if s.causes:
         table = Table("Årsag", "Personer", "Ansvarlig", title="Rolleindehavere uden nummer")
         parties: dict[str, dict[str, int]] = {}

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from telefonspor.cli.app import app, console, guarded
+from telefonspor.cli.app import DbOption, app, console, guarded
 from telefonspor.cli.audit_cmd import print_summary
+from telefonspor.cli.hints import command
 from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.run import audit_files
@@ -38,39 +39,44 @@ def demo_command(
             "--local", help="Lokal organisationsløsning i eksemplet: os2sofd eller os2mo."
         ),
     ] = "os2sofd",
+    db: DbOption = None,
 ) -> None:
     """Lav en realistisk eksempelkommune (KLIK-eksport, AD, OS2sofd, OS2sync, FK-ORG) og kør en fuld analyse."""
     out = out.resolve()
     console.print(f"Laver eksempeldata for en mellemstor kommune i {escape(str(out / 'data'))} …")
     chain = generate_chain(out / "data", holders=holders, users=users, seed=seed, local=local)
-    settings = load(chain.config, overrides=[f"store.db=sqlite:///{out / 'telefonspor.db'}"])
+    # The same default database as audit --save and serve: one history, not two (issue 16.4).
+    settings = load(chain.config, overrides=[f"store.db={db}"] if db else ())
     started = datetime.now(UTC)
     with DelayedProgress(console) as progress:
         result = audit_files(chain.klik, settings, progress=progress)
     from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
 
-    # The demo keeps its own history next to its data, so `history`, `diff` and the web app work on it.
     with Store.open(settings.db_url()) as store:
         run_id = store.save_run(
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
+            keep_names=settings.flag("store.keep_names"),
             report_dir=str(out / "rapport"),
         )
         context = store.report_context(run_id)
+        where = store.label
     paths = write_reports(result, out / "rapport", context=context)
     print_summary(console, result, paths)
-    db = settings.db_url()
-    # Commands are printed unwrapped so they can be copied as they stand.
+    # Commands are printed unwrapped so they can be copied as they stand, and name the program
+    # the way it was called (after `make demo` it is .venv/bin/telefonspor, not on PATH).
     lines = [
         "",
         f"[bold]Åbn rapporten:[/bold] {(out / 'rapport' / 'rapport.html').as_uri()}",
+        f"Demo-kørslen er gemt som kørsel nr. {run_id} i {where}; fjern den igen med:",
+        "  " + command("history", "delete", str(run_id), db=db),
         f"Kæden er beskrevet i {chain.config}; kør selv analysen igen med:",
-        f"  .venv/bin/telefonspor audit {chain.klik} --config {chain.config} --out rapport",
+        "  " + command("audit", str(chain.klik), "--out", "rapport", config=chain.config),
         "",
         "[bold]Åbn demoen i webappen:[/bold]",
-        f"  .venv/bin/telefonspor users add demo --role admin --db {db}",
-        f"  .venv/bin/telefonspor serve --db {db} --config {chain.config}",
+        "  " + command("users", "add", "demo", "--role", "admin", db=db),
+        "  " + command("serve", config=chain.config, db=db),
         "  og gå til http://127.0.0.1:8000 (log ind som demo).",
     ]
     for line in lines:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from telefonspor.cli.app import ConfigOption, DbOption, app, console, guarded, load_settings
 from telefonspor.errors import InputError
+from telefonspor.localtime import danish_datetime, short_datetime
 from telefonspor.model import Changes, Decision
 from telefonspor.store import Store, StoredHolder
 from telefonspor.texts import cause_label
@@ -71,12 +72,24 @@ def _pct(value: float) -> str:
     return f"{value:.1f} %".replace(".", ",")
 
 
-@app.command("history")
+history_app = typer.Typer(
+    help="Vis de gemte kørsler med dækning, ældste først (eller slet en forkert kørsel).",
+    invoke_without_command=True,
+)
+app.add_typer(history_app, name="history")
+
+
+@history_app.callback(invoke_without_command=True)
 @guarded
 def history_command(
-    config: ConfigOption = None, db: DbOption = None, as_json: JsonOption = False
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Vis de gemte kørsler med dækning, ældste først."""
+    if ctx.invoked_subcommand is not None:
+        return
     with _open(config, db) as store:
         runs = store.runs()
     if as_json:
@@ -101,19 +114,57 @@ def history_command(
         )
         return
     table = Table(
-        "Nr.", "Startet (UTC)", "Dækning", "Roller med nummer", "Uden nummer", "Filer",
+        "Nr.", "Startet", "Dækning", "Roller med nummer", "Uden nummer", "Filer",
         title="Kørsler",
     )  # fmt: skip
     for r in runs:
         table.add_row(
             str(r.id),
-            r.started_at.replace("T", " ").removesuffix("+00:00"),
+            short_datetime(r.started_at),
             _pct(r.coverage_pct),
             f"{r.roles_covered} af {r.roles}",
             f"{r.uncovered_holders} af {r.role_holders} personer",
             escape(", ".join(i.name for i in r.inputs)),
         )
     console.print(table)
+    console.print(f"Database: {escape(store.label)}")
+
+
+@history_app.command("delete")
+@guarded
+def history_delete_command(
+    run_id: Annotated[int, typer.Argument(help="Nummeret på kørslen, der skal slettes.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Slet uden at spørge (til scripts).")
+    ] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Slet en kørsel, der blev gemt ved en fejl (fx en forkert KLIK-eksport).
+
+    Beslutninger og opgavens status bevares; kun kørslen og dens rolleindehavere slettes.
+    """
+    with _open(config, db) as store:
+        run = store.run(run_id)
+        what = (
+            f"kørsel nr. {run.id} fra {danish_datetime(run.started_at)} "
+            f"({run.role_holders} rolleindehavere, {_pct(run.coverage_pct)}) i {store.label}"
+        )
+        if not yes:
+            console.print(f"Du er ved at slette {escape(what)}.")
+            try:
+                answer = typer.prompt("Skriv ja for at slette", default="", show_default=False)
+            except typer.Abort:
+                answer = ""
+            if answer.strip().lower() != "ja":
+                raise InputError(
+                    "Intet er slettet. Skriv ja ved spørgsmålet, eller brug --yes i et script."
+                )
+        store.delete_run(run_id)
+        latest = store.latest()
+    console.print(f"[green]Slettet:[/green] {escape(what)}.")
+    if latest is not None:
+        console.print(f"Den nyeste kørsel er nu nr. {latest.id}.")
 
 
 @app.command("diff")
@@ -131,6 +182,15 @@ def diff_command(
 ) -> None:
     """Vis hvem der er rettet, hvem der nu mangler nummer, og hvem der har fået en anden årsag."""
     with _open(config, db) as store:
+        stored = store.runs()
+        if run_a is None and len(stored) < 2:
+            # Nothing to compare with yet is a normal state of a new installation, not a fault.
+            only = f"kun én gemt kørsel (nr. {stored[0].id})" if stored else "ingen gemte kørsler"
+            console.print(
+                f"Der er {only} i {escape(store.label)}, så der er intet at sammenligne med "
+                "endnu. Gem næste kørsel med 'audit --save', og kør diff igen."
+            )
+            return
         changes = store.diff(run_a, run_b)
         after = {h.user_id: h for h in store.holders(changes.to_run)}
     if as_json:
@@ -218,7 +278,7 @@ def _print_decision(made: Decision) -> None:
     reason = f" Begrundelse: {made.reason}" if made.reason else ""
     console.print(
         f"[green]Beslutning gemt[/green] for {escape(who)}: {DECISION_LABELS[made.decision]} "
-        f"(af {escape(made.decided_by)}, {made.decided_at}).{escape(reason)}"
+        f"(af {escape(made.decided_by)}, {danish_datetime(made.decided_at)}).{escape(reason)}"
     )
 
 
@@ -246,7 +306,7 @@ def task_status_command(
         return
     table = Table("Trin", "Opgave", "Udført", "Bemærkning", "Kommando", title="KLIK-opgaven")
     for step, command in zip(steps, STEP_COMMANDS, strict=True):
-        done = step.done_at.replace("T", " ").removesuffix("+00:00") if step.done_at else "–"
+        done = short_datetime(step.done_at) if step.done_at else "–"
         table.add_row(str(step.number), step.title, done, escape(step.note), command)
     console.print(table)
     console.print(f"Åbne sager i nyeste kørsel: {len(open_cases)}")
@@ -287,5 +347,5 @@ def task_complete_command(
                 raise
             raise InputError(f'{exc} Brug --reason "...".') from exc
     console.print(
-        f"[green]Opgaven er markeret som fuldført[/green] ({step.done_at}). {escape(step.note)}"
+        f"[green]Opgaven er markeret som fuldført[/green] ({danish_datetime(step.done_at or '')}). {escape(step.note)}"
     )

@@ -20,7 +20,9 @@ from telefonspor.cli.app import (
     guarded,
     load_settings,
 )
+from telefonspor.cli.hints import command
 from telefonspor.errors import ConfigError, InputError
+from telefonspor.localtime import short_datetime
 from telefonspor.settings import Settings
 
 users_app = typer.Typer(
@@ -75,16 +77,18 @@ def serve_command(
         users = len(accounts.all())
     finally:
         accounts.close()
+    # The same --db/--config, or the user lands in another database and cannot log in.
+    add_user = command("users", "add", "NAVN", "--role", "admin", db=db, config=config)
     if not is_loopback(host) and not auth_configured(settings, users):
         raise ConfigError(
             f"Webappen må kun lytte på {host}, når der er sat login op. Opret først en "
-            "administrator med 'telefonspor users add NAVN --role admin' (eller sæt "
+            f"administrator med '{add_user}' (eller sæt "
             "web.oidc_issuer), eller brug --host 127.0.0.1."
         )
     if users == 0:
         err_console.print(
             "[yellow]Der er ingen brugere endnu.[/yellow] Opret en med "
-            "'telefonspor users add NAVN --role admin' for at kunne logge ind."
+            f"{escape(add_user)} for at kunne logge ind."
         )
     web_app = create_app(settings, data_dir=data_dir)
     shown = f"[{host}]" if ":" in host else host
@@ -118,7 +122,14 @@ def users_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag")
+        try:
+            password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag")
+        except typer.Abort:
+            # EOF without a terminal (cron, a pipe) or Ctrl+C: click would say "Aborted!".
+            raise InputError(
+                "Ingen adgangskode givet, så brugeren er ikke oprettet. Uden terminal: giv "
+                "adgangskoden på standard input med --password-stdin (én linje)."
+            ) from None
     accounts = Accounts.open(load_settings(config, None, db).db_url())
     try:
         accounts.add(name, role, password)
@@ -145,7 +156,11 @@ def users_list(db: DbOption = None, config: ConfigOption = None) -> None:
         return
     table = Table("Bruger", "Rolle", "Oprettet")
     for account in rows:
-        table.add_row(account.name, ROLE_LABELS.get(account.role, account.role), account.created_at)
+        table.add_row(
+            account.name,
+            ROLE_LABELS.get(account.role, account.role),
+            short_datetime(account.created_at),
+        )
     console.print(table)
 
 

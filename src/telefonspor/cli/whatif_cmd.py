@@ -19,7 +19,7 @@ from telefonspor.progress import DelayedProgress
 from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
 from telefonspor.settings import Settings, coerce, parse_assignments, parse_source_option
-from telefonspor.texts import CAUSE_LABELS
+from telefonspor.texts import CAUSE_LABELS, plural
 
 
 @app.command("whatif")
@@ -141,8 +141,8 @@ def _print(screen: Any, result: ScenarioResult) -> None:
     gap = b.roles - b.roles_covered
     share = 100.0 * result.roles_gained / gap if gap else 0.0
     screen.print(
-        f"[green]{result.roles_gained:+d} roller[/green] ({_da(share, 0)} % af hullet), "
-        f"{len(result.changes)} rolleindehavere ændrer sig."
+        f"[green]{result.roles_gained:+d} {plural(abs(result.roles_gained), 'rolle', 'roller')}[/green] ({_da(share, 0)} % af hullet), "
+        f"{len(result.changes)} {plural(len(result.changes), 'rolleindehaver', 'rolleindehavere')} ændrer sig."
     )
     if result.changes:
         table = Table("Bruger", "Roller", "Før", "Efter", title="Rolleindehavere der ændrer sig")

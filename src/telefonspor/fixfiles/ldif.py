@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from telefonspor.fixfiles.plan import AdChange, AdSkip
+from telefonspor.localtime import danish_datetime
 
 FILE_NAME: Final = "ad-rettelser.ldif"
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
@@ -49,7 +50,9 @@ def ldif_file(
     lines = [
         "# ad-rettelser.ldif – rettelser af telefonnumre i AD, lavet af telefonspor.",
         comment(
-            f"Bygger på kørslen fra {generated_at}." if generated_at else "Bygger på en kørsel."
+            f"Bygger på kørslen fra {danish_datetime(generated_at)}."
+            if generated_at
+            else "Bygger på en kørsel."
         ),
         "# Indlæs efter gennemsyn, fx: ldapmodify -H ldaps://dc.kommune.dk -D ... -W -f ad-rettelser.ldif",
         "",

@@ -14,6 +14,7 @@ from typing import Final
 
 from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import AdChange, AdSkip
+from telefonspor.localtime import danish_datetime
 
 FILE_NAME: Final = "ad-rettelser.ps1"
 BOM: Final = b"\xef\xbb\xbf"
@@ -61,7 +62,9 @@ def powershell_script(
     lines = [
         "# ad-rettelser.ps1 – rettelser af telefonnumre i AD, lavet af telefonspor.",
         comment(
-            f"Bygger på kørslen fra {generated_at}." if generated_at else "Bygger på en kørsel."
+            f"Bygger på kørslen fra {danish_datetime(generated_at)}."
+            if generated_at
+            else "Bygger på en kørsel."
         ),
         "#",
         "# Scriptet sætter Direkte nummer og Mobil nummer på de AD-brugere, hvor et andet system",

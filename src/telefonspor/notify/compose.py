@@ -18,9 +18,10 @@ from typing import Final
 
 from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import open_holders
+from telefonspor.localtime import danish_datetime
 from telefonspor.model import AuditResult, Decision, HolderResult
 from telefonspor.settings import Settings
-from telefonspor.texts import cause_label, party_label
+from telefonspor.texts import cause_label, party_label, plural
 
 EMPLOYEE_KIND: Final = "employee"
 #: Placeholders the employee text may use.
@@ -168,7 +169,7 @@ def _party_body(party: str, holders: list[HolderResult], settings: Settings) -> 
     lines = [
         f"Til {party_label(party)}",
         "",
-        f"Telefonspor har fundet {len(holders)} rolleindehavere i KLIK uden brugbart telefonnummer, "
+        f"Telefonspor har fundet {len(holders)} {plural(len(holders), 'rolleindehaver', 'rolleindehavere')} i KLIK uden brugbart telefonnummer, "
         "hvor I er dem, der kan rette årsagen. KOMBIT, leverandører og andre kommuner bruger "
         "numrene til at kontakte rolleindehaverne.",
         "",
@@ -189,7 +190,7 @@ def _closing(result: AuditResult, settings: Settings) -> str:
     municipality = settings.text("audit.municipality_name")
     lines = []
     if result.generated_at:
-        lines.append(f"Listen bygger på kørslen fra {result.generated_at}.")
+        lines.append(f"Listen bygger på kørslen fra {danish_datetime(result.generated_at)}.")
         lines.append("")
     lines.append("Venlig hilsen")
     lines.append(f"KLIK-administratoren{', ' + municipality if municipality else ''}")

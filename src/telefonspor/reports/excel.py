@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
 from telefonspor.errors import InputError
+from telefonspor.localtime import danish_datetime, short_datetime
 from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path
@@ -138,7 +139,7 @@ class _Book:
             [f"Telefonspor – roller i KLIK uden telefonnummer{' – ' + where if where else ''}"],
             self.title,
         )
-        sh.line([f"Dannet {r.generated_at}"])
+        sh.line([f"Dannet {danish_datetime(r.generated_at)}"])
         sh.blank()
         if r.systemic:
             self.gains(sh)
@@ -228,14 +229,21 @@ class _Book:
         sh.line(("Trin", "Status", "Dato", "Note"), self.header)
         for step in view.task_steps(self.result, self.context):
             status = "Udført" if step.done_at else "Ikke udført"
-            sh.line([f"{step.number}. {step.title}", status, step.done_at or "", step.note])
+            sh.line(
+                [
+                    f"{step.number}. {step.title}",
+                    status,
+                    short_datetime(step.done_at or ""),
+                    step.note,
+                ]
+            )
         whole = self.context.task_decision if self.context else None
         if whole is not None:
             sh.line(
                 [
                     "Beslutning for hele opgaven",
                     view.decision_text(whole),
-                    whole.decided_at,
+                    short_datetime(whole.decided_at),
                     whole.decided_by,
                 ]
             )
@@ -283,7 +291,15 @@ class _Book:
             ("Kørsel", "Dato", "Rolle-dækning (%)", "Roller", "Roller med nummer"), self.header
         )
         for p in points:
-            sh.line([f"Kørsel {p.run_id}", p.started_at, p.coverage_pct, p.roles, p.roles_covered])
+            sh.line(
+                [
+                    f"Kørsel {p.run_id}",
+                    short_datetime(p.started_at),
+                    p.coverage_pct,
+                    p.roles,
+                    p.roles_covered,
+                ]
+            )
         chart = self.wb.add_chart({"type": "line"})
         chart.add_series(
             {
@@ -371,7 +387,7 @@ class _Book:
             row = self.holder_row(h)
             if decided_columns:
                 d = self.decided.get(h.user_id)
-                row += [d.decided_by if d else "", d.decided_at if d else ""]
+                row += [d.decided_by if d else "", short_datetime(d.decided_at) if d else ""]
             rows.append(row)
         if decided_columns:
             headers += ("Besluttet af", "Besluttet")

@@ -28,9 +28,12 @@ from telefonspor.texts import (
     CAUSE_LABELS,
     FINDING_EXPLANATIONS,
     FINDING_LABELS,
+    NO_CHAIN_TEXT,
+    NO_CHAIN_TITLE,
     PARTY_LABELS,
     cause_label,
     party_label,
+    plural,
     system_label,
 )
 
@@ -76,6 +79,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["dk"] = view.danish_number
     env.filters["when"] = view.danish_datetime
+    env.globals["plural"] = plural
     return env
 
 
@@ -145,6 +149,8 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "by_unit": result.by_unit,
         "sources": result.sources,
         "source_notes": result.source_notes,
+        "no_chain": None if result.sources or not result.uncovered() else NO_CHAIN_TEXT,
+        "no_chain_title": NO_CHAIN_TITLE,
         "system_label": system_label,
         "position_label": view.position_label,
         "party_label": party_label,

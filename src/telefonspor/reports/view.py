@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from telefonspor.localtime import danish_datetime as danish_datetime
 from telefonspor.model import (
     CAUSE_CODES,
     PARTY_CODES,
@@ -214,37 +215,9 @@ KEY_LABELS: Final = {
     "name": "navn",
 }
 CONFIDENCE_LABELS: Final = {"exact": "sikker", "probable": "sandsynlig", "ambiguous": "tvetydig"}
-_MONTHS: Final = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def danish_number(value: float, decimals: int = 1) -> str:
     """12345.6 -> '12.345,6' (Danish separators)."""
     text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def danish_datetime(iso: str) -> str:
-    """'2024-05-02T08:30:00+00:00' -> '2. maj 2024 kl. 08:30'; unknown shapes unchanged."""
-    try:
-        year, month, day = int(iso[0:4]), int(iso[5:7]), int(iso[8:10])
-    except ValueError:
-        return iso
-    if not 1 <= month <= 12:
-        return iso
-    text = f"{day}. {_MONTHS[month - 1]} {year}"
-    if len(iso) >= 16 and iso[10] in "T ":
-        text += f" kl. {iso[11:16]}"
-    return text

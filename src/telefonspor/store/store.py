@@ -216,6 +216,15 @@ class Store:
                 conn.execute(sa.insert(schema.run_holders), rows[start : start + _CHUNK])
         return run_id
 
+    def delete_run(self, run_id: int) -> RunInfo:
+        """Remove one run (a wrong upload) in one transaction; decisions and the task stay."""
+        run = self.run(run_id)
+        with self._guard("slette kørslen; intet er slettet"), self._engine.begin() as conn:
+            conn.execute(sa.delete(schema.run_holders).where(schema.run_holders.c.run_id == run_id))
+            conn.execute(sa.delete(schema.run_inputs).where(schema.run_inputs.c.run_id == run_id))
+            conn.execute(sa.delete(schema.runs).where(schema.runs.c.id == run_id))
+        return run
+
     def _holder_row(self, run_id: int, h: HolderResult, keep_names: bool) -> dict[str, Any]:
         return {
             "run_id": run_id,
@@ -242,6 +251,11 @@ class Store:
             for i in conn.execute(sa.select(schema.run_inputs).order_by(schema.run_inputs.c.id)):
                 inputs.setdefault(i.run_id, []).append(StoredInput(i.name, i.kind, i.sha256))
         return [_run_info(r, inputs.get(r.id, [])) for r in rows]
+
+    def latest(self) -> RunInfo | None:
+        """The newest run, or None when nothing is stored yet."""
+        ids = self._run_ids()
+        return self.run(ids[-1]) if ids else None
 
     def run(self, run_id: int | None = None) -> RunInfo:
         """One run; ``None`` = the latest. StoreError when there is no such run."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from telefonspor.model import Decision, TaskStep
+from telefonspor.texts import plural
 
 TASK_TITLES: Final = (
     "Identificér roller uden telefonnummer",
@@ -76,7 +77,11 @@ def steps(
     traced = next((r.finished_at for r in runs if r.had_sources), None)
     step3, note3 = _decided(runs, latest_uncovered, decisions, task_decision)
     step4, note4 = _carried_out(runs, latest_uncovered, decisions, task_decision)
-    note1 = f"{len(latest_uncovered)} rolleindehavere uden nummer i nyeste kørsel." if runs else ""
+    note1 = (
+        f"{len(latest_uncovered)} {plural(len(latest_uncovered), 'rolleindehaver', 'rolleindehavere')} uden nummer i nyeste kørsel."
+        if runs
+        else ""
+    )
     note2 = (
         "" if traced or not runs else "Kør med kilder fra kæden (--config) for at finde årsagen."
     )

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from telefonspor.errors import TelefonsporError
+from telefonspor.errors import InputError, TelefonsporError
 from telefonspor.settings import Settings, SourceSpec
 
 log = logging.getLogger("telefonspor.web")
@@ -62,6 +62,8 @@ class AuditRequest:
     db_url: str
     report_dir: Path
     cleanup: Callable[[], None] = field(default=lambda: None)
+    #: save even when role holders dropped below half of the previous run (a likely wrong file)
+    accept_drop: bool = False
 
 
 Work = Callable[[Job], int]
@@ -120,6 +122,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
     from telefonspor.reports import write_reports
     from telefonspor.run import audit_files
     from telefonspor.store import Store
+    from telefonspor.store.plausible import likely_wrong_file
 
     def progress(stage: str, done: int, total: int | None) -> None:
         job.stage, job.done, job.total = stage, done, total
@@ -128,6 +131,12 @@ def _audit(job: Job, request: AuditRequest) -> int:
     result = audit_files(request.klik, request.settings, sources=request.sources, progress=progress)
     progress("Gemmer kørslen", 0, None)
     with Store.open(request.db_url) as store:
+        warning = likely_wrong_file(store.latest(), result.summary.role_holders)
+        if warning and not request.accept_drop:
+            raise InputError(
+                f"{warning} Kørslen er ikke gemt. Er filen rigtig, så start kørslen igen med "
+                "»Gem, selvom antallet af rolleindehavere er faldet kraftigt« slået til."
+            )
         run_id = store.save_run(
             result,
             started_at=started,

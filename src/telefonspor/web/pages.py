@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -24,6 +26,12 @@ NAVIGATION: Final = (
     ("/ny-koersel", "Ny kørsel"),
     ("/indstillinger", "Indstillinger"),
 )
+#: Pages only an administrator can use: a viewer is not shown a door that is locked.
+ADMIN_ONLY: Final = frozenset({"/ny-koersel"})
+
+
+def navigation_for(role: str) -> tuple[tuple[str, str], ...]:
+    return tuple(item for item in NAVIGATION if role == "admin" or item[0] not in ADMIN_ONLY)
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +46,8 @@ def environment() -> jinja2.Environment:
     env.filters["dato"] = when
     env.filters["tal"] = number
     env.filters["pct"] = percent
+    env.filters["kode"] = inline_code
+    env.filters["indstilling"] = setting_name
     env.globals.update(
         cause_label=texts.cause_label,
         party_label=texts.party_label,
@@ -51,6 +61,9 @@ def environment() -> jinja2.Environment:
         POSITION_LABELS=texts.POSITION_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         CSRF_FIELD=CSRF_FIELD,
+        NO_CHAIN_TITLE=texts.NO_CHAIN_TITLE,
+        plural=texts.plural,
+        NO_CHAIN_TEXT=texts.NO_CHAIN_TEXT,
     )
     return env
 
@@ -61,6 +74,21 @@ def when(value: object) -> str:
     if isinstance(value, datetime):
         return danish_datetime(value.isoformat())
     return danish_datetime(str(value))
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
+
+
+def inline_code(text: object) -> Markup:
+    """Help texts are written in Markdown for the docs: show `name` as code, escape the rest."""
+    escaped = str(escape(str(text)))
+    return Markup(_BACKTICKED.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))  # noqa: S704
+
+
+def setting_name(key: str) -> Markup:
+    """A dotted setting name that wraps only after '.' or '_', never inside a word."""
+    escaped = str(escape(key))
+    return Markup(escaped.replace(".", ".<wbr>").replace("_", "_<wbr>"))  # noqa: S704
 
 
 def number(value: object) -> str:
@@ -86,7 +114,7 @@ def render(
         "request": request,
         "user": account,
         "csrf": session_of(request).csrf,
-        "navigation": NAVIGATION if account is not None else (),
+        "navigation": navigation_for(account.role) if account is not None else (),
         "path": request.url.path,
         "oidc": state.oidc is not None,
         **context,

@@ -75,6 +75,7 @@ async def start_run(
                 db_url=state.db_url,
                 report_dir=state.runs_dir / uuid.uuid4().hex,
                 cleanup=(lambda: None) if keep else folder.remove,
+                accept_drop=form.get("accept_drop") == "ja",
             )
         ),
         user.name,

@@ -26,6 +26,11 @@ def overview(
     user: CurrentUser,
     koersel: int | None = None,
 ) -> Response:
+    return _overview(request, koersel)
+
+
+def _overview(request: Request, koersel: int | None, *, task_error: str = "") -> Response:
+    """The overview; a refused task decision is shown inline in its panel (status 400)."""
     selected = select_run(request, koersel, with_detail=False)
     store = state_of(request).store()
     run = selected.run
@@ -44,6 +49,8 @@ def overview(
         steps=store.task_steps(),
         task_decision=task_decision,
         is_latest=selected.is_latest,
+        task_error=task_error,
+        status_code=400 if task_error else 200,
     )
 
 
@@ -58,7 +65,9 @@ def decide_task(
     if decision not in {"fix", "accept"}:
         raise InputError("Vælg enten 'Vi sikrer telefonnumrene' eller 'Vi handler ikke'.")
     if decision == "accept" and not reason:
-        raise InputError("Skriv en begrundelse, når I beslutter ikke at handle.")
+        return _overview(
+            request, None, task_error="Skriv en begrundelse, når I beslutter ikke at handle."
+        )
     state_of(request).store().decide("", decision, reason, user.name)
     return RedirectResponse("/#opgaven", status_code=303)
 

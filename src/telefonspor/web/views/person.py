@@ -36,6 +36,19 @@ def person_page(
     user: CurrentUser,
     koersel: int | None = None,
 ) -> Response:
+    return _person(request, user_id, koersel)
+
+
+def _person(
+    request: Request,
+    user_id: str,
+    koersel: int | None,
+    *,
+    form_error: str = "",
+    chosen: str = "",
+    reason: str = "",
+) -> Response:
+    """The person page; a refused decision is shown inline at the form (status 400)."""
     selected = select_run(request, koersel)
     if selected.detail is None:
         raise HTTPException(404)
@@ -53,6 +66,10 @@ def person_page(
         decision=selected.decisions.get(user_id),
         decision_labels=DECISION_LABELS,
         key_labels=KEY_LABELS,
+        form_error=form_error,
+        chosen=chosen,
+        reason=reason,
+        status_code=400 if form_error else 200,
     )
 
 
@@ -68,7 +85,13 @@ def decide(
     if decision not in DECISION_LABELS:
         raise InputError("Vælg en beslutning: rettes eller accepteres.")
     if decision == "accept" and not reason:
-        raise InputError("Skriv en begrundelse, når sagen accepteres (handles ikke).")
+        return _person(
+            request,
+            user_id,
+            None,
+            form_error="Skriv en begrundelse, når sagen accepteres (handles ikke).",
+            chosen=decision,
+        )
     if not user_id:
         raise HTTPException(404)
     state_of(request).store().decide(user_id, decision, reason, user.name)

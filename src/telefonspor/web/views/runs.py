@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
+from pathlib import Path
+
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from telefonspor.errors import InputError
 from telefonspor.reports import FILE_NAMES
-from telefonspor.web.auth import CurrentUser
+from telefonspor.web.auth import AdminUser, CheckedForm, CurrentUser
 from telefonspor.web.jobs import FIX_DIR
 from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
 from telefonspor.web.views.common import select_run
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 @router.get("/koersler")
@@ -62,3 +68,32 @@ def run_page(
         fix_files=fix_files,
         is_latest=selected.is_latest,
     )
+
+
+@router.get("/koersler/{run_id}/slet")
+def delete_run_page(
+    request: Request,
+    run_id: int,
+    user: AdminUser,
+) -> Response:
+    return render(request, "delete_run.html", run=state_of(request).store().run(run_id))
+
+
+@router.post("/koersler/{run_id}/slet")
+def delete_run(
+    request: Request,
+    run_id: int,
+    user: AdminUser,
+    form: CheckedForm,
+) -> Response:
+    """Delete a run made on a wrong file, with its reports if they are the web app's own."""
+    if form.get("bekraeft") != "ja":
+        raise InputError("Sæt kryds ved »Ja, slet kørslen« for at slette den.")
+    state = state_of(request)
+    run = state.store().delete_run(run_id)
+    folder = Path(run.report_dir) if run.report_dir else None
+    # Only folders the web app made itself: a CLI run's reports belong to whoever ran it.
+    if folder is not None and folder.resolve().parent == state.runs_dir.resolve():
+        shutil.rmtree(folder, ignore_errors=True)
+    log.info("Kørsel %s slettet af %s", run_id, user.name)
+    return RedirectResponse("/koersler", status_code=303)
