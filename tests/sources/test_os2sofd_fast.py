@@ -37,6 +37,4 @@ def test_unusual_shapes_fall_back_to_the_tolerant_path() -> None:
         ["not", "a", "person"],
     ]
     for person in odd:
-        assert (
-            _fast_person_records(JsonAt(person, "f", "persons[0]"), CONTEXT) is None
-        )
+        assert _fast_person_records(JsonAt(person, "f", "persons[0]"), CONTEXT) is None
