@@ -136,6 +136,12 @@ CASES: dict[str, Case] = {
         [sofd(MOBILE, flags=frozenset({"no_affiliation"})), FK_EMPTY],
         "lost_local_to_fkorg", "os2sofd.no_active_affiliation", "hr",
     ),
+    # OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6) skips such an account.
+    "no matching affiliation": Case(
+        [sofd(MOBILE, flags=frozenset({"no_matching_affiliation"})), FK_EMPTY],
+        "lost_local_to_fkorg", "os2sofd.no_matching_affiliation", "hr",
+        detail="ikke knyttet til nogen aktiv tilknytning",
+    ),
     "do not transfer": Case(
         [sofd(MOBILE, flags=frozenset({"do_not_transfer"})), FK_EMPTY],
         "lost_local_to_fkorg", "os2sofd.do_not_transfer", "hr",
@@ -143,7 +149,7 @@ CASES: dict[str, Case] = {
     "hidden mobile": Case(
         [sofd(ph("20304050", "MOBILE", "HIDDEN_FOR_CITIZENS", tp=True)), FK_EMPTY],
         "lost_local_to_fkorg", "os2sofd.hidden_mobile_not_sent", "supplier", NO_HIDDEN,
-        detail="OS2sofd har mobilnummeret 20 30 40 50 som skjult (HIDDEN_FOR_CITIZENS)",
+        detail="OS2sofd har mobilnummeret 20 30 40 50 med synligheden HIDDEN_FOR_CITIZENS",
     ),
     "no type prime": Case(
         [sofd(ph("33663366", "LANDLINE")), FK_EMPTY],
@@ -231,8 +237,8 @@ def test_actions_name_system_field_and_value() -> None:
     assert d.action == "Sæt LANDLINE 33 66 33 66 som typePrime i OS2sofd for brugeren abc123."
     d = diagnose(CASES["hidden mobile"].sources, settings=NO_HIDDEN)
     assert d.cause_detail == (
-        "OS2sofd har mobilnummeret 20 30 40 50 som skjult (HIDDEN_FOR_CITIZENS), og "
-        "sendHiddenPhoneNumbers er slået fra, så det sendes ikke til FK-ORG."
+        "OS2sofd har mobilnummeret 20 30 40 50 med synligheden HIDDEN_FOR_CITIZENS (ikke "
+        "VISIBLE), og sendHiddenPhoneNumbers er slået fra, så det sendes ikke til FK-ORG."
     )
 
 
@@ -371,7 +377,8 @@ TYPES = {
     "os2sync-db": ["Landline", "PhoneNumber"],
     "fkorg": ["FastnetTelefon", "Telefon"],
 }
-FLAGS = ["disabled", "deleted", "no_affiliation", "do_not_transfer", "no_engagement", "failure",
+FLAGS = ["disabled", "deleted", "no_affiliation", "do_not_transfer", "no_matching_affiliation",
+         "no_engagement", "failure",
          "skipped"]  # fmt: skip
 
 entries = st.builds(

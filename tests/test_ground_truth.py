@@ -74,3 +74,22 @@ def test_pipeline_recovers_the_ground_truth(case: tuple[int, str, list[str], lis
     assert not report, f"seed={seed} local={local} faults={faults} omit={omit}:\n" + "\n".join(
         report[:20]
     )
+
+
+def test_pipeline_recovers_the_ground_truth_of_the_os2sofd_upstream_cases() -> None:
+    """A chain holding every OS2sofd/OPUS detail the replay models after upstream
+    (OS2sofd/os2sofd OS2SyncService.updatePerson and OpusService, commit 88a368a6): future
+    start dates, AD accounts without a matching affiliation, marked org units, untyped-prime
+    mobiles out of sorted order, null visibilities and OPUS afdelingsnumre (9021)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        chain = generate_chain(Path(tmp), holders=800, users=2000, seed=1)
+        result = audit_files(chain.klik, load(chain.config))
+    got = {h.user_id: (h.covered, h.cause, h.rule, h.responsible) for h in result.holders}
+    wrong = [
+        (uid, (t.covered, t.cause, t.rule, t.responsible), got.get(uid))
+        for uid, t in chain.truth.items()
+        if got.get(uid) != (t.covered, t.cause, t.rule, t.responsible)
+    ]
+    assert wrong == []
+    rules = Counter(t.rule for t in chain.truth.values())
+    assert rules["os2sofd.no_matching_affiliation"] and rules["os2sofd.do_not_transfer"]

@@ -164,6 +164,23 @@ def test_hidden_mobiles_not_sent() -> None:
     check_whatif_agrees(export, sources, settings, found)
 
 
+def test_null_visibility_mobiles_count_as_hidden() -> None:
+    """OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6) sends a mobile only when
+    ``visibility == VISIBLE`` (or sendHiddenPhoneNumbers): a null visibility is hidden too."""
+    hidden = {
+        i: [PhoneEntry(mobile(i), "MOBILE", "" if i % 4 else "HIDDEN_FOR_EVERYBODY")]
+        for i in range(0, PEOPLE, 2)
+    }
+    sources = [sofd(hidden), fkorg()]
+    export = klik()
+    settings = defaults().replace({"os2sofd.send_hidden_phone_numbers": False})
+    result = run_audit(export, sources, settings)
+    found = finding(result.systemic, "hidden_mobiles_not_sent")
+    assert found.evidence["os2sofd_skjulte_mobilnumre"] == 15
+    assert found.evidence["regel_os2sofd.hidden_mobile_not_sent"] == 5
+    check_whatif_agrees(export, sources, settings, found)
+
+
 def test_os2sync_before_3_drops_every_landline() -> None:
     phones = {
         i: [PhoneEntry(landline(i), "LANDLINE", "VISIBLE", type_prime=True)] for i in range(PEOPLE)

@@ -106,13 +106,22 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {
         "Registrér en aktiv tilknytning for {account} i OS2sofd, eller fjern KLIK-rollerne, "
         "hvis personen er fratrådt.",
     ),
+    "os2sofd.no_matching_affiliation": (
+        "OS2sofd har {number} ({field}) for {account}, men AD-kontoen er ikke knyttet til "
+        "nogen aktiv tilknytning (medarbejdernummeret matcher ingen), så OS2sofds "
+        "OS2sync-integration springer kontoen over, og FK-ORG-brugeren opdateres ikke.",
+        "Giv AD-kontoen {account} det medarbejdernummer, som personens aktive tilknytning har, "
+        "i OS2sofd (eller AD), eller registrér en tilknytning til kontoen.",
+    ),
     "os2sofd.do_not_transfer": (
-        "OS2sofd har {number} ({field}) for {account}, men personens tilknytninger er "
-        "markeret doNotTransferToFkOrg, så brugeren sendes ikke til FK-ORG.",
-        "Fjern markeringen doNotTransferToFkOrg på en tilknytning for {account} i OS2sofd.",
+        "OS2sofd har {number} ({field}) for {account}, men alle personens aktive "
+        "tilknytninger ligger i enheder markeret 'Overfør ikke til FK Organisation' "
+        "(doNotTransferToFkOrg), så brugeren slettes i FK-ORG.",
+        "Fjern markeringen 'Overfør ikke til FK Organisation' på enheden (eller "
+        "tilknytningen) for {account} i OS2sofd, hvis personen skal i FK-ORG.",
     ),
     "os2sofd.hidden_mobile_not_sent": (
-        "OS2sofd har mobilnummeret {number} som skjult ({visibility}), og "
+        "OS2sofd har mobilnummeret {number} med synligheden {visibility} (ikke VISIBLE), og "
         "sendHiddenPhoneNumbers er slået fra, så det sendes ikke til FK-ORG.",
         "Sæt MOBILE {number} til VISIBLE i OS2sofd for brugeren {account}, eller slå "
         "sendHiddenPhoneNumbers til.",
@@ -212,6 +221,7 @@ _LOCAL_RULE_PARTY: Final = {
     "os2sofd.ad_account_disabled": "hr",
     "os2sofd.no_active_affiliation": "hr",
     "os2sofd.do_not_transfer": "hr",
+    "os2sofd.no_matching_affiliation": "hr",
     "os2mo.no_engagement": "hr",
     "os2mo.visibility_not_public": "hr",
     "os2mo.address_on_person": "hr",

@@ -42,6 +42,7 @@ CAUSE_PRIORITY: Final = (
 )
 #: When a local system blocks several usable numbers, the rule earliest here is reported.
 LOCAL_RULE_ORDER: Final = (
+    "os2sofd.no_matching_affiliation",
     "os2sofd.ad_account_disabled",
     "os2sofd.no_active_affiliation",
     "os2sofd.do_not_transfer",
@@ -69,6 +70,7 @@ _FLAG_NOTES: Final = {
     "deleted": "slettet",
     "no_affiliation": "ingen aktiv tilknytning",
     "do_not_transfer": "doNotTransferToFkOrg",
+    "no_matching_affiliation": "AD-konto uden matchende tilknytning",
     "no_engagement": "intet engagement",
     "failure": "fejl i OS2sync",
     "skipped": "sprunget over af OS2sync (cache)",

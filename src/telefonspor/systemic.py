@@ -308,7 +308,7 @@ def _hidden_mobiles(
         "os2sofd",
         lambda r: any(
             p.type.upper() == "MOBILE"
-            and p.visibility.upper() not in {"", "VISIBLE"}
+            and p.visibility.upper() != "VISIBLE"  # null visibility is not VISIBLE upstream
             and facts.usable(p.raw)
             for p in r.phones
         ),

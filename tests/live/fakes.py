@@ -35,6 +35,9 @@ class Reply:
     status: int = 200
     body: Any = None
     delay: float = 0.0
+    #: Sent as is instead of ``body`` as JSON (ASP.NET's text/plain strings, empty bodies).
+    raw: bytes | None = None
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -91,10 +94,11 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.api.handle(request)
         if reply.delay:
             time.sleep(reply.delay)
-        payload = json.dumps(reply.body).encode()
+        payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
         try:
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            if payload:
+                self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -132,7 +136,19 @@ def serve(api: FakeApi, *, ssl_context: Any = None) -> Iterator[str]:
 # --- OS2sofd -------------------------------------------------------------------------
 
 
+def spring_error(status: int, error: str, path: str) -> Reply:
+    """Spring Boot's default error body (no message: server.error.include-message=never)."""
+    body = {"timestamp": "2026-11-30T10:00:00.000+00:00", "status": status, "error": error}
+    return Reply(status, {**body, "path": path})
+
+
 class Os2sofdApi(FakeApi):
+    """``GET /api/v2/persons`` as OS2sofd/os2sofd PersonApi.getPersons (commit 88a368a6):
+    ``SELECT * FROM persons WHERE uuid > :offset ORDER BY uuid LIMIT :size``; ``nextOffset``
+    is the last person's uuid on every non-empty page (absent on an empty one), ``page``
+    echoes the page parameter, and the persons travel in a HashSet, so not in uuid order
+    within a page. A wrong or missing ``ApiKey`` is ``sendError(401)``."""
+
     def __init__(self, persons: list[dict[str, Any]], api_key: str) -> None:
         super().__init__()
         self.persons = sorted(persons, key=lambda p: p["uuid"])
@@ -141,9 +157,9 @@ class Os2sofdApi(FakeApi):
 
     def route(self, request: Request) -> Reply:
         if request.headers.get("apikey") != self.api_key:
-            return Reply(401, {"message": "Unauthorized"})
+            return spring_error(401, "Unauthorized", request.path)
         if request.path != "/api/v2/persons":
-            return Reply(404, {"message": "not found"})
+            return spring_error(404, "Not Found", request.path)
         size = int(request.query.get("size", "100"))
         offset = request.query.get("offset", "")
         after = [p for p in self.persons if p["uuid"] > offset]
@@ -154,13 +170,31 @@ class Os2sofdApi(FakeApi):
             and len(self.persons) - len(after) >= self.drop_cursor_after
         ):
             next_offset = None
-        return Reply(200, {"persons": page, "page": {"size": size}, "nextOffset": next_offset})
+        # A HashSet: the page's persons in no useful order (here: by a hash of the uuid).
+        shuffled = sorted(page, key=lambda p: hash_order(p["uuid"]))
+        body = {"persons": shuffled, "page": int(request.query.get("page", "0"))}
+        return Reply(200, {**body, "nextOffset": next_offset})
+
+
+def hash_order(text: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_OID, text))
 
 
 # --- OS2sync -------------------------------------------------------------------------
 
+#: ASP.NET Core's ``Unauthorized()``/``NotFound()`` (no [ApiController]): status, empty body.
+EMPTY = b""
+
 
 class Os2syncApi(FakeApi):
+    """OS2sync/OS2sync ServiceLayer (commit 7c8a175a): UserController and HierarchyController.
+
+    Wrong ``apiKey`` -> ``Unauthorized()`` (401, empty body); unknown user -> ``NotFound()``
+    (404, empty body); a failure -> ``BadRequest(ex.Message)`` (400, text/plain message);
+    ``GET /api/hierarchy`` -> ``Ok(uuid)``, a string, which ASP.NET's StringOutputFormatter
+    writes as text/plain unless the client asks for JSON; the result carries
+    ``Status`` 0 SUCCESS / 1 FAILURE and is deleted once read. Enums are integers."""
+
     def __init__(self, users: list[dict[str, Any]], api_key: str, cvr: str) -> None:
         super().__init__()
         self.users = {u["Uuid"]: u for u in users}
@@ -168,12 +202,15 @@ class Os2syncApi(FakeApi):
         self.api_key = api_key
         self.cvr = cvr
         self.hierarchy_not_ready = 2
+        self.hierarchy_fails = False
         self.active = 0
         self.max_active = 0
 
     def route(self, request: Request) -> Reply:
+        if request.path.startswith("/api/hierarchy/"):  # ReadResult checks no api key
+            return self._hierarchy_result()
         if request.headers.get("apikey") != self.api_key or request.headers.get("cvr") != self.cvr:
-            return Reply(401, {"message": "Unauthorized"})
+            return Reply(401, raw=EMPTY)
         if request.path == "/api/user/all":
             return Reply(200, self.listed)
         if request.path.startswith("/api/user/"):
@@ -184,34 +221,45 @@ class Os2syncApi(FakeApi):
             with self.lock:
                 self.active -= 1
             user = self.users.get(request.path.rsplit("/", 1)[1])
-            return Reply(200, user) if user else Reply(404, {"message": "not found"})
+            return Reply(200, user) if user else Reply(404, raw=EMPTY)
         if request.path == "/api/hierarchy":
-            return Reply(200, "5b1c5a1e-0000-4000-8000-000000000001")
-        if request.path.startswith("/api/hierarchy/"):
-            if self.hierarchy_not_ready > 0:
-                self.hierarchy_not_ready -= 1
-                return Reply(404, None)
-            users = [
-                {
-                    "Uuid": u["Uuid"],
-                    "UserId": u["UserId"],
-                    "Name": u["Person"]["Name"],
-                    "Email": u["Email"],
-                    "Telephone": u["PhoneNumber"],
-                    "Status": u["Status"],
-                    "Positions": u["Positions"],
-                }
-                for u in self.users.values()
-            ]
-            return Reply(
-                200,
-                {
-                    "Created": "2024-01-01T00:00:00",
-                    "Result": {"OUs": [], "Users": users},
-                    "Status": "OK",
-                },
-            )
-        return Reply(404, {"message": "not found"})
+            job = "5b1c5a1e-0000-4000-8000-000000000001"
+            if "application/json" in request.headers.get("accept", ""):
+                return Reply(200, job)
+            return Reply(200, raw=job.encode(), content_type="text/plain; charset=utf-8")
+        return Reply(404, raw=EMPTY)
+
+    def _hierarchy_result(self) -> Reply:
+        if self.hierarchy_not_ready > 0:
+            self.hierarchy_not_ready -= 1
+            return Reply(404, raw=EMPTY)
+        if self.hierarchy_fails:
+            return Reply(200, {"Created": "2024-01-01T00:00:00", "Result": None, "Status": 1})
+        users = [
+            {
+                "Uuid": u["Uuid"],
+                "UserId": u["UserId"],
+                "Name": u["Person"]["Name"],
+                "Email": u["Email"],
+                "Telephone": u["PhoneNumber"],
+                "Status": u["Status"],
+                "Positions": u["Positions"],
+            }
+            for u in self.users.values()
+        ]
+        return Reply(
+            200,
+            {
+                "Created": "2024-01-01T00:00:00",
+                "Result": {"OUs": [], "Users": users},
+                "Status": 0,
+            },
+        )
+
+
+def bad_request(message: str) -> Reply:
+    """ASP.NET's ``BadRequest(ex.Message)``: 400 with the message as text/plain."""
+    return Reply(400, raw=message.encode(), content_type="text/plain; charset=utf-8")
 
 
 # --- OS2mo -----------------------------------------------------------------------------

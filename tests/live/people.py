@@ -77,7 +77,7 @@ def sofd_persons(n: int) -> list[dict[str, Any]]:
                         "stopDate": None,
                         "employeeId": str(1000 + i),
                         "deleted": False,
-                        "doNotTransferToFkOrg": False,
+                        "orgUnitUuid": "30000000-0000-4000-8000-000000000001",
                     }
                 ],
             }
@@ -98,7 +98,7 @@ def os2sync_users(n: int) -> list[dict[str, Any]]:
             "Location": None,
             "FMKID": None,
             "IsRobot": False,
-            "Status": "ACTIVE",
+            "Status": 1,  # OS2sync serialises the Status enum as an integer (1 = ACTIVE)
             "Positions": [
                 {
                     "Name": "Sagsbehandler",

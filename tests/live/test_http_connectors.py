@@ -10,12 +10,12 @@ import pytest
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.settings import SourceSpec, defaults
-from telefonspor.sources import os2mo_api, os2sofd_api, os2sync_api
+from telefonspor.sources import fkorg, os2mo_api, os2sofd_api, os2sync_api
 from telefonspor.sources.http import HttpClient, client_from_options
 from telefonspor.sources.live_options import FetchState, LiveOptions
 from telefonspor.sources.secrets import install_log_redaction, read_secret, redact
 
-from .fakes import Os2moApi, Os2sofdApi, Os2syncApi, serve
+from .fakes import Fault, Os2moApi, Os2sofdApi, Os2syncApi, bad_request, serve
 from .people import os2mo_employees, os2sync_users, sofd_persons
 
 KEY = "sofd-noegle-hemmelig-123"
@@ -54,7 +54,9 @@ def test_os2sofd_follows_next_offset_to_the_end(sofd: tuple[Os2sofdApi, str]) ->
     with sofd_client(url) as client:
         state = FetchState("OS2sofd", allow_partial=False)
         persons = os2sofd_api.fetch_persons(client, page_size=100, state=state)
-    assert [p["uuid"] for p in persons] == [p["uuid"] for p in api.persons]
+    # Within a page the persons come in HashSet order; the walk still gets each once.
+    assert sorted(p["uuid"] for p in persons) == [p["uuid"] for p in api.persons]
+    assert [p["uuid"] for p in persons[:100]] != [p["uuid"] for p in api.persons[:100]]
     offsets = [r.query.get("offset", "") for r in api.requests]
     assert offsets == [
         "",
@@ -231,6 +233,59 @@ def test_os2sync_hierarchy_wait_is_bounded(sync: tuple[Os2syncApi, str]) -> None
             sleep=naps.append,
         )
     assert naps == [1, 1]
+
+
+def test_os2sync_errors_in_upstream_shapes(sync: tuple[Os2syncApi, str]) -> None:
+    """OS2sync/OS2sync ServiceLayer/Controllers/UserController.cs (commit 7c8a175a):
+    ``Unauthorized()`` is a 401 with an empty body, ``BadRequest(ex.Message)`` a 400 whose
+    text/plain body is the message, ``NotFound()`` a 404 with an empty body."""
+    api, url = sync
+    opts = options("fkorg", "OS2sync", os2sync_api.OPTIONS, url=url)
+    with (
+        client_from_options(opts, headers={"cvr": CVR, "apiKey": "forkert"}) as client,
+        pytest.raises(AuthError, match="HTTP 401"),
+    ):
+        os2sync_api.fetch_users(client, concurrency=2, state=FetchState("x", allow_partial=True))
+    api.faults.append(
+        Fault(lambda r: r.path == "/api/user/all", bad_request("Kunne ikke læse fra FK ORG"), 1)
+    )
+    with sync_client(url) as client, pytest.raises(SourceError) as caught:
+        os2sync_api.fetch_users(client, concurrency=2, state=FetchState("x", allow_partial=True))
+    assert "HTTP 400: Kunne ikke læse fra FK ORG" in str(caught.value)
+
+
+def test_os2sync_hierarchy_job_id_is_plain_text_and_failure_is_reported(
+    sync: tuple[Os2syncApi, str],
+) -> None:
+    """OS2sync/OS2sync ServiceLayer/Controllers/HierarchyController.cs (commit 7c8a175a):
+    ``Ok(uuid)`` returns a bare string (ASP.NET writes it as text/plain), and a failed
+    read is cached as ``{Result: null, Status: 1}`` (FAILURE)."""
+    api, url = sync
+    api.hierarchy_not_ready = 0
+    api.hierarchy_fails = True
+    with sync_client(url) as client, pytest.raises(SourceError, match="FAILURE"):
+        os2sync_api.fetch_hierarchy_users(
+            client, state=FetchState("x", allow_partial=False), wait=1, poll=1, sleep=lambda _: None
+        )
+    start = next(r for r in api.requests if r.path == "/api/hierarchy")
+    assert "application/json" not in start.headers.get("accept", "")
+
+
+def test_os2sync_status_is_an_integer_enum(sync: tuple[Os2syncApi, str]) -> None:
+    """OS2sync/OS2sync BusinessLayer/Source/dto/read/Status.cs (commit 7c8a175a): enum
+    UNKNOWN, ACTIVE, INACTIVE serialised by Newtonsoft as 0, 1, 2. Old string forms in
+    saved files are still read."""
+    api, url = sync
+    first, second, third = list(api.users)[:3]
+    api.users[first]["Status"] = 2
+    api.users[second]["Status"] = 0
+    api.users[third]["Status"] = "INACTIVE"  # a file saved by an older tool
+    with sync_client(url) as client:
+        users = os2sync_api.fetch_users(
+            client, concurrency=2, state=FetchState("x", allow_partial=False), limit=4
+        )
+    records = fkorg.records_from_os2sync_users(users, origin=url)
+    assert [r.active for r in records] == [False, True, False, True]
 
 
 # --- OS2mo -----------------------------------------------------------------------------

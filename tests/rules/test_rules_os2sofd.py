@@ -74,8 +74,42 @@ def test_hidden_mobile_is_blocked_when_send_hidden_is_off() -> None:
     assert out.rule == "os2sofd.hidden_mobile_not_sent"
 
 
-def test_unknown_visibility_counts_as_visible() -> None:
-    assert passage(sofd(phone("20304050", "MOBILE", "")), NO_HIDDEN).mobile.sent == "20304050"
+def test_null_visibility_is_not_visible() -> None:
+    """OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6) compares
+    ``p.getVisibility() == Visibility.VISIBLE``: a null visibility is not VISIBLE."""
+    out = passage(sofd(phone("20304050", "MOBILE", "")), NO_HIDDEN).mobile
+    assert (out.sent, out.rule) == ("", "os2sofd.hidden_mobile_not_sent")
+    # sendHiddenPhoneNumbers (on by default) sends it anyway.
+    assert passage(sofd(phone("20304050", "MOBILE", "")), SETTINGS).mobile.sent == "20304050"
+
+
+def test_several_mobiles_without_type_prime_send_the_lowest_number() -> None:
+    """OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6) sorts MOBILE phones by
+    typePrime (reversed), then ``phoneNumber`` ascending, and sends the first: not JSON order."""
+    record = sofd(
+        phone("61616161", "MOBILE"), phone("20202020", "MOBILE"), phone("42424242", "MOBILE")
+    )
+    out = passage(record, SETTINGS).mobile
+    assert out.sent == "20202020"
+    assert out.blocked == (
+        ("61616161", "os2sofd.no_type_prime"),
+        ("42424242", "os2sofd.no_type_prime"),
+    )
+    # A typePrime mobile still wins over a lower number.
+    record = sofd(phone("20202020", "MOBILE"), phone("61616161", "MOBILE", tp=True))
+    assert passage(record, SETTINGS).mobile.sent == "61616161"
+    # Only the visible ones compete when hidden numbers are not sent.
+    record = sofd(phone("20202020", "MOBILE", "HIDDEN_FOR_CITIZENS"), phone("61616161", "MOBILE"))
+    assert passage(record, NO_HIDDEN).mobile.sent == "61616161"
+
+
+def test_account_without_matching_affiliation_is_skipped() -> None:
+    """OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6): "Skipping synchronization
+    on <userId> because no affiliations are available for this account" - before the
+    disabled check, so that rule is the one named."""
+    flags = frozenset({"no_matching_affiliation", "disabled"})
+    out = passage(sofd(phone("20304050", "MOBILE", tp=True), flags=flags), SETTINGS)
+    assert (out.mobile.sent, out.mobile.rule) == ("", "os2sofd.no_matching_affiliation")
 
 
 @pytest.mark.parametrize("kind", ["DEPARTMENT_NUMBER", "FAX_NUMBER", "DATA_SIM"])
@@ -92,6 +126,7 @@ def test_other_types_are_held_but_never_sent(kind: str) -> None:
         ({"no_affiliation"}, "os2sofd.no_active_affiliation"),
         ({"deleted"}, "os2sofd.no_active_affiliation"),
         ({"do_not_transfer"}, "os2sofd.do_not_transfer"),
+        ({"no_matching_affiliation"}, "os2sofd.no_matching_affiliation"),
         ({"do_not_transfer", "no_affiliation", "disabled"}, "os2sofd.ad_account_disabled"),
         ({"do_not_transfer", "no_affiliation"}, "os2sofd.no_active_affiliation"),
     ],

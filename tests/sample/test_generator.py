@@ -108,13 +108,18 @@ def test_ad_export_is_powershell_export_csv(tmp_path: Path) -> None:
 def test_os2sofd_pages(tmp_path: Path) -> None:
     chain = generate_chain(tmp_path, **SMALL)
     pages = json.loads(chain.sources["os2sofd"].read_text(encoding="utf-8"))
+    # OS2sofd/os2sofd PersonApi.getPersons + PersonDao.findLimitedWithOffset (commit
+    # 88a368a6): ordered by uuid, nextOffset = last uuid of every non-empty page, and the
+    # walk ends on an empty page.
     assert [p["page"] for p in pages] == list(range(len(pages)))
-    assert all(len(p["persons"]) == 100 for p in pages[:-1])
-    for page, following in itertools.pairwise(pages):
+    assert all(len(p["persons"]) == 100 for p in pages[:-2])
+    assert pages[-1] == {"persons": [], "page": len(pages) - 1, "nextOffset": None}
+    for page, following in itertools.pairwise(pages[:-1]):
         assert page["nextOffset"] == page["persons"][-1]["uuid"]
-        assert following["persons"]
-    assert pages[-1]["nextOffset"] is None
+        assert following["persons"][0]["uuid"] > page["nextOffset"]
+    assert pages[-2]["nextOffset"] == pages[-2]["persons"][-1]["uuid"]
     persons = [person for p in pages for person in p["persons"]]
+    assert [p["uuid"] for p in persons] == sorted(p["uuid"] for p in persons)
     person = persons[0]
     assert set(person) >= {"uuid", "firstname", "surname", "chosenName", "deleted", "phones"}
     assert person["users"][0]["userType"] == "ACTIVE_DIRECTORY"
@@ -123,6 +128,44 @@ def test_os2sofd_pages(tmp_path: Path) -> None:
     types = {ph["phoneType"] for p in persons for ph in p["phones"]}
     assert {"LANDLINE", "MOBILE"} <= types
     assert "settings" not in chain.config.read_text(encoding="utf-8")
+
+
+def test_os2sofd_cases_true_to_upstream(tmp_path: Path) -> None:
+    """The sample carries the OS2sofd shapes the replay must get right (OS2sofd/os2sofd
+    OS2SyncService.updatePerson, AffiliationApiRecord, commit 88a368a6): future start
+    dates, AD accounts without a matching affiliation, untyped-prime mobiles out of sorted
+    order, null visibilities, and doNotTransferToFkOrg only as a marked org unit."""
+    chain = generate_chain(tmp_path, holders=800, users=2000, seed=1)
+    pages = json.loads(chain.sources["os2sofd"].read_text(encoding="utf-8"))
+    persons = [person for p in pages for person in p["persons"]]
+    affiliations = [a for p in persons for a in p["affiliations"]]
+    assert any(a["startDate"] > "2090" and a["stopDate"] is None for a in affiliations)
+    assert all("doNotTransferToFkOrg" not in a for a in affiliations)
+    assert any(p["users"][0]["employeeId"] != p["affiliations"][0]["employeeId"] for p in persons)
+    phones = [ph for p in persons for ph in p["phones"]]
+    assert any(ph["visibility"] is None and ph["phoneType"] == "MOBILE" for ph in phones)
+    untyped = [
+        [ph["phoneNumber"] for ph in p["phones"] if ph["phoneType"] == "MOBILE"]
+        for p in persons
+        if sum(ph["phoneType"] == "MOBILE" and not ph["typePrime"] for ph in p["phones"]) > 1
+    ]
+    assert any(numbers != sorted(numbers) for numbers in untyped)
+    config = chain.config.read_text(encoding="utf-8")
+    assert "do_not_transfer_org_units = [" in config
+    rules = {t.rule for t in chain.truth.values()}
+    assert {"os2sofd.no_matching_affiliation", "os2sofd.do_not_transfer"} <= rules
+
+
+def test_opus_export_has_department_numbers_that_are_nobody_s_own(tmp_path: Path) -> None:
+    """OS2sofd/os2sofd OpusService (commit 88a368a6): kommunikationsart 9021 is the
+    afdelingsnummer, 0020 the employee's one work number."""
+    chain = generate_chain(tmp_path, **SMALL)
+    text = chain.sources["opus"].read_text(encoding="utf-8")
+    assert text.count("<art>9021</art>") > 100
+    assert "<art>0020</art>" in text
+    assert 'kind = "opus"' in chain.config.read_text(encoding="utf-8")
+    chain = generate_chain(tmp_path / "uden-ad", omit=("ad",), **SMALL)
+    assert "opus" not in chain.sources
 
 
 def test_os2mo_graphql_answer(tmp_path: Path) -> None:
@@ -208,6 +251,7 @@ def test_truth_has_every_cause_and_rule_with_default_faults() -> None:
         "os2sofd.ad_account_disabled",
         "os2sofd.no_active_affiliation",
         "os2sofd.do_not_transfer",
+        "os2sofd.no_matching_affiliation",
         "os2sofd.hidden_mobile_not_sent",
         "os2sofd.no_type_prime",
         "os2sofd.wrong_phone_type",

@@ -119,7 +119,7 @@ def sofd_person(
                     "startDate": "2019-08-01",
                     "stopDate": None,
                     "deleted": False,
-                    "doNotTransferToFkOrg": False,
+                    "orgUnitUuid": "30000000-0000-4000-8000-000000000001",
                 }
             ]
         ),

@@ -61,10 +61,8 @@ def test_opus_export_with_attributes_children_and_communication(tmp_path: Path) 
         "soe@kommune.dk",
         "Søren Ærø",
     )
-    assert soeren.phones == (
-        PhoneEntry("33 12 34 56", "workPhone"),
-        PhoneEntry("20 30 40 50", "mobilePhone"),
-    )
+    # 9021 is the department's number (afdelingsnummer), not Søren's mobile.
+    assert soeren.phones == (PhoneEntry("33 12 34 56", "workPhone"),)
     assert soeren.active and not gammel.active
     assert (mie.user_id, mie.employee_id) == ("mie", "70003")
     assert mie.phones == (
@@ -73,6 +71,31 @@ def test_opus_export_with_attributes_children_and_communication(tmp_path: Path) 
     )
     assert not mie.active
     assert "0101701234" not in repr(data)
+
+
+def test_communication_types_as_os2sofd_reads_them(tmp_path: Path) -> None:
+    """OS2sofd/os2sofd ui/.../service/OpusService.java (commit 88a368a6): kommunikationsart
+    0020 is "telefonnummer eller mobilnummer" (the employee's one work number, written from
+    the typePrime LANDLINE else typePrime MOBILE), 9021 is "afdelingsnummer" (written from
+    the department phone), 0010 e-mail, 0001 user id."""
+    path = write(
+        tmp_path,
+        """<kmd>
+  <employee id="80001">
+    <kommunikation><art>9021</art><id>33 99 00 00</id></kommunikation>
+    <kommunikation><art>0001</art><id>ansat1</id></kommunikation>
+  </employee>
+  <employee id="80002">
+    <kommunikation><art>0020</art><id>21 21 21 21</id></kommunikation>
+    <kommunikation><art>9021</art><id>33 99 00 00</id></kommunikation>
+  </employee>
+</kmd>""",
+    )
+    only_department, both = read(path)
+    assert (only_department.user_id, only_department.employee_id) == ("ansat1", "80001")
+    assert only_department.phones == ()
+    assert both.phones == (PhoneEntry("21 21 21 21", "workPhone"),)
+    assert all("33 99 00 00" not in repr(r) for r in (only_department, both))
 
 
 def test_entities_are_refused(tmp_path: Path) -> None:

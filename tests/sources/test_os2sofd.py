@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from telefonspor.errors import InputError
+from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import PhoneEntry, SourceRecord
 from telefonspor.sources import os2sofd
 
@@ -80,16 +80,23 @@ def test_list_of_pages_and_plain_list_give_the_same_records(tmp_path: Path) -> N
 
 
 def test_flags_for_each_reason_os2sofd_keeps_a_user_out_of_fk_org() -> None:
+    """OS2sofd/os2sofd AffiliationService.notStoppedAffiliations and
+    OS2SyncService.updatePerson (commit 88a368a6): an affiliation counts unless deleted or
+    stopped; ``startDate`` is never checked, so a new hire starting next month counts."""
     past = str(TODAY - timedelta(days=1))
     future = str(TODAY + timedelta(days=30))
-    active = {"startDate": "2020-01-01", "stopDate": None, "doNotTransferToFkOrg": False}
+
+    def aff(index: int, **changes: object) -> dict[str, object]:
+        return {"startDate": "2020-01-01", "stopDate": None, "employeeId": str(5000 + index),
+                "deleted": False, **changes}  # fmt: skip
+
     persons = [
         sofd_person(1, deleted=True),
-        sofd_person(2, affiliations=[{**active, "stopDate": past}]),
-        sofd_person(3, affiliations=[{**active, "startDate": future}]),
-        sofd_person(4, affiliations=[{**active, "doNotTransferToFkOrg": True}]),
-        sofd_person(5, affiliations=[{**active, "doNotTransferToFkOrg": True}, active]),
-        sofd_person(6, affiliations=[{**active, "stopDate": str(TODAY)}]),
+        sofd_person(2, affiliations=[aff(2, stopDate=past)]),
+        sofd_person(3, affiliations=[aff(3, startDate=future)]),
+        sofd_person(4, affiliations=[aff(4, deleted=True)]),
+        sofd_person(5, affiliations=[aff(5, stopDate=past), aff(5)]),
+        sofd_person(6, affiliations=[aff(6, stopDate=str(TODAY))]),
         sofd_person(7, affiliations=[]),
     ]
     persons[0]["users"][0]["disabled"] = True
@@ -97,13 +104,71 @@ def test_flags_for_each_reason_os2sofd_keeps_a_user_out_of_fk_org() -> None:
     assert [sorted(r.flags) for r in records] == [
         ["deleted", "disabled"],
         ["no_affiliation"],
+        [],  # a future startDate still counts as active
         ["no_affiliation"],
-        ["do_not_transfer"],
         [],
         [],  # stopDate today is still active
         ["no_affiliation"],
     ]
-    assert [r.active for r in records] == [False, False, False, False, True, True, False]
+    assert [r.active for r in records] == [False, False, True, False, True, True, False]
+
+
+def test_do_not_transfer_is_read_from_org_units_not_from_the_affiliation(tmp_path: Path) -> None:
+    """OS2sofd/os2sofd (commit 88a368a6): AffiliationApiRecord has no doNotTransferToFkOrg;
+    OS2SyncService.updatePerson drops affiliations whose org unit is in
+    OrgUnitDao.getDoNotTransferToFKOrgUuids (the marked units and their sub-units)."""
+    marked = "AAAAAAAA-0000-4000-8000-000000000001"
+    unit = {"orgUnitUuid": marked}
+    persons = [
+        # The old (made-up) member on the affiliation is not read any more.
+        sofd_person(1, affiliations=[{"employeeId": "5001", "doNotTransferToFkOrg": True}]),
+        sofd_person(2, affiliations=[{"employeeId": "5002", **unit}]),
+        sofd_person(3, affiliations=[{"employeeId": "5003", **unit}, {"employeeId": "5003"}]),
+    ]
+    path = write_json(tmp_path / "persons.json", persons)
+    records = os2sofd.read_os2sofd(
+        path, options={"do_not_transfer_org_units": [marked]}, settings=SETTINGS
+    ).records
+    assert [sorted(r.flags) for r in records] == [[], ["do_not_transfer"], []]
+    assert [sorted(r.flags) for r in read(path)] == [[], [], []]
+    with pytest.raises(ConfigError, match="do_not_transfer_org_units"):
+        os2sofd.read_os2sofd(path, options={"do_not_transfer_org_units": marked}, settings=SETTINGS)
+
+
+def test_ad_account_without_matching_affiliation_is_flagged() -> None:
+    """OS2sofd/os2sofd OS2SyncService.updatePerson (commit 88a368a6): an AD account with an
+    employeeId uses the affiliations with that employeeId; one without uses the affiliations
+    no other AD account claims; with none the account is skipped ("no affiliations are
+    available for this account")."""
+
+    def ad(user_id: str, employee_id: str | None) -> dict[str, object]:
+        return {"userId": user_id, "userType": "ACTIVE_DIRECTORY", "employeeId": employee_id}
+
+    persons = [
+        sofd_person(1, users=[ad("a1", "9999")], affiliations=[{"employeeId": "5001"}]),
+        sofd_person(
+            2,
+            users=[ad("b1", "5002"), ad("b2", None)],
+            affiliations=[{"employeeId": "5002"}],
+        ),
+        sofd_person(
+            3,
+            users=[ad("c1", "5003"), ad("c2", None)],
+            affiliations=[{"employeeId": "5003"}, {"employeeId": "6003"}],
+        ),
+        # No active affiliation at all: the person is deleted, not skipped.
+        sofd_person(4, users=[ad("d1", "9999")], affiliations=[]),
+    ]
+    records = os2sofd.records_from_persons(persons, origin="api", today=TODAY)
+    assert [(r.user_id, sorted(r.flags)) for r in records] == [
+        ("a1", ["no_matching_affiliation"]),
+        ("b1", []),
+        ("b2", ["no_matching_affiliation"]),
+        ("c1", []),
+        ("c2", []),
+        ("d1", ["no_affiliation"]),
+    ]
+    assert not records[0].active
 
 
 def test_one_record_per_ad_account_and_one_for_a_person_without_any() -> None:

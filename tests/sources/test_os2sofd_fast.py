@@ -8,9 +8,10 @@ from pathlib import Path
 
 from telefonspor.sample import generate_chain
 from telefonspor.sources.jsonfile import JsonAt
-from telefonspor.sources.os2sofd import _fast_person_records, _person_records
+from telefonspor.sources.os2sofd import _Context, _fast_person_records, _person_records
 
 TODAY = date(2026, 11, 28)
+CONTEXT = _Context("sofd.json", TODAY, frozenset())
 
 
 def test_fast_path_equals_tolerant_path(tmp_path: Path) -> None:
@@ -21,9 +22,9 @@ def test_fast_path_equals_tolerant_path(tmp_path: Path) -> None:
     compared = 0
     for index, person in enumerate(persons):
         node = JsonAt(person, "sofd.json", f"persons[{index}]")
-        fast = _fast_person_records(node, origin="sofd.json", today=TODAY)
+        fast = _fast_person_records(node, CONTEXT)
         assert fast is not None, person
-        assert fast == _person_records(node, origin="sofd.json", today=TODAY)
+        assert fast == _person_records(node, CONTEXT)
         compared += len(fast)
     assert compared >= len(persons)
 
@@ -36,6 +37,4 @@ def test_unusual_shapes_fall_back_to_the_tolerant_path() -> None:
         ["not", "a", "person"],
     ]
     for person in odd:
-        assert (
-            _fast_person_records(JsonAt(person, "f", "persons[0]"), origin="f", today=TODAY) is None
-        )
+        assert _fast_person_records(JsonAt(person, "f", "persons[0]"), CONTEXT) is None

@@ -56,6 +56,24 @@ def test_latest_row_by_id_column_not_by_file_order(tmp_path: Path) -> None:
     assert record.phones == (PhoneEntry("20304050", "PhoneNumber"),)
 
 
+def test_passiver_and_delete_operations_are_not_active(tmp_path: Path) -> None:
+    """OS2sync/OS2sync SchedulingLayer/Source/db/OperationType.cs (commit 7c8a175a): the queue
+    stores ``operation.ToString()`` of UPDATE, DELETE or PASSIVER (not PASSIVATE)."""
+    path = success(
+        tmp_path / "success_users.csv",
+        [
+            ["0", U1, "bru1", "20304050", "", "", "Bo", "29189838", "PASSIVER"],
+            ["0", U2, "bru2", "21212121", "", "", "Åse", "29189838", "UPDATE"],
+            ["0", "abcdef00-0000-4000-8000-000000000003", "bru3", "", "", "", "", "", "DELETE"],
+        ],
+    )
+    assert [(r.user_id, r.active) for r in read(path)] == [
+        ("bru1", False),
+        ("bru2", True),
+        ("bru3", False),
+    ]
+
+
 def test_failure_dump_is_told_by_its_error_column(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "dump.csv",

@@ -23,7 +23,12 @@ _NOT_ACCOUNT: Final = re.compile(r'["/\\\[\]:;|=,+*?<>@\s]')
 _ACCOUNT_MAX: Final = 20
 #: OS2sofd rules that stop the whole user: a phone change does not help there.
 _SOFD_STOPPERS: Final = frozenset(
-    {"os2sofd.ad_account_disabled", "os2sofd.no_active_affiliation", "os2sofd.do_not_transfer"}
+    {
+        "os2sofd.ad_account_disabled",
+        "os2sofd.no_active_affiliation",
+        "os2sofd.do_not_transfer",
+        "os2sofd.no_matching_affiliation",
+    }
 )
 _SOFD_RULE_REASONS: Final = {
     "os2sofd.no_type_prime": "Nummeret er ikke markeret typePrime i OS2sofd og sendes derfor "

@@ -3,7 +3,8 @@ slot, and what it passes on to the next hop.
 
 Every rule is a pure function of one :class:`~telefonspor.model.SourceRecord`
 and the settings. Record flags read here: ``disabled``, ``deleted``,
-``no_affiliation``, ``do_not_transfer`` (OS2sofd), ``no_engagement`` (OS2mo),
+``no_affiliation``, ``do_not_transfer``, ``no_matching_affiliation`` (OS2sofd),
+``no_engagement`` (OS2mo),
 ``failure``, ``skipped`` (OS2sync database).
 """
 

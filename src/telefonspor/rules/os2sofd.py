@@ -1,4 +1,12 @@
-"""OS2sofd's FK-ORG integration, replayed from its documented behaviour."""
+"""OS2sofd's FK-ORG integration (its OS2sync queue writer), replayed.
+
+Modelled on OS2sofd/os2sofd ``OS2SyncService.updatePerson`` (commit 88a368a6, see
+docs/upstream/os2sofd.md): no active affiliation deletes the person's users; an AD
+account with no matching affiliation is skipped; a disabled AD account is deleted.
+PhoneNumber is the MOBILE sorted first by typePrime, then by ``phoneNumber``
+ascending, among VISIBLE ones (null visibility is not VISIBLE) unless
+``sendHiddenPhoneNumbers``; Landline is the typePrime LANDLINE, else IP, else BROADBAND.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from telefonspor.rules.outcome import (
     DISABLED,
     DO_NOT_TRANSFER,
     NO_AFFILIATION,
+    NO_MATCHING_AFFILIATION,
     NOTHING,
     Passage,
     SlotOutcome,
@@ -24,11 +33,13 @@ DIRECT_TYPES: Final = ("LANDLINE", "IP", "BROADBAND")
 MOBILE_TYPE: Final = "MOBILE"
 #: Held by OS2sofd but never sent to FK-ORG.
 OTHER_TYPES: Final = frozenset({"DEPARTMENT_NUMBER", "FAX_NUMBER", "DATA_SIM"})
-#: Visibility values that count as visible ("" = not given, e.g. the SOFD CSV file).
-VISIBLE: Final = frozenset({"VISIBLE", ""})
+#: Only VISIBLE is visible: a null visibility ("") is not (upstream compares to VISIBLE).
+VISIBLE: Final = frozenset({"VISIBLE"})
 
-#: Record flags that stop the whole user, in the order they are reported.
+#: Record flags that stop the whole user, in the order they are reported. An account
+#: without a matching affiliation is skipped before the disabled check is reached.
 _STOPPERS: Final = (
+    (NO_MATCHING_AFFILIATION, "os2sofd.no_matching_affiliation"),
     (DISABLED, "os2sofd.ad_account_disabled"),
     (NO_AFFILIATION, "os2sofd.no_active_affiliation"),
     (DELETED, "os2sofd.no_active_affiliation"),
@@ -74,7 +85,8 @@ def _direct(held: tuple[PhoneEntry, ...], other: tuple[str, ...]) -> SlotOutcome
 
 def _mobile(held: tuple[PhoneEntry, ...], other: tuple[str, ...], send_hidden: bool) -> SlotOutcome:
     candidates = [p for p in held if send_hidden or p.visibility.upper() in VISIBLE]
-    sent = next((p for p in candidates if p.type_prime), candidates[0] if candidates else None)
+    # typePrime first, then the lowest phoneNumber (upstream sorts to avoid flip-flopping).
+    sent = min(candidates, key=_mobile_order, default=None)
     reasons = {}
     for i, p in enumerate(held):
         if p is sent:
@@ -82,3 +94,7 @@ def _mobile(held: tuple[PhoneEntry, ...], other: tuple[str, ...], send_hidden: b
         hidden = not send_hidden and p.visibility.upper() not in VISIBLE
         reasons[i] = "os2sofd.hidden_mobile_not_sent" if hidden else "os2sofd.no_type_prime"
     return outcome(held, sent, reasons, other)
+
+
+def _mobile_order(p: PhoneEntry) -> tuple[bool, str]:
+    return (not p.type_prime, p.raw)

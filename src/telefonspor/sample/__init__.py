@@ -1,6 +1,6 @@
 """Generated sample municipalities with known ground truth (demo, tests, ``make bench``).
 
-``generate_chain`` writes a KLIK export and every file of the chain (AD,
+``generate_chain`` writes a KLIK export and every file of the chain (AD, OPUS,
 OS2sofd or OS2mo, OS2sync, FK-ORG) plus ``kaede.toml``, and returns the truth:
 for each KLIK holder, whether it is covered and, if not, the cause, rule and
 responsible party the shared cause spec assigns. All data is fictional.
@@ -15,10 +15,12 @@ from types import MappingProxyType
 
 from telefonspor.sample.chain import DEFAULT_FAULTS, FAULTS, Truth, build
 from telefonspor.sample.writers import (
+    sofd_source_options,
     write_ad,
     write_config,
     write_fkorg,
     write_klik,
+    write_opus,
     write_os2mo,
     write_os2sofd,
     write_os2sync,
@@ -81,14 +83,16 @@ def generate_chain(
     write_klik(world, klik, seed=seed, fmt=klik_format)
     relative = {
         "ad": "AD_brugere.csv",
+        "opus": "opus_medarbejdere.xml",
         local: _LOCAL_FILES[local],
         "os2sync-db": "os2sync",
         "fkorg": "fkorg_brugere.csv",
     }
-    if "ad" in omit:
-        del relative["ad"]
+    if "ad" in omit:  # OPUS is a source beside AD: it goes with it
+        del relative["ad"], relative["opus"]
     else:
         write_ad(world, directory / relative["ad"])
+        write_opus(world, directory / relative["opus"])
     if "local" in omit:
         del relative[local]
     elif local == "os2sofd":
@@ -101,7 +105,8 @@ def generate_chain(
         write_os2sync(world, directory / relative["os2sync-db"])
     write_fkorg(world, directory / relative["fkorg"])
     config = directory / "kaede.toml"
-    write_config(config, world.settings, list(relative.items()))
+    options = {"os2sofd": sofd_source_options(world)} if local == "os2sofd" else {}
+    write_config(config, world.settings, list(relative.items()), options)
     roles = {p.user_id: len(p.roles) for p in world.holders}
     fault_roles = {
         fault: sum(roles[uid] for uid in uids) for fault, uids in world.fault_users.items()

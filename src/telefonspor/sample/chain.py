@@ -70,7 +70,9 @@ _SOFD_SCENARIOS: Final = (
     ("no_affiliation", 3),
     ("deleted", 1),
     ("do_not_transfer", 2),
+    ("no_matching_affiliation", 2),
     ("no_type_prime", 4),
+    ("untyped_mobiles", 3),
     ("hidden_mobile", 5),
     ("wrong_type", 3),
     ("not_shown", 4),
@@ -93,12 +95,14 @@ _MO_SCENARIOS: Final = (
 )
 
 _STOP_RULES: Final = (
+    ("no_matching_affiliation", "os2sofd.no_matching_affiliation"),
     ("disabled", "os2sofd.ad_account_disabled"),
     ("no_affiliation", "os2sofd.no_active_affiliation"),
     ("deleted", "os2sofd.no_active_affiliation"),
     ("do_not_transfer", "os2sofd.do_not_transfer"),
 )
 _LOCAL_RULE_ORDER: Final = (
+    "os2sofd.no_matching_affiliation",
     "os2sofd.ad_account_disabled",
     "os2sofd.no_active_affiliation",
     "os2sofd.do_not_transfer",
@@ -371,7 +375,8 @@ def _legacy(rng: random.Random, index: int, municipality: str) -> Person:
 def _apply_scenario(rng: random.Random, p: Person, scenario: str) -> None:
     """Break ``p``'s chain as ``scenario`` says; the other slot has no number anywhere."""
     # The slot the scenario is about; the other one is simply missing in the source.
-    slot = "mobile" if scenario in {"hidden_mobile", "not_imported"} else rng.choice(SLOTS)
+    mobile_only = {"hidden_mobile", "not_imported", "untyped_mobiles"}
+    slot = "mobile" if scenario in mobile_only else rng.choice(SLOTS)
     number = number_for(p.index, LANDLINE_PREFIXES if slot == "direct" else MOBILE_PREFIXES, 404)
     p.ad_direct = p.ad_mobile = p.ad_ip_phone = ""
     p.hidden_mobile = False
@@ -405,7 +410,13 @@ def _apply_scenario(rng: random.Random, p: Person, scenario: str) -> None:
     elif scenario == "not_delivered":
         p.sync = ""
         p.fk_lost = (slot,)
-    elif scenario in {"disabled", "no_affiliation", "deleted", "do_not_transfer"}:
+    elif scenario in {
+        "disabled",
+        "no_affiliation",
+        "deleted",
+        "do_not_transfer",
+        "no_matching_affiliation",
+    }:
         p.local_flags = frozenset({scenario})
         p.ad_enabled = scenario != "disabled"
     elif scenario == "no_engagement":
@@ -416,6 +427,11 @@ def _apply_scenario(rng: random.Random, p: Person, scenario: str) -> None:
         p.ad_direct = p.ad_mobile = ""
         kind = "LANDLINE" if slot == "direct" else "MOBILE"
         p.extra_phones = (Phone(_format(rng, number), kind, "VISIBLE", type_prime=False),)
+    elif scenario == "untyped_mobiles":
+        p.ad_direct = p.ad_mobile = ""
+        p.extra_phones = _untyped_mobiles(
+            Phone(_format(rng, number), "MOBILE", "VISIBLE", type_prime=False)
+        )
     elif scenario == "wrong_type":
         p.ad_direct = p.ad_mobile = ""
         kind = "DEPARTMENT_NUMBER" if slot == "direct" else "DATA_SIM"
@@ -438,6 +454,26 @@ def _apply_scenario(rng: random.Random, p: Person, scenario: str) -> None:
         p.ad_direct = p.ad_mobile = ""
         p.in_ad = p.in_local = False
         p.sync = ""
+
+
+# --- OS2sofd details true to upstream (OS2sofd/os2sofd OS2SyncService, commit 88a368a6) ----
+
+#: An old mobile nobody cleaned up; OS2sofd sorts untyped-prime mobiles by phoneNumber.
+STALE_MOBILE: Final = "00000000"
+
+
+def _untyped_mobiles(mobile: Phone) -> tuple[Phone, ...]:
+    """Two MOBILE phones without typePrime, the person's own first in JSON order.
+
+    OS2sofd sends the lowest ``phoneNumber`` (as text), so the stale placeholder wins
+    unless the own number sorts lower (``+45 ...``).
+    """
+    return (mobile, Phone(STALE_MOBILE, "MOBILE", "VISIBLE", type_prime=False))
+
+
+def null_visibility(p: Person) -> bool:
+    """Some hidden mobiles have no visibility at all (null): not VISIBLE either."""
+    return p.index % 4 == 0
 
 
 # --- propagation: what each system ends up holding ----------------------------------------
@@ -470,7 +506,9 @@ def local_phones(p: Person, world: Municipality, faults: tuple[str, ...]) -> lis
         if p.ad_mobile and p.import_mobile:
             # A few mobiles are hidden anyway; the fault hides many (and stops sending them).
             hidden = p.hidden_mobile and ("hidden_mobiles_not_sent" in faults or p.index % 6 == 0)
-            visibility = "HIDDEN_FOR_CITIZENS" if hidden else "VISIBLE"
+            visibility = (
+                ("" if null_visibility(p) else "HIDDEN_FOR_CITIZENS") if hidden else "VISIBLE"
+            )
             phones.append(Phone(p.ad_mobile, "MOBILE", visibility, master="AD"))
     else:
         owner = "person" if p.on_person else "it_user"
@@ -518,9 +556,8 @@ def _sofd_outcome(
             break
     send_hidden = _flag(settings, "os2sofd.send_hidden_phone_numbers", True)
     candidates = [p for p in mobile if send_hidden or p.visibility == "VISIBLE"]
-    sent_mobile = next(
-        (p for p in candidates if p.type_prime), candidates[0] if candidates else None
-    )
+    # typePrime first, then phoneNumber ascending (as text).
+    sent_mobile = min(candidates, key=lambda p: (not p.type_prime, p.raw), default=None)
     blocked_mobile = tuple(
         (
             p.raw,

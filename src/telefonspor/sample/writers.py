@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import json
 import random
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 
@@ -126,21 +128,40 @@ def write_ad(world: Municipality, path: Path) -> None:
 
 
 def write_os2sofd(world: Municipality, path: Path) -> None:
-    """Every page of ``GET /api/v2/persons`` saved as one JSON list of pages."""
-    people = [p for p in world.people if p.in_local]
+    """Every page of ``GET /api/v2/persons`` saved as one JSON list of pages.
+
+    As OS2sofd/os2sofd PersonApi.getPersons pages (commit 88a368a6): persons ordered
+    by uuid, ``nextOffset`` the last uuid of every non-empty page, and the walk ends
+    on an empty page (saved too, with no ``nextOffset``).
+    """
+    people = sorted(
+        (p for p in world.people if p.in_local), key=lambda p: _derived_uuid(p.guid, "5")
+    )
     # Written page by page: the national sample would not fit in memory as one string.
     with path.open("w", encoding="utf-8") as fh:
         fh.write("[")
-        for number, start in enumerate(range(0, max(len(people), 1), _PAGE_SIZE)):
+        number = 0
+        for number, start in enumerate(range(0, len(people), _PAGE_SIZE)):
             chunk = [_sofd_person(p, world) for p in people[start : start + _PAGE_SIZE]]
-            last = start + _PAGE_SIZE >= len(people)
-            page = {
-                "persons": chunk,
-                "page": number,
-                "nextOffset": None if last or not chunk else chunk[-1]["uuid"],
-            }
+            page = {"persons": chunk, "page": number, "nextOffset": chunk[-1]["uuid"]}
             fh.write(("," if number else "") + _dumps(page))
-        fh.write("]")
+        last = number + 1 if people else 0
+        empty = {"persons": [], "page": last, "nextOffset": None}
+        fh.write(("," if people else "") + _dumps(empty) + "]")
+
+
+#: The org unit marked "do not transfer to FK Organisation" in OS2sofd (an org unit flag,
+#: inherited by sub-units; not part of the affiliation record).
+NO_FK_ORG_UNIT: Final = "0f5d0000-0000-4000-8000-00000000f0f0"
+#: A new hire's affiliation that starts later: OS2sofd already sends the person.
+FUTURE_START: Final = "2099-08-01"
+
+
+def sofd_source_options(world: Municipality) -> dict[str, object]:
+    """The OS2sofd source options ``kaede.toml`` needs for this population."""
+    if any("do_not_transfer" in p.local_flags for p in world.people):
+        return {"do_not_transfer_org_units": [NO_FK_ORG_UNIT]}
+    return {}
 
 
 def _sofd_person(p: Person, world: Municipality) -> dict[str, Any]:
@@ -157,38 +178,84 @@ def _sofd_person(p: Person, world: Municipality) -> dict[str, Any]:
             {
                 "userId": p.user_id,
                 "userType": "ACTIVE_DIRECTORY",
-                "employeeId": p.employee_id,
+                "employeeId": _sofd_account_employee_id(p),
                 "disabled": "disabled" in p.local_flags,
                 "kombitUuid": p.guid,
                 "upn": p.email,
                 "prime": True,
             }
         ],
-        "affiliations": [
-            {
-                "uuid": _derived_uuid(p.guid, "6"),
-                "startDate": "2015-08-01",
-                "stopDate": "2020-01-31" if stopped else None,
-                "doNotTransferToFkOrg": "do_not_transfer" in p.local_flags,
-                "employeeId": p.employee_id,
-                "positionName": "Medarbejder",
-                "orgUnitName": p.unit,
-                "master": "OPUS",
-            }
-        ],
+        "affiliations": [_sofd_affiliation(p, stopped)],
     }
+
+
+def _sofd_account_employee_id(p: Person) -> str:
+    """The AD account's employeeId; a mismatch leaves the account without an affiliation."""
+    if "no_matching_affiliation" in p.local_flags:
+        return f"9{p.employee_id}"
+    return p.employee_id
+
+
+def _sofd_affiliation(p: Person, stopped: bool) -> dict[str, Any]:
+    # Some current affiliations start in the future (new hires): they count already.
+    start = FUTURE_START if not stopped and p.index % 9 == 0 else "2015-08-01"
+    unit = NO_FK_ORG_UNIT if "do_not_transfer" in p.local_flags else _unit_uuid(p.unit)
+    return {
+        "uuid": _derived_uuid(p.guid, "6"),
+        "startDate": start,
+        "stopDate": "2020-01-31" if stopped else None,
+        "employeeId": p.employee_id,
+        "positionName": "Medarbejder",
+        "orgUnitUuid": unit,
+        "master": "OPUS",
+        "deleted": False,
+    }
+
+
+def _unit_uuid(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"enhed:{name}"))
 
 
 def _sofd_phone(phone: Phone, i: int, p: Person) -> dict[str, Any]:
     return {
         "phoneNumber": phone.raw,
         "phoneType": phone.type,
-        "visibility": phone.visibility,
+        "visibility": phone.visibility or None,  # OS2sofd allows a null visibility
         "prime": i == 0,
         "typePrime": phone.type_prime,
         "master": phone.master,
         "masterId": p.guid if phone.master == "AD" else _derived_uuid(p.guid, str(7 + i % 3)),
     }
+
+
+def write_opus(world: Municipality, path: Path) -> None:
+    """OPUS' employee export (XML) for everyone in AD, with its communication types as
+    OS2sofd's OpusService reads them (OS2sofd/os2sofd, commit 88a368a6): 0001 user id,
+    0010 e-mail, 0020 the employee's one work number, 9021 the department's number
+    (afdelingsnummer), which is never the employee's own."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<kmd client="751">']
+    for p in world.people:
+        if not p.in_ad:
+            continue
+        codes = [("0001", p.user_id), ("0010", p.email), ("0020", p.ad_direct)]
+        codes.append(("9021", _department_number(p.unit)))
+        lines.append(f'  <employee id="{p.employee_id}" action="">')
+        lines.append(f"    <firstName>{escape(p.first)}</firstName>")
+        lines.append(f"    <lastName>{escape(p.last)}</lastName>")
+        lines += [
+            f"    <kommunikation><art>{code}</art><id>{escape(value)}</id></kommunikation>"
+            for code, value in codes
+            if value
+        ]
+        lines.append("  </employee>")
+    lines.append("</kmd>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _department_number(unit: str) -> str:
+    """A department's switchboard number (usable, shared by the whole unit)."""
+    digits = int(uuid.uuid5(uuid.NAMESPACE_URL, f"afdeling:{unit}").hex[:6], 16) % 1_000_000
+    return f"45 {digits // 10000:02d} {digits // 100 % 100:02d} {digits % 100:02d}"
 
 
 def write_os2mo(world: Municipality, path: Path) -> None:
@@ -285,9 +352,13 @@ def write_fkorg(world: Municipality, path: Path) -> None:
 
 
 def write_config(
-    path: Path, settings: Mapping[str, object], sources: Sequence[tuple[str, str]]
+    path: Path,
+    settings: Mapping[str, object],
+    sources: Sequence[tuple[str, str]],
+    options: Mapping[str, Mapping[str, object]] | None = None,
 ) -> None:
-    """``kaede.toml``: the deviating settings, then the chain with relative paths."""
+    """``kaede.toml``: the deviating settings, then the chain with relative paths
+    (and each source's options, per kind)."""
     lines = ["# Eksempelkæde lavet af telefonspor (fiktive data).", ""]
     sections: dict[str, list[str]] = {}
     for key in sorted(settings):
@@ -296,7 +367,8 @@ def write_config(
     for section, entries in sections.items():
         lines += [f"[{section}]", *entries, ""]
     for kind, relative in sources:
-        lines += ["[[source]]", f'kind = "{kind}"', f'path = "{relative}"', ""]
+        extra = [f"{k} = {_toml_value(v)}" for k, v in (options or {}).get(kind, {}).items()]
+        lines += ["[[source]]", f'kind = "{kind}"', f'path = "{relative}"', *extra, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -336,10 +408,12 @@ def _derived_uuid(guid: str, version_digit: str) -> str:
 __all__ = [
     "LANDLINE_CLASS",
     "MOBILE_CLASS",
+    "sofd_source_options",
     "write_ad",
     "write_config",
     "write_fkorg",
     "write_klik",
+    "write_opus",
     "write_os2mo",
     "write_os2sofd",
     "write_os2sync",

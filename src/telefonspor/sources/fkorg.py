@@ -220,6 +220,22 @@ def _person_name(person: JsonAt) -> str:
 # --- OS2sync users -----------------------------------------------------------------------------
 
 
+#: OS2sync's ``Status`` enum (OS2sync/OS2sync BusinessLayer/Source/dto/read/Status.cs) is
+#: serialised as an integer: 0 UNKNOWN, 1 ACTIVE, 2 INACTIVE. Names seen in older saved
+#: files are still accepted. UNKNOWN (no validity state in FK-ORG) is not called inactive.
+_OS2SYNC_STATUS: Final[Mapping[str, str]] = {
+    "0": "UNKNOWN",
+    "1": "ACTIVE",
+    "2": "INACTIVE",
+    "UNKNOWN": "UNKNOWN",
+    "ACTIVE": "ACTIVE",
+    "INACTIVE": "INACTIVE",
+    "INAKTIV": "INACTIVE",
+    "PASSIVE": "INACTIVE",
+    "DELETED": "INACTIVE",
+}
+
+
 def records_from_os2sync_users(
     users: Iterable[Mapping[str, object]], *, origin: str
 ) -> list[SourceRecord]:
@@ -241,7 +257,7 @@ def _os2sync_record(user: JsonAt, *, origin: str) -> SourceRecord:
         phones.append(PhoneEntry(raw=mobile, type=MOBILE))
     person = user.get("Person")
     name = person.text("Name") if isinstance(person.value, Mapping) else ""
-    status = user.text("Status").upper()
+    status = _OS2SYNC_STATUS.get(user.text("Status").upper(), "")
     return SourceRecord(
         system=KIND,
         user_id=user.text("UserId"),
@@ -249,7 +265,7 @@ def _os2sync_record(user: JsonAt, *, origin: str) -> SourceRecord:
         email=user.text("Email"),
         name=name or user.text("Name"),
         phones=tuple(phones),
-        active=status not in {"INACTIVE", "INAKTIV", "PASSIVE", "DELETED"},
+        active=status != "INACTIVE",
         location=f"{origin} {user.at}".strip(),
     )
 

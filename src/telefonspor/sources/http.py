@@ -207,7 +207,11 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _detail(response: httpx.Response) -> str:
-    """A short server message (FK-ORG and Spring send ``{message}``), secrets blanked."""
+    """A short server message, secrets blanked: FK-ORG and Spring send ``{message}``,
+    OS2sync's ``BadRequest(ex.Message)`` sends the message as text/plain."""
+    if response.headers.get("Content-Type", "").startswith("text/plain"):
+        text = " ".join(response.text.split())
+        return f": {redact(text[:200])}" if text else ""
     try:
         body = response.json()
     except ValueError:

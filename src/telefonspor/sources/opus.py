@@ -4,8 +4,11 @@ The layout varies between municipalities and export versions, so the reader
 is tolerant: an employee is any ``employee``/``medarbejder`` element, its
 fields come from attributes or child elements (``employeeId``/``medarbejdernr``,
 ``userId``, ``workPhone``, ``mobilePhone``, ``email``, names), and OPUS
-communication elements are read by their type code (0020 work phone,
-9021 mobile, 0010 e-mail, 0001 system user name). CPR numbers are never read.
+communication elements are read by their type code as OS2sofd's OpusService
+reads them (OS2sofd/os2sofd, commit 88a368a6): 0020 is the employee's one work
+number (OS2sofd writes its typePrime LANDLINE, else typePrime MOBILE, there),
+0010 e-mail, 0001 user id. 9021 is *afdelingsnummer*, a department's number: it
+is never a personal number and is not read as a phone. CPR numbers are never read.
 
 Parsed with defusedxml: a file with a DTD, entities or external references is
 refused, so a crafted file cannot read other files or exhaust memory.
@@ -34,10 +37,11 @@ KIND: Final = "opus"
 WORK: Final = "workPhone"
 MOBILE: Final = "mobilePhone"
 _EMPLOYEE_TAGS: Final = frozenset({"employee", "medarbejder", "ansat"})
-#: OPUS communication type code -> our field.
+DEPARTMENT: Final = "department_number"
+#: OPUS communication type code -> our field (9021 is known so it is never taken for data).
 COMMUNICATION_CODES: Final[Mapping[str, str]] = {
     "0020": WORK,
-    "9021": MOBILE,
+    "9021": DEPARTMENT,
     "0010": "email",
     "0001": "user_id",
 }

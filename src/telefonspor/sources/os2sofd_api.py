@@ -12,13 +12,19 @@ from typing import Any, Final
 from telefonspor.errors import AuthError, SourceError
 from telefonspor.model import SourceData
 from telefonspor.settings import Settings, SourceSpec
+from telefonspor.sources import os2sofd
 from telefonspor.sources.http import HttpClient, Progress, Sleep, client_from_options
 from telefonspor.sources.live_options import HTTP_OPTIONS, FetchState, LiveOptions
 from telefonspor.sources.secrets import read_secret
 
 SYSTEM: Final = "OS2sofd"
 PERSONS_PATH: Final = "/api/v2/persons"
-OPTIONS: Final = HTTP_OPTIONS | {"api_key_env", "api_key_file", "page_size"}
+OPTIONS: Final = HTTP_OPTIONS | {
+    "api_key_env",
+    "api_key_file",
+    "page_size",
+    "do_not_transfer_org_units",
+}
 
 
 def fetch(
@@ -38,10 +44,11 @@ def fetch(
         persons = fetch_persons(
             client, page_size=page_size, state=state, progress=progress, max_pages=max_pages
         )
-    from telefonspor.sources import os2sofd  # the file reader's converter
-
     records = os2sofd.records_from_persons(
-        persons, origin=client.base_url, today=today or date.today()
+        persons,
+        origin=client.base_url,
+        today=today or date.today(),
+        excluded_units=os2sofd.do_not_transfer_units(opts.values, where=opts.where),
     )
     return SourceData(
         kind="os2sofd",

@@ -10,10 +10,14 @@ landline is unknown.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
+
+import httpx
 
 from telefonspor.errors import AuthError, SourceError
 from telefonspor.model import SourceData
@@ -42,6 +46,11 @@ OPTIONS: Final = HTTP_OPTIONS | {
 #: Flag on records whose landline was not read (the hierarchy has none); rules must not
 #: call such a landline missing.
 LANDLINE_UNKNOWN: Final = "landline_unknown"
+#: HierarchyWrapper.Status in OS2sync/OS2sync HierarchyController.cs: 0 SUCCESS, 1 FAILURE.
+HIERARCHY_FAILED: Final = (1, "FAILURE")
+_UUID: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 HIERARCHY_NOTE: Final = (
     "OS2sync: brugerne er læst via /api/hierarchy, som kun har Telefon (Mobil nummer). "
     "Direkte nummer (FastnetTelefon) er ikke læst og kan ikke vurderes for FK-ORG."
@@ -162,10 +171,8 @@ def fetch_hierarchy_users(
     sleep: Callable[[float], None],
 ) -> list[dict[str, Any]]:
     """Start a hierarchy job, poll until ready (bounded), and return its users in user shape."""
-    job = client.get_json("/api/hierarchy")
-    if isinstance(job, dict):
-        job = job.get("Uuid") or job.get("uuid")
-    if not isinstance(job, str) or not job:
+    job = _job_id(client.request("GET", "/api/hierarchy"))
+    if not job:
         raise SourceError(
             f"{SYSTEM} på {client.base_url}/api/hierarchy svarede ikke med et job-id."
         )
@@ -182,11 +189,30 @@ def fetch_hierarchy_users(
         sleep(poll)
         waited += poll
     body = client.decode(response)
+    if isinstance(body, dict) and body.get("Status") in HIERARCHY_FAILED:
+        raise SourceError(
+            f"{SYSTEM} kunne ikke læse hierarkiet fra FK-ORG (job {job} endte med FAILURE); "
+            f"se OS2syncs log på {client.base_url}, eller brug use_hierarchy = false."
+        )
     result = body.get("Result") if isinstance(body, dict) else None
     users = result.get("Users") if isinstance(result, dict) else None
     if not isinstance(users, list):
         raise SourceError(f"{SYSTEM}: hierarkiet fra {client.base_url} havde ingen Result.Users.")
     return [_hierarchy_user(u) for u in users if isinstance(u, dict)]
+
+
+def _job_id(response: httpx.Response) -> str:
+    """The job uuid: ASP.NET writes the string as text/plain (or JSON when JSON is asked for)."""
+    text = response.text.strip()
+    if text.startswith(("{", '"')):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return ""
+        if isinstance(value, dict):  # tolerated: an object carrying the id
+            value = value.get("Uuid") or value.get("uuid")
+        return value.strip() if isinstance(value, str) else ""
+    return text if _UUID.fullmatch(text) else ""
 
 
 def _hierarchy_user(user: dict[str, Any]) -> dict[str, Any]:

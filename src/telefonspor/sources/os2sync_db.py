@@ -28,7 +28,9 @@ __all__ = ["TABLE_FILES", "read_os2sync_db"]
 KIND: Final = "os2sync-db"
 #: The dumps looked for in a directory (names compared without case).
 TABLE_FILES: Final = ("success_users.csv", "failure_users.csv")
-_DELETING: Final = frozenset({"DELETE", "PASSIVATE", "DELETED"})
+#: Operations that take the user out of FK-ORG. OS2sync/OS2sync OperationType.cs (commit
+#: 7c8a175a) stores UPDATE, DELETE or PASSIVER; PASSIVATE/DELETED are accepted from old dumps.
+_DELETING: Final = frozenset({"DELETE", "PASSIVER", "PASSIVATE", "DELETED"})
 
 _FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "uuid": ("uuid",),
