@@ -126,3 +126,9 @@ NO_CHAIN_TEXT: Final = (
 def plural(count: int, one: str, many: str) -> str:
     """The Danish noun form for a count: 1 rolleindehaver, 2 rolleindehavere (0 takes plural)."""
     return one if count == 1 else many
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    """12345.6 -> '12.345,6' (Danish separators)."""
+    text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -15,6 +15,7 @@ from telefonspor.errors import InputError
 from telefonspor.localtime import danish_datetime, short_datetime
 from telefonspor.model import Changes, Decision
 from telefonspor.store import Store, StoredHolder
+from telefonspor.store.kombit_message import kombit_message
 from telefonspor.texts import cause_label
 
 #: Which command does each of the KLIK task's five steps.
@@ -23,7 +24,7 @@ STEP_COMMANDS = (
     "telefonspor audit KLIK-EKSPORT --config kaede.toml --save",
     "telefonspor decide / telefonspor task decide",
     "telefonspor fix, telefonspor notify, derefter en ny kørsel",
-    "telefonspor task complete",
+    "telefonspor task complete (og task message)",
 )
 DECISION_LABELS = {"fix": "sikre nummeret", "accept": "accepteret uden nummer"}
 
@@ -322,9 +323,28 @@ def task_decide_command(
     db: DbOption = None,
 ) -> None:
     """Gem en beslutning for hele opgaven (trin 3), fx accept: "vi iværksætter ikke aktiviteter, fordi ..."."""
-    with _open(config, db) as store:
+    settings = load_settings(config, db=db)
+    with Store.open(settings.db_url()) as store:
         made = store.decide("", decision, reason, _who(by))
+        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
     _print_decision(made)
+    _print_message(message)
+
+
+def _print_message(message: str) -> None:
+    # Unwrapped and unstyled, so it can be copied into the KLIK task's message field as it is.
+    console.print("\n[bold]Besked til KOMBIT[/bold] (kopiér til KLIK-opgavens beskedfelt):")
+    typer.echo(message)
+
+
+@task_app.command("message")
+@guarded
+def task_message_command(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Skriv beskeden til KOMBIT til KLIK-opgavens beskedfelt: beslutning, begrundelse, dækning."""
+    settings = load_settings(config, db=db)
+    with Store.open(settings.db_url()) as store:
+        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
+    typer.echo(message)
 
 
 @task_app.command("complete")
@@ -339,13 +359,16 @@ def task_complete_command(
     db: DbOption = None,
 ) -> None:
     """Markér opgaven som fuldført (trin 5): kun uden åbne sager, eller med en begrundelse."""
-    with _open(config, db) as store:
+    settings = load_settings(config, db=db)
+    with Store.open(settings.db_url()) as store:
         try:
             step = store.complete_task(reason=reason, by=_who(by))
         except InputError as exc:
             if reason.strip():
                 raise
             raise InputError(f'{exc} Brug --reason "...".') from exc
+        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
     console.print(
         f"[green]Opgaven er markeret som fuldført[/green] ({danish_datetime(step.done_at or '')}). {escape(step.note)}"
     )
+    _print_message(message)

@@ -30,6 +30,7 @@ from telefonspor.texts import (
     SLOT_LABELS,
     system_label,
 )
+from telefonspor.texts import danish_number as danish_number
 
 _CAUSE_RANK: Final = {code: i for i, code in enumerate(CAUSE_CODES)}
 
@@ -215,9 +216,3 @@ KEY_LABELS: Final = {
     "name": "navn",
 }
 CONFIDENCE_LABELS: Final = {"exact": "sikker", "probable": "sandsynlig", "ambiguous": "tvetydig"}
-
-
-def danish_number(value: float, decimals: int = 1) -> str:
-    """12345.6 -> '12.345,6' (Danish separators)."""
-    text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -29,6 +29,7 @@ from telefonspor.model import (
 from telefonspor.store import migrate, schema, task
 from telefonspor.store.backup import backup_sqlite
 from telefonspor.store.hashing import mask, new_salt, phone_hash
+from telefonspor.store.kombit_message import TaskFacts
 from telefonspor.store.records import (
     NotificationLog,
     RunInfo,
@@ -390,12 +391,42 @@ class Store:
         uncovered = self._uncovered(runs[-1].id) if runs else []
         decided = self.decisions()
         completion = self._completion()
+        reopened = None
+        if completion is not None:
+            # Only runs from the last one before the completion onwards can reopen it.
+            recent = [r for r in runs if r.finished_at > completion.done_at]
+            earlier = [r for r in runs if r.finished_at <= completion.done_at][-1:]
+            reopened = task.reopened_by(
+                completion.done_at,
+                [(r.id, r.finished_at, self._uncovered(r.id)) for r in earlier + recent],
+                _per_holder(decided),
+                decided.get(""),
+            )
         return task.steps(
             [task.RunFacts(r.finished_at, bool(r.sources)) for r in runs],
             uncovered,
             _per_holder(decided),
             decided.get(""),
             completion,
+            reopened,
+        )
+
+    def task_facts(self, municipality: str = "") -> TaskFacts:
+        """Counts for the message to KOMBIT (no names, ids or numbers leave this method)."""
+        runs = self.runs()
+        decided = self.decisions()
+        fixed = len(self.diff(runs[0].id, runs[-1].id).fixed) if len(runs) >= 2 else 0
+        uncovered = self._uncovered(runs[-1].id) if runs else []
+        still_open = task.open_cases(uncovered, _per_holder(decided), decided.get(""))
+        completion = self._completion()
+        return TaskFacts(
+            runs=runs,
+            task_decision=decided.get(""),
+            fixed_since_first=fixed,
+            accepted=len(uncovered) - len(still_open),
+            open_cases=len(still_open),
+            municipality=municipality,
+            completed_note=completion.note if completion else "",
         )
 
     def open_cases(self) -> list[str]:

@@ -36,6 +36,37 @@ class Completion:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    """A later run found holders without a number that were not open when step 5 was marked."""
+
+    run_id: int
+    new_gaps: int
+
+
+def reopened_by(
+    completed_at: str,
+    runs: Sequence[tuple[int, str, Sequence[str]]],
+    decisions: Mapping[str, Decision],
+    task_decision: Decision | None,
+) -> Reopened | None:
+    """The first run after ``completed_at`` with open cases that were not open before it.
+
+    ``runs`` are (run id, finished_at, uncovered user ids), oldest first. Accepted cases are not
+    gaps; a holder who was already open when the task was marked done is not a new gap either
+    (the completion's reason covered it).
+    """
+    before = [r for r in runs if r[1] <= completed_at]
+    known = set(open_cases(before[-1][2], decisions, task_decision)) if before else set()
+    for run_id, finished_at, uncovered in runs:
+        if finished_at <= completed_at:
+            continue
+        new = [u for u in open_cases(uncovered, decisions, task_decision) if u not in known]
+        if new:
+            return Reopened(run_id, len(new))
+    return None
+
+
 def cases(count: int, singular_adjective: str = "", plural_adjective: str = "") -> str:
     """'1 åben sag', '3 åbne sager' (Danish number agreement)."""
     if count == 1:
@@ -71,8 +102,9 @@ def steps(
     decisions: Mapping[str, Decision],
     task_decision: Decision | None,
     completion: Completion | None,
+    reopened: Reopened | None = None,
 ) -> tuple[TaskStep, ...]:
-    """Steps 1-5 with the date each was done (None = not yet)."""
+    """Steps 1-5 with the date each was done (None = not yet); a reopened step 5 is not done."""
     first = runs[0].finished_at if runs else None
     traced = next((r.finished_at for r in runs if r.had_sources), None)
     step3, note3 = _decided(runs, latest_uncovered, decisions, task_decision)
@@ -90,7 +122,15 @@ def steps(
         note5 = f"Markeret af {completion.done_by}" + (
             f": {completion.note}" if completion.note else "."
         )
-    dates = (first, traced, step3, step4, completion.done_at if completion else None)
+    done5 = completion.done_at if completion else None
+    if completion is not None and reopened is not None:
+        done5 = None
+        note5 = (
+            f"Genåbnet af kørsel nr. {reopened.run_id}: {reopened.new_gaps} "
+            f"{plural(reopened.new_gaps, 'ny rolleindehaver', 'nye rolleindehavere')} uden "
+            f"nummer efter markeringen ({note5.rstrip('.')})."
+        )
+    dates = (first, traced, step3, step4, done5)
     notes = (note1, note2, note3, note4, note5)
     return tuple(
         TaskStep(number, title, done_at, note)
