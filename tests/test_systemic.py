@@ -196,21 +196,66 @@ def test_landlines_never_reach_fkorg_although_os2sync_claims_3() -> None:
     check_whatif_agrees(export, sources, settings, found)
 
 
-def test_os2mo_landline_class_missing() -> None:
+DESK_CLASS = "cbadfa0f-ce4f-40b9-86a0-2e85d8961f5d"
+MOBILE_CLASS = "f376deb8-4743-4ca6-a047-3241de8fe9d2"
+OTHER_CLASS = "7a1f0c55-2b1e-4f7e-9d9e-0d6a4b8c1e21"
+
+
+def test_os2mo_export_with_upstream_default_classes_is_one_finding_per_slot() -> None:
+    """magenta-aps/os2mo-os2sync-export 5539c62, os2sync_export/config.py: the class
+    lists default to []; pick_address then sends nothing. The report says so once per
+    slot and proposes the address type's class UUID, which is what upstream matches."""
     phones = {
-        i: [PhoneEntry(landline(i), "PhoneEmployee", "PUBLIC", owner="it_user")]
+        i: [
+            PhoneEntry(
+                landline(i), "PhoneEmployee", "PUBLIC", owner="it_user", type_uuid=DESK_CLASS
+            ),
+            PhoneEntry(
+                mobile(i), "MobilePhoneEmployee", "PUBLIC", owner="it_user", type_uuid=MOBILE_CLASS
+            ),
+        ]
         for i in range(PEOPLE)
     }
     sources = [os2mo(phones), fkorg()]
-    export = klik()
-    settings = defaults().replace({"os2mo.landline_scope_classes": []})
+    export, settings = klik(), defaults()
     result = run_audit(export, sources, settings)
-    found = finding(result.systemic, "os2mo_landline_class_missing")
+    found = finding(result.systemic, "os2mo_landline_classes_empty")
     assert found.evidence == {
         "os2mo_adresser_PhoneEmployee": 30,
         "klasser_i_landline_scope_classes": 0,
     }
-    assert found.setting == "os2mo.landline_scope_classes=PhoneEmployee"
+    assert found.setting == f"os2mo.landline_scope_classes={DESK_CLASS}"
+    assert "tom" in found.title and "ikke at sende" in found.title
+    assert f'landline_scope_classes = ["{DESK_CLASS}"]' in found.fix
+    assert found.responsible == "supplier"
+    assert found.roles_gained == HOLDERS * ROLES
+    check_whatif_agrees(export, sources, settings, found)
+    mobile_found = finding(result.systemic, "os2mo_phone_classes_empty")
+    assert mobile_found.setting == f"os2mo.phone_scope_classes={MOBILE_CLASS}"
+    # Every holder's own cause names the empty setting, not a per-holder fault.
+    assert {h.rule for h in result.holders if not h.covered} == {"os2mo.empty_class_list"}
+    assert all("er tom" in h.cause_detail for h in result.holders if not h.covered)
+
+
+def test_os2mo_landline_class_missing() -> None:
+    phones = {
+        i: [
+            PhoneEntry(
+                landline(i), "PhoneEmployee", "PUBLIC", owner="it_user", type_uuid=DESK_CLASS
+            )
+        ]
+        for i in range(PEOPLE)
+    }
+    sources = [os2mo(phones), fkorg()]
+    export = klik()
+    settings = defaults().replace({"os2mo.landline_scope_classes": [OTHER_CLASS]})
+    result = run_audit(export, sources, settings)
+    found = finding(result.systemic, "os2mo_landline_class_missing")
+    assert found.evidence == {
+        "os2mo_adresser_PhoneEmployee": 30,
+        "klasser_i_landline_scope_classes": 1,
+    }
+    assert found.setting == f"os2mo.landline_scope_classes={OTHER_CLASS},{DESK_CLASS}"
     assert found.roles_gained == HOLDERS * ROLES
     check_whatif_agrees(export, sources, settings, found)
 
@@ -221,7 +266,8 @@ def test_os2mo_whole_address_type_internal() -> None:
         for i in range(PEOPLE)
     }
     sources = [os2mo(phones), fkorg()]
-    export, settings = klik(), defaults()
+    export = klik()
+    settings = defaults().replace({"os2mo.phone_scope_classes": ["MobilePhoneEmployee"]})
     result = run_audit(export, sources, settings)
     found = finding(result.systemic, "os2mo_visibility_mobilephoneemployee")
     assert found.evidence == {

@@ -160,8 +160,6 @@ def _related(node: JsonAt, old: str, paged: str) -> list[JsonAt]:
             found.extend(_versions(item))
         return found
     value = node.get(old)
-    if isinstance(value.value, Mapping):  # a single object where a list is usual
-        return [value]
     found = []
     for item in value.items():
         # v25's ITUser.engagements lists EngagementResponse objects, not engagements.
