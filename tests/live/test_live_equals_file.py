@@ -14,7 +14,8 @@ from telefonspor.model import SourceRecord
 from telefonspor.settings import SourceSpec, defaults
 from telefonspor.sources import live
 
-from .fakes import GRAPHQL_PATH, FkOrgApi, Os2moApi, Os2sofdApi, Os2syncApi, serve
+from .fakes import GRAPHQL_PATH, FkOrgApi, Os2sofdApi, Os2syncApi, serve
+from .os2mo_server import Os2moApi
 from .people import fkorg_nodes, os2mo_employees, os2sync_users, sofd_persons
 
 CVR = "29189838"
