@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +18,11 @@ from telefonspor.model import (
     SourceRecord,
     SystemicFinding,
 )
+from telefonspor.run import audit_files
+from telefonspor.sample import generate_chain
+from telefonspor.sample.os2mo import CLASS_UUIDS
 from telefonspor.scenario import run_scenario
-from telefonspor.settings import Settings, defaults, parse_assignments
+from telefonspor.settings import Settings, defaults, load, parse_assignments
 
 PEOPLE = 30
 HOLDERS = 10  # the first HOLDERS people hold KLIK roles, without numbers in KLIK
@@ -337,3 +341,26 @@ def test_klik_refresh_shows_what_fkorg_has(assignment: str) -> None:
     found = finding(result.systemic, "klik_not_refreshed")
     assert found.setting == assignment and found.responsible == "kombit"
     check_whatif_agrees(export, sources, settings, found)
+
+
+def test_sample_chain_with_upstream_default_classes_names_both_settings(tmp_path: Path) -> None:
+    """A municipality whose OS2mo export runs on upstream's defaults (os2mo-os2sync-export
+    5539c62, config.py: both class lists []) gets the two settings named, with the class
+    UUIDs its OS2mo uses, and the whole loss explained by them."""
+    chain = generate_chain(
+        tmp_path, holders=200, users=700, seed=11, local="os2mo", faults=("os2mo_default_classes",)
+    )
+    result = audit_files(chain.klik, load(chain.config))
+    found = {f.code: f for f in result.systemic}
+    assert found["os2mo_landline_classes_empty"].setting == (
+        f"os2mo.landline_scope_classes={CLASS_UUIDS['PhoneEmployee']}"
+    )
+    assert found["os2mo_phone_classes_empty"].setting == (
+        f"os2mo.phone_scope_classes={CLASS_UUIDS['MobilePhoneEmployee']}"
+    )
+    lost = chain.fault_holders["os2mo_default_classes"]
+    assert (
+        lost
+        and max(f.cumulative_roles_gained for f in result.systemic)
+        >= (chain.fault_roles["os2mo_default_classes"])
+    )
