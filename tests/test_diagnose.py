@@ -23,7 +23,14 @@ from telefonspor.phones import PhoneEngine
 from telefonspor.settings import Settings, defaults
 
 ENGINE = PhoneEngine([])
-SETTINGS = defaults()
+# Upstream's class lists are empty by default (nothing sent); these name the classes by
+# user_key, which telefonspor accepts beside the class UUIDs upstream uses.
+SETTINGS = defaults().replace(
+    {
+        "os2mo.landline_scope_classes": ["PhoneEmployee"],
+        "os2mo.phone_scope_classes": ["MobilePhoneEmployee"],
+    }
+)
 UUID = "aaaaaaaa-0000-4000-8000-000000000001"
 
 
@@ -162,6 +169,10 @@ CASES: dict[str, Case] = {
     "no engagement": Case(
         [mo(MO_MOBILE, flags=frozenset({"no_engagement"})), FK_EMPTY],
         "lost_local_to_fkorg", "os2mo.no_engagement", "hr",
+    ),
+    "it-user without engagement": Case(
+        [mo(MO_MOBILE, flags=frozenset({"no_it_user_engagement"})), FK_EMPTY],
+        "lost_local_to_fkorg", "os2mo.it_user_no_engagement", "hr", IT_USER,
     ),
     "empty class list": Case(
         [mo(ph("33663366", "PhoneEmployee")), FK_EMPTY],

@@ -67,6 +67,7 @@ def chains(draw: st.DrawFn) -> tuple[int, str, list[str], list[str]]:
 @example((4, "os2mo", [], []))
 @example((5, "os2mo", ["os2mo_landline_class_missing"], []))
 @example((6, "os2mo", ["os2mo_internal_visibility"], []))
+@example((7, "os2mo", ["os2mo_default_classes"], []))
 def test_pipeline_recovers_the_ground_truth(case: tuple[int, str, list[str], list[str]]) -> None:
     seed, local, faults, omit = case
     holders, report = _mismatches(seed, local, faults, omit)

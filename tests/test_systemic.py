@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +18,11 @@ from telefonspor.model import (
     SourceRecord,
     SystemicFinding,
 )
+from telefonspor.run import audit_files
+from telefonspor.sample import generate_chain
+from telefonspor.sample.os2mo import CLASS_UUIDS
 from telefonspor.scenario import run_scenario
-from telefonspor.settings import Settings, defaults, parse_assignments
+from telefonspor.settings import Settings, defaults, load, parse_assignments
 
 PEOPLE = 30
 HOLDERS = 10  # the first HOLDERS people hold KLIK roles, without numbers in KLIK
@@ -213,21 +217,66 @@ def test_landlines_never_reach_fkorg_although_os2sync_claims_3() -> None:
     check_whatif_agrees(export, sources, settings, found)
 
 
-def test_os2mo_landline_class_missing() -> None:
+DESK_CLASS = "cbadfa0f-ce4f-40b9-86a0-2e85d8961f5d"
+MOBILE_CLASS = "f376deb8-4743-4ca6-a047-3241de8fe9d2"
+OTHER_CLASS = "7a1f0c55-2b1e-4f7e-9d9e-0d6a4b8c1e21"
+
+
+def test_os2mo_export_with_upstream_default_classes_is_one_finding_per_slot() -> None:
+    """magenta-aps/os2mo-os2sync-export 5539c62, os2sync_export/config.py: the class
+    lists default to []; pick_address then sends nothing. The report says so once per
+    slot and proposes the address type's class UUID, which is what upstream matches."""
     phones = {
-        i: [PhoneEntry(landline(i), "PhoneEmployee", "PUBLIC", owner="it_user")]
+        i: [
+            PhoneEntry(
+                landline(i), "PhoneEmployee", "PUBLIC", owner="it_user", type_uuid=DESK_CLASS
+            ),
+            PhoneEntry(
+                mobile(i), "MobilePhoneEmployee", "PUBLIC", owner="it_user", type_uuid=MOBILE_CLASS
+            ),
+        ]
         for i in range(PEOPLE)
     }
     sources = [os2mo(phones), fkorg()]
-    export = klik()
-    settings = defaults().replace({"os2mo.landline_scope_classes": []})
+    export, settings = klik(), defaults()
     result = run_audit(export, sources, settings)
-    found = finding(result.systemic, "os2mo_landline_class_missing")
+    found = finding(result.systemic, "os2mo_landline_classes_empty")
     assert found.evidence == {
         "os2mo_adresser_PhoneEmployee": 30,
         "klasser_i_landline_scope_classes": 0,
     }
-    assert found.setting == "os2mo.landline_scope_classes=PhoneEmployee"
+    assert found.setting == f"os2mo.landline_scope_classes={DESK_CLASS}"
+    assert "tom" in found.title and "ikke at sende" in found.title
+    assert f'landline_scope_classes = ["{DESK_CLASS}"]' in found.fix
+    assert found.responsible == "supplier"
+    assert found.roles_gained == HOLDERS * ROLES
+    check_whatif_agrees(export, sources, settings, found)
+    mobile_found = finding(result.systemic, "os2mo_phone_classes_empty")
+    assert mobile_found.setting == f"os2mo.phone_scope_classes={MOBILE_CLASS}"
+    # Every holder's own cause names the empty setting, not a per-holder fault.
+    assert {h.rule for h in result.holders if not h.covered} == {"os2mo.empty_class_list"}
+    assert all("er tom" in h.cause_detail for h in result.holders if not h.covered)
+
+
+def test_os2mo_landline_class_missing() -> None:
+    phones = {
+        i: [
+            PhoneEntry(
+                landline(i), "PhoneEmployee", "PUBLIC", owner="it_user", type_uuid=DESK_CLASS
+            )
+        ]
+        for i in range(PEOPLE)
+    }
+    sources = [os2mo(phones), fkorg()]
+    export = klik()
+    settings = defaults().replace({"os2mo.landline_scope_classes": [OTHER_CLASS]})
+    result = run_audit(export, sources, settings)
+    found = finding(result.systemic, "os2mo_landline_class_missing")
+    assert found.evidence == {
+        "os2mo_adresser_PhoneEmployee": 30,
+        "klasser_i_landline_scope_classes": 1,
+    }
+    assert found.setting == f"os2mo.landline_scope_classes={OTHER_CLASS},{DESK_CLASS}"
     assert found.roles_gained == HOLDERS * ROLES
     check_whatif_agrees(export, sources, settings, found)
 
@@ -238,7 +287,8 @@ def test_os2mo_whole_address_type_internal() -> None:
         for i in range(PEOPLE)
     }
     sources = [os2mo(phones), fkorg()]
-    export, settings = klik(), defaults()
+    export = klik()
+    settings = defaults().replace({"os2mo.phone_scope_classes": ["MobilePhoneEmployee"]})
     result = run_audit(export, sources, settings)
     found = finding(result.systemic, "os2mo_visibility_mobilephoneemployee")
     assert found.evidence == {
@@ -308,3 +358,26 @@ def test_klik_refresh_shows_what_fkorg_has(assignment: str) -> None:
     found = finding(result.systemic, "klik_not_refreshed")
     assert found.setting == assignment and found.responsible == "kombit"
     check_whatif_agrees(export, sources, settings, found)
+
+
+def test_sample_chain_with_upstream_default_classes_names_both_settings(tmp_path: Path) -> None:
+    """A municipality whose OS2mo export runs on upstream's defaults (os2mo-os2sync-export
+    5539c62, config.py: both class lists []) gets the two settings named, with the class
+    UUIDs its OS2mo uses, and the whole loss explained by them."""
+    chain = generate_chain(
+        tmp_path, holders=200, users=700, seed=11, local="os2mo", faults=("os2mo_default_classes",)
+    )
+    result = audit_files(chain.klik, load(chain.config))
+    found = {f.code: f for f in result.systemic}
+    assert found["os2mo_landline_classes_empty"].setting == (
+        f"os2mo.landline_scope_classes={CLASS_UUIDS['PhoneEmployee']}"
+    )
+    assert found["os2mo_phone_classes_empty"].setting == (
+        f"os2mo.phone_scope_classes={CLASS_UUIDS['MobilePhoneEmployee']}"
+    )
+    lost = chain.fault_holders["os2mo_default_classes"]
+    assert (
+        lost
+        and max(f.cumulative_roles_gained for f in result.systemic)
+        >= (chain.fault_roles["os2mo_default_classes"])
+    )

@@ -142,16 +142,25 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {
         "Registrér et aktivt engagement for {account} i OS2mo, eller fjern KLIK-rollerne, "
         "hvis personen er fratrådt.",
     ),
+    "os2mo.it_user_no_engagement": (
+        "OS2mo har {number} ({field}) på AD-it-brugeren {account}, men it-brugeren er ikke "
+        "knyttet til et aktuelt eller fremtidigt engagement, så eksporten (ny tilstand) "
+        "sender ikke brugeren til FK-ORG.",
+        "Knyt AD-it-brugeren {account} til personens engagement i OS2mo, eller fjern "
+        "KLIK-rollerne, hvis personen er fratrådt.",
+    ),
     "os2mo.empty_class_list": (
-        "OS2mo har {number} ({field}) for {account}, men {os2mo_setting} i OS2mo-eksporten "
-        "er tom, så intet {slot_label} sendes til FK-ORG.",
-        "Bed leverandøren tilføje adressetypen {field} til {os2mo_setting} i "
-        "OS2mo-eksportens opsætning.",
+        "OS2mo har {number} ({field}) for {account}, men OS2mo-eksporten er sat op til ikke at "
+        "sende noget {slot_label}: {os2mo_setting} er tom (eksportens standard), så intet "
+        "{sync_field} sendes til FK-ORG for nogen.",
+        "Bed leverandøren sætte {os2mo_setting} i OS2mo-eksportens opsætning til UUID'en for "
+        "adressetypen {field} (en liste af klasse-UUID'er).",
     ),
     "os2mo.type_not_in_scope": (
         "OS2mo har {number} som adressetypen {field} for {account}, men typen er ikke med i "
         "{os2mo_setting}, så den sendes ikke som {sync_field}.",
-        "Bed leverandøren tilføje {field} til {os2mo_setting} i OS2mo-eksporten, eller flyt "
+        "Bed leverandøren tilføje adressetypen {field}s UUID til {os2mo_setting} i "
+        "OS2mo-eksporten, eller flyt "
         "{number} til en adressetype, der er med.",
     ),
     "os2mo.visibility_not_public": (
@@ -223,6 +232,7 @@ _LOCAL_RULE_PARTY: Final = {
     "os2sofd.do_not_transfer": "hr",
     "os2sofd.no_matching_affiliation": "hr",
     "os2mo.no_engagement": "hr",
+    "os2mo.it_user_no_engagement": "hr",
     "os2mo.visibility_not_public": "hr",
     "os2mo.address_on_person": "hr",
     "os2mo.other_address_sent": "hr",

@@ -49,6 +49,7 @@ LOCAL_RULE_ORDER: Final = (
     "os2sofd.hidden_mobile_not_sent",
     "os2sofd.no_type_prime",
     "os2mo.no_engagement",
+    "os2mo.it_user_no_engagement",
     "os2mo.empty_class_list",
     "os2mo.type_not_in_scope",
     "os2mo.visibility_not_public",
@@ -72,6 +73,7 @@ _FLAG_NOTES: Final = {
     "do_not_transfer": "doNotTransferToFkOrg",
     "no_matching_affiliation": "AD-konto uden matchende tilknytning",
     "no_engagement": "intet engagement",
+    "no_it_user_engagement": "AD-it-brugeren har intet engagement",
     "failure": "fejl i OS2sync",
     "skipped": "sprunget over af OS2sync (cache)",
 }

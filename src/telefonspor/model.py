@@ -151,7 +151,7 @@ class PhoneEntry:
     """A phone number as one system holds it, before any sync rule applies.
 
     ``type`` is the system's own name for it: the OS2sofd ``phoneType``, the
-    OS2mo address type ``user_key``, the AD attribute, the FK-ORG address role
+    OS2mo address type ``user_key`` (its class UUID is ``type_uuid``), the AD attribute, the FK-ORG address role
     (``FastnetTelefon``/``Telefon``), the OS2sync field (``Landline``/``PhoneNumber``).
     The rules in ``rules/`` decide which slot it feeds.
     """
@@ -162,6 +162,7 @@ class PhoneEntry:
     prime: bool = False
     type_prime: bool = False
     owner: str = ""  # OS2mo: "person" or "it_user"; else ""
+    type_uuid: str = ""  # OS2mo: the address type's class UUID (what the export matches on)
 
 
 @dataclass(frozen=True, slots=True)

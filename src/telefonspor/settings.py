@@ -87,18 +87,28 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     ),
     Setting(
         "os2mo.phone_scope_classes",
-        ["MobilePhoneEmployee"],
-        "OS2mo-adressetyper (user_key eller UUID) der sendes som PhoneNumber (Mobil nummer); første match vinder.",
+        [],
+        "OS2mo-eksportens `phone_scope_classes`: adressetypernes klasse-UUID'er, der sendes som "
+        "PhoneNumber (Mobil nummer); den først nævnte vinder. Tom liste (eksportens standard) "
+        "sender intet. En adressetypes user_key accepteres også her.",
     ),
     Setting(
         "os2mo.landline_scope_classes",
-        ["PhoneEmployee"],
-        "OS2mo-adressetyper der sendes som Landline (Direkte nummer); tom liste sender intet.",
+        [],
+        "OS2mo-eksportens `landline_scope_classes`: adressetypernes klasse-UUID'er, der sendes "
+        "som Landline (Direkte nummer). Tom liste (eksportens standard) sender intet.",
     ),
     Setting(
         "os2mo.addresses_on_it_user",
         False,
-        "OS2mo-eksportens nye tilstand: adresser skal ligge på AD-it-brugeren, ikke personen.",
+        "OS2mo-eksportens nye tilstand (`new = true`): adresser og engagementer læses på "
+        "AD-it-brugeren, ikke på personen; et fremtidigt engagement tæller også.",
+    ),
+    Setting(
+        "os2mo.it_system_user_keys",
+        ["Active Directory"],
+        "OS2mo-eksportens `it_system_user_keys`: it-systemer (user_key eller navn), hvis "
+        "it-brugere er AD-konti (UserId i FK-ORG).",
     ),
     Setting(
         "os2sync.version",

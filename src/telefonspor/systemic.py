@@ -18,6 +18,8 @@ from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, passage
+from telefonspor.rules.os2mo import class_of
+from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.settings import Settings, parse_assignments
 from telefonspor.texts import system_label
@@ -370,33 +372,59 @@ def _landlines_not_synced(
 
 
 def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate]:
+    """Address types the export's class lists leave out; an empty list sends nothing at all.
+
+    Upstream (os2mo-os2sync-export ``config.py``) defaults both lists to empty, so a
+    municipality that never set them sends no phone numbers: that is one finding
+    naming the setting, not a fault of each holder. The proposed value is the
+    address type's class UUID, which is what upstream matches on.
+    """
     if "os2mo" not in facts.local_kinds:
         return
-    for slot, key, other_key in (
-        ("direct", "os2mo.landline_scope_classes", "os2mo.phone_scope_classes"),
-        ("mobile", "os2mo.phone_scope_classes", "os2mo.landline_scope_classes"),
+    for slot, key, other in (
+        ("direct", "os2mo.landline_scope_classes", "mobile"),
+        ("mobile", "os2mo.phone_scope_classes", "direct"),
     ):
-        configured = set(settings.strings(key)) | set(settings.strings(other_key))
+        mine, theirs = os2mo_classes(settings, slot), os2mo_classes(settings, other)
         types: Counter[str] = Counter()
+        ids: dict[str, str] = {}
         for r in facts.records("os2mo"):
             for p in r.phones:
-                if p.type not in configured and facts.usable(p.raw):
+                unmapped = class_of(p, mine) is None and class_of(p, theirs) is None
+                if unmapped and facts.usable(p.raw):
                     types[p.type] += 1
+                    ids.setdefault(p.type, p.type_uuid or p.type)
         wanted = _os2mo_type_for(slot, types)
         if not wanted:
             continue
         current = settings.strings(key)
+        name = key.split(".")[1]
+        value = ids[wanted]
+        shown = wanted if value == wanted else f"{wanted} ({value})"
+        if not current:
+            yield Candidate(
+                f"os2mo_{'landline' if slot == 'direct' else 'phone'}_classes_empty",
+                f"OS2mo-eksporten er sat op til ikke at sende noget {_SLOT_DA[slot]} "
+                f"({name} er tom)",
+                {f"os2mo_adresser_{wanted}": types[wanted], f"klasser_i_{name}": 0},
+                f"{name} er tom i OS2mo-eksportens opsætning (eksportens standard), så intet "
+                f"{_SLOT_DA[slot]} sendes til FK-ORG for nogen, selv om {types[wanted]} "
+                f"adresser i OS2mo har typen '{wanted}'.",
+                f"Sæt {name} i OS2mo-eksportens (os2mo-os2sync-export) indstillinger til "
+                f"adressetypens klasse-UUID: {name} = [\"{value}\"] for '{wanted}'.",
+                (f"{key}={value}",),
+                "supplier",
+            )
+            continue
         yield Candidate(
             f"os2mo_{'landline' if slot == 'direct' else 'phone'}_class_missing",
-            f"OS2mo-adressetypen '{wanted}' er ikke med i {key.split('.')[1]}",
-            {
-                f"os2mo_adresser_{wanted}": types[wanted],
-                f"klasser_i_{key.split('.')[1]}": len(current),
-            },
+            f"OS2mo-adressetypen '{wanted}' er ikke med i {name}",
+            {f"os2mo_adresser_{wanted}": types[wanted], f"klasser_i_{name}": len(current)},
             f"{types[wanted]} adresser i OS2mo har typen '{wanted}', men OS2mo-eksporten sender kun "
-            f"typerne {', '.join(current) or '(ingen)'} som {_SLOT_DA[slot]}.",
-            f"Tilføj adressetypen '{wanted}' til {key.split('.')[1]} i OS2mo-eksportens (os2mo-fkorg-sync) indstillinger.",
-            (f"{key}={','.join([*current, wanted])}",),
+            f"typerne {', '.join(current)} som {_SLOT_DA[slot]}.",
+            f"Tilføj adressetypen {shown} til {name} i OS2mo-eksportens "
+            "(os2mo-os2sync-export) indstillinger.",
+            (f"{key}={','.join([*current, value])}",),
             "supplier",
         )
 

@@ -265,50 +265,5 @@ def bad_request(message: str) -> Reply:
 # --- OS2mo -----------------------------------------------------------------------------
 
 
-class Os2moApi(FakeApi):
-    def __init__(self, employees: list[dict[str, Any]], secret: str) -> None:
-        super().__init__()
-        self.employees = employees
-        self.secret = secret
-        self.valid_tokens: set[str] = set()
-        self.tokens_issued = 0
-        self.expires_in = 300
-
-    def route(self, request: Request) -> Reply:
-        if request.path == "/auth/realms/mo/protocol/openid-connect/token":
-            form = request.form()
-            if (
-                form.get("client_secret") != self.secret
-                or form.get("grant_type") != "client_credentials"
-            ):
-                return Reply(401, {"error": "invalid_client"})
-            self.tokens_issued += 1
-            token = f"token-{self.tokens_issued}-{uuid.uuid4()}"
-            self.valid_tokens.add(token)
-            return Reply(
-                200, {"access_token": token, "expires_in": self.expires_in, "token_type": "Bearer"}
-            )
-        if request.path == "/graphql/v22":
-            token = request.headers.get("authorization", "").removeprefix("Bearer ")
-            if token not in self.valid_tokens:
-                return Reply(401, {"detail": "Unauthorized"})
-            variables = request.json()["variables"]
-            start = int(variables["cursor"] or 0)
-            limit = int(variables["limit"])
-            page = self.employees[start : start + limit]
-            nxt = str(start + limit) if start + limit < len(self.employees) else None
-            return Reply(
-                200,
-                {
-                    "data": {
-                        "employees": {
-                            "page_info": {"next_cursor": nxt},
-                            "objects": [{"current": e} for e in page],
-                        }
-                    }
-                },
-            )
-        return Reply(404, {"message": "not found"})
-
-    def expire_tokens(self) -> None:
-        self.valid_tokens.clear()
+# The OS2mo server is tests/live/os2mo_server.py (GraphQL executed against OS2mo's schema);
+# the FK-ORG server is tests/live/fkorg_server.py (executed against KOMBIT's schema).

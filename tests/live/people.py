@@ -113,6 +113,9 @@ def os2sync_users(n: int) -> list[dict[str, Any]]:
     ]
 
 
+AD_SYSTEM = "a1608e69-c422-404f-a6cc-b873c50af111"
+
+
 def os2mo_employees(n: int) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
@@ -146,6 +149,11 @@ def os2mo_employees(n: int) -> list[dict[str, Any]]:
                     "ituser": None,
                 }
             )
+        engagement = {
+            "uuid": str(uuid.uuid5(uuid.NAMESPACE_DNS, str(i))),
+            "user_key": str(1000 + i),
+            "validity": {"from": "2020-01-01T00:00:00+01:00", "to": None},
+        }
         out.append(
             {
                 "uuid": person_uuid(i),
@@ -159,16 +167,15 @@ def os2mo_employees(n: int) -> list[dict[str, Any]]:
                         "uuid": account_uuid(i),
                         "user_key": user_id(i),
                         "external_id": account_uuid(i),
-                        "itsystem": {"user_key": "Active Directory"},
+                        "itsystem": {
+                            "uuid": AD_SYSTEM,
+                            "user_key": "Active Directory",
+                            "name": "Active Directory",
+                        },
+                        "engagement": [engagement],
                     }
                 ],
-                "engagements": [
-                    {
-                        "uuid": str(uuid.uuid5(uuid.NAMESPACE_DNS, str(i))),
-                        "user_key": str(1000 + i),
-                        "validity": {"from": "2020-01-01T00:00:00+01:00", "to": None},
-                    }
-                ],
+                "engagements": [engagement],
             }
         )
     return out

@@ -15,7 +15,8 @@ from telefonspor.sources.http import HttpClient, client_from_options
 from telefonspor.sources.live_options import FetchState, LiveOptions
 from telefonspor.sources.secrets import install_log_redaction, read_secret, redact
 
-from .fakes import Fault, Os2moApi, Os2sofdApi, Os2syncApi, bad_request, serve
+from .fakes import Fault, Os2sofdApi, Os2syncApi, bad_request, serve
+from .os2mo_server import Os2moApi
 from .people import os2mo_employees, os2sync_users, sofd_persons
 
 KEY = "sofd-noegle-hemmelig-123"

@@ -14,8 +14,9 @@ from telefonspor.model import SourceRecord
 from telefonspor.settings import SourceSpec, defaults
 from telefonspor.sources import live
 
-from .fakes import Os2moApi, Os2sofdApi, Os2syncApi, serve
+from .fakes import Os2sofdApi, Os2syncApi, serve
 from .fkorg_server import GRAPHQL_PATH, FkOrgServer
+from .os2mo_server import Os2moApi
 from .people import fkorg_nodes, os2mo_employees, os2sync_users, sofd_persons
 
 CVR = "29189838"

@@ -15,6 +15,7 @@ import pytest
 from telefonspor.phones import PhoneEngine
 from telefonspor.sample import DEFAULT_FAULTS, generate_chain
 from telefonspor.sample.chain import build, local_phones, usable
+from telefonspor.sample.os2mo import CLASS_UUIDS
 
 SMALL = {"holders": 300, "users": 1000}
 
@@ -174,10 +175,39 @@ def test_os2mo_graphql_answer(tmp_path: Path) -> None:
     employees = [o["current"] for o in data["data"]["employees"]["objects"]]
     assert employees
     it_user = employees[0]["itusers"][0]
-    assert it_user["itsystem"] == {"user_key": "Active Directory"}
+    assert it_user["itsystem"]["user_key"] == "Active Directory"
     scopes = {a["address_type"]["scope"] for e in employees for a in e["addresses"]}
     assert scopes == {"PHONE", "EMAIL"}
-    assert "addresses_on_it_user = true" in chain.config.read_text(encoding="utf-8")
+    config = chain.config.read_text(encoding="utf-8")
+    assert "addresses_on_it_user = true" in config
+    # Class UUIDs, as upstream's settings take them (the user_keys are not in the lists).
+    assert f'landline_scope_classes = ["{CLASS_UUIDS["PhoneEmployee"]}"]' in config
+    assert f'phone_scope_classes = ["{CLASS_UUIDS["MobilePhoneEmployee"]}"]' in config
+
+
+def test_os2mo_new_mode_cases(tmp_path: Path) -> None:
+    """os2mo-os2sync-export 5539c62, queries.graphql ReadUserITAccounts: engagements from
+    the it-user incl. future ones; FK-ORG UUID from the "FK-ORG-UUID" it-user."""
+    chain = generate_chain(tmp_path, local="os2mo", **SMALL)
+    data = json.loads(chain.sources["os2mo"].read_text(encoding="utf-8"))
+    employees = [o["current"] for o in data["data"]["employees"]["objects"]]
+    future = [
+        e
+        for e in employees
+        if e["engagements"] and e["engagements"][0]["validity"]["from"] > "2099"
+    ]
+    assert future and all(e["itusers"][0]["engagement"] for e in future)
+    fk_org = [
+        u for e in employees for u in e["itusers"] if u["itsystem"]["user_key"] == "FK-ORG-UUID"
+    ]
+    assert fk_org
+    fkorg_uuids = {
+        row.split(";")[1] for row in chain.sources["fkorg"].read_text("utf-8-sig").splitlines()
+    }
+    assert {u["external_id"] for u in fk_org} <= fkorg_uuids
+    world = build(holders=1500, users=8000, seed=1, local="os2mo", municipalities=1, faults=())
+    started_later = [p for p in world.holders if "future_engagement" in p.local_flags]
+    assert started_later and any(world.truth[p.user_id].covered for p in started_later)
 
 
 def test_os2sync_and_fkorg_dumps(tmp_path: Path) -> None:
@@ -255,7 +285,7 @@ def test_truth_has_every_cause_and_rule_with_default_faults() -> None:
         "os2sofd.hidden_mobile_not_sent",
         "os2sofd.no_type_prime",
         "os2sofd.wrong_phone_type",
-        "os2mo.no_engagement",
+        "os2mo.it_user_no_engagement",
         "os2mo.type_not_in_scope",
         "os2mo.visibility_not_public",
         "os2mo.address_on_person",
@@ -278,6 +308,7 @@ def test_truth_has_every_cause_and_rule_with_default_faults() -> None:
     [
         ("os2sofd", "os2sync_pre_3", "os2sync.version_no_landline"),
         ("os2mo", "os2mo_landline_class_missing", "os2mo.empty_class_list"),
+        ("os2mo", "os2mo_default_classes", "os2mo.empty_class_list"),
         ("os2mo", "os2mo_internal_visibility", "os2mo.visibility_not_public"),
         ("os2sofd", "ad_phone_not_mapped", "source_to_local.not_imported"),
         ("os2sofd", "hidden_mobiles_not_sent", "os2sofd.hidden_mobile_not_sent"),

@@ -1,4 +1,18 @@
-"""The OS2mo -> FK-ORG export (via OS2sync), replayed from its documented behaviour."""
+"""The OS2mo -> FK-ORG export (os2mo-os2sync-export, via OS2sync), replayed from upstream.
+
+Upstream (magenta-aps/os2mo-os2sync-export, ``os2sync_export/os2mo.py`` ``pick_address``
+and ``os2mo_gql.py`` ``choose_public_address``): an address is sent when its
+address type's class **UUID** is in ``phone_scope_classes`` (PhoneNumber) or
+``landline_scope_classes`` (Landline) and its visibility is unset or PUBLIC;
+among several, the class listed first wins. Both lists default to empty, and an
+empty list sends nothing. We also accept a class ``user_key`` in the lists as a
+convenience; upstream only takes UUIDs.
+
+The old mode reads the person's addresses and needs a current engagement; the
+new mode (upstream ``new = true``, here ``os2mo.addresses_on_it_user``) reads
+only addresses on the AD it-user and needs an engagement on that it-user that
+is current or starts in the future. See docs/upstream/os2mo.md.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +25,48 @@ from telefonspor.settings import Settings
 #: Visibility scopes the export sends ("" = no visibility set).
 PUBLIC: Final = frozenset({"PUBLIC", ""})
 IT_USER: Final = "it_user"
+#: Record flag: the AD it-user has no current or future engagement (new mode skips it).
+NO_IT_USER_ENGAGEMENT: Final = "no_it_user_engagement"
+CLASS_KEYS: Final = {
+    "direct": "os2mo.landline_scope_classes",
+    "mobile": "os2mo.phone_scope_classes",
+}
+
+
+def class_key(value: str) -> str:
+    """How a configured class is compared: UUIDs lower-case, user_keys case-folded."""
+    return value.strip().casefold()
 
 
 def classes(settings: Settings, slot: str) -> list[str]:
-    """The slot's address-type class list (user_key or UUID), order kept."""
-    key = "os2mo.landline_scope_classes" if slot == "direct" else "os2mo.phone_scope_classes"
-    return [c.casefold() for c in settings.strings(key)]
+    """The slot's address-type class list (class UUIDs, or user_keys), order kept."""
+    return [class_key(c) for c in settings.strings(CLASS_KEYS[slot])]
+
+
+def class_of(p: PhoneEntry, class_list: list[str]) -> int | None:
+    """Position of ``p``'s address type in ``class_list`` (UUID first, then user_key)."""
+    for key in (p.type_uuid, p.type.casefold()):
+        if key and key in class_list:
+            return class_list.index(key)
+    return None
 
 
 def os2mo(record: SourceRecord, settings: Settings) -> Passage:
     phones = non_blank(record.phones)
     landline, phone = classes(settings, "direct"), classes(settings, "mobile")
-    phone_set, landline_set = frozenset(phone), frozenset(landline)
     # Any phone address outside the mobile classes is a desk line by default.
     direct = tuple(
-        p for p in phones if p.type.casefold() in landline_set or p.type.casefold() not in phone_set
+        p for p in phones if class_of(p, landline) is not None or class_of(p, phone) is None
     )
-    mobile = tuple(p for p in phones if p.type.casefold() in phone_set)
+    mobile = tuple(p for p in phones if class_of(p, phone) is not None)
     on_it_user = settings.flag("os2mo.addresses_on_it_user")
-    no_engagement = NO_ENGAGEMENT in record.flags
+    if on_it_user:
+        stop = "os2mo.it_user_no_engagement" if NO_IT_USER_ENGAGEMENT in record.flags else ""
+    else:
+        stop = "os2mo.no_engagement" if NO_ENGAGEMENT in record.flags else ""
     return Passage(
-        _slot(direct, landline, on_it_user, no_engagement),
-        _slot(mobile, phone, on_it_user, no_engagement),
+        _slot(direct, landline, on_it_user, stop),
+        _slot(mobile, phone, on_it_user, stop),
     )
 
 
@@ -41,30 +75,30 @@ def _eligible(p: PhoneEntry, on_it_user: bool) -> bool:
 
 
 def _slot(
-    held: tuple[PhoneEntry, ...], class_list: list[str], on_it_user: bool, no_engagement: bool
+    held: tuple[PhoneEntry, ...], class_list: list[str], on_it_user: bool, stop: str
 ) -> SlotOutcome:
     sent = None
-    if not no_engagement:
-        for cls in class_list:  # first class in the list wins, then the first address of it
-            sent = next(
-                (p for p in held if p.type.casefold() == cls and _eligible(p, on_it_user)), None
-            )
-            if sent is not None:
-                break
+    if not stop:
+        # The class listed first wins, then the first address of it.
+        ranked = [
+            (rank, i)
+            for i, p in enumerate(held)
+            if _eligible(p, on_it_user) and (rank := class_of(p, class_list)) is not None
+        ]
+        if ranked:
+            sent = held[min(ranked)[1]]
     reasons = {
-        i: _why_not(p, class_list, on_it_user, no_engagement)
-        for i, p in enumerate(held)
-        if p is not sent
+        i: _why_not(p, class_list, on_it_user, stop) for i, p in enumerate(held) if p is not sent
     }
     return outcome(held, sent, reasons)
 
 
-def _why_not(p: PhoneEntry, class_list: list[str], on_it_user: bool, no_engagement: bool) -> str:
-    if no_engagement:
-        return "os2mo.no_engagement"
+def _why_not(p: PhoneEntry, class_list: list[str], on_it_user: bool, stop: str) -> str:
+    if stop:
+        return stop
     if not class_list:
         return "os2mo.empty_class_list"
-    if p.type.casefold() not in class_list:
+    if class_of(p, class_list) is None:
         return "os2mo.type_not_in_scope"
     if p.visibility.upper() not in PUBLIC:
         return "os2mo.visibility_not_public"

@@ -17,6 +17,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Final
 
+from telefonspor.sample import os2mo as mo
+from telefonspor.sample.os2mo import LANDLINE_CLASS, MOBILE_CLASS, OFF_SCOPE_CLASS
 from telefonspor.sample.people import (
     FIRST_NAMES,
     LANDLINE_PREFIXES,
@@ -41,6 +43,7 @@ FAULTS: Final[Mapping[str, frozenset[str]]] = {
     "os2sync_pre_3": frozenset({"os2sofd", "os2mo"}),
     "os2mo_landline_class_missing": frozenset({"os2mo"}),
     "os2mo_internal_visibility": frozenset({"os2mo"}),
+    "os2mo_default_classes": frozenset({"os2mo"}),
 }
 #: A mild realistic mix: hidden mobiles are not sent (a common OS2sofd setting).
 DEFAULT_FAULTS: Final = ("hidden_mobiles_not_sent",)
@@ -49,12 +52,8 @@ DEFAULT_FAULTS: Final = ("hidden_mobiles_not_sent",)
 _FAULT_SETTINGS: Final[Mapping[str, Mapping[str, object]]] = {
     "hidden_mobiles_not_sent": {"os2sofd.send_hidden_phone_numbers": False},
     "os2sync_pre_3": {"os2sync.version": "2.9"},
-    "os2mo_landline_class_missing": {"os2mo.landline_scope_classes": []},
+    **mo.FAULT_SETTINGS,
 }
-
-LANDLINE_CLASS: Final = "PhoneEmployee"
-MOBILE_CLASS: Final = "MobilePhoneEmployee"
-OFF_SCOPE_CLASS: Final = "DirectPhoneEmployee"  # a desk-line type nobody added to the class lists
 
 # Uncovered scenarios and their weights among uncovered holders found in FK-ORG (legacy
 # KLIK users are the other half, as KOMBIT measured).
@@ -87,6 +86,7 @@ _MO_SCENARIOS: Final = (
     ("sync_skip", 3),
     ("not_delivered", 3),
     ("no_engagement", 4),
+    ("it_user_no_engagement", 3),
     ("type_not_in_scope", 4),
     ("visibility_not_public", 4),
     ("address_on_person", 3),
@@ -109,6 +109,7 @@ _LOCAL_RULE_ORDER: Final = (
     "os2sofd.hidden_mobile_not_sent",
     "os2sofd.no_type_prime",
     "os2mo.no_engagement",
+    "os2mo.it_user_no_engagement",
     "os2mo.empty_class_list",
     "os2mo.type_not_in_scope",
     "os2mo.visibility_not_public",
@@ -186,6 +187,7 @@ class Person:
     hidden_mobile: bool = False  # mobile is HIDDEN_FOR_CITIZENS (OS2sofd) / SECRET (OS2mo)
     mobile_internal: bool = False
     on_person: bool = False  # OS2mo addresses sit on the person, not the AD it-user
+    fk_uuid: str = ""  # OS2mo: FK-ORG UUID from a "FK-ORG-UUID" it-user ("" = the objectGUID)
     sync: str = "success"  # "success" | "skipped" | "failure" | "" (no row)
     sync_error: str = ""
     in_fkorg: bool = True
@@ -271,7 +273,9 @@ def build(
         holder_list.append(_legacy(rng, users + j, codes[j % len(codes)]))
     if hostile_names and holder_list:
         holder_list[0].first, holder_list[0].last = "<script>alert(1)</script>", "Test"
-    base: dict[str, object] = {"os2mo.addresses_on_it_user": True} if local == "os2mo" else {}
+    if local == "os2mo":
+        mo.add_new_mode_cases(people)
+    base: dict[str, object] = dict(mo.SETTINGS) if local == "os2mo" else {}
     settings = dict(base)
     for fault in applied:
         settings.update(_FAULT_SETTINGS.get(fault, {}))
@@ -419,8 +423,8 @@ def _apply_scenario(rng: random.Random, p: Person, scenario: str) -> None:
     }:
         p.local_flags = frozenset({scenario})
         p.ad_enabled = scenario != "disabled"
-    elif scenario == "no_engagement":
-        p.local_flags = frozenset({"no_engagement"})
+    elif scenario in {"no_engagement", "it_user_no_engagement"}:
+        p.local_flags = mo.scenario_flags(scenario)
     elif scenario == "hidden_mobile":
         p.hidden_mobile = True
     elif scenario == "no_type_prime":
@@ -584,46 +588,43 @@ def _sofd_outcome(
 def _mo_outcome(
     phones: Sequence[Phone], flags: AbstractSet[str], settings: Mapping[str, object]
 ) -> dict[str, LocalOutcome]:
-    landline = _classes(settings, "os2mo.landline_scope_classes", [LANDLINE_CLASS])
-    mobile_classes = _classes(settings, "os2mo.phone_scope_classes", [MOBILE_CLASS])
+    landline = _classes(settings, "os2mo.landline_scope_classes", [])
+    mobile_classes = _classes(settings, "os2mo.phone_scope_classes", [])
     on_it_user = _flag(settings, "os2mo.addresses_on_it_user", False)
-    no_engagement = "no_engagement" in flags
+    stop = mo.stop_rule(flags, on_it_user)
+
+    def rank(p: Phone, classes: list[str]) -> int | None:
+        return mo.class_rank(p.type, classes)
+
     held = {
-        "direct": [p for p in phones if p.type in landline or p.type not in mobile_classes],
-        "mobile": [p for p in phones if p.type in mobile_classes],
+        "direct": [
+            p for p in phones if rank(p, landline) is not None or rank(p, mobile_classes) is None
+        ],
+        "mobile": [p for p in phones if rank(p, mobile_classes) is not None],
     }
     out = {}
     for slot, classes in (("direct", landline), ("mobile", mobile_classes)):
-        sent = None
-        if not no_engagement:
-            for cls in classes:
-                sent = next(
-                    (
-                        p
-                        for p in held[slot]
-                        if p.type == cls
-                        and p.visibility in {"PUBLIC", ""}
-                        and (not on_it_user or p.owner == "it_user")
-                    ),
-                    None,
-                )
-                if sent is not None:
-                    break
+        eligible = [
+            (r, i)
+            for i, p in enumerate(held[slot])
+            if (r := rank(p, classes)) is not None
+            and p.visibility in {"PUBLIC", ""}
+            and (not on_it_user or p.owner == "it_user")
+        ]
+        sent = held[slot][min(eligible)[1]] if eligible and not stop else None
         blocked = tuple(
-            (p.raw, _mo_why_not(p, classes, on_it_user, no_engagement))
-            for p in held[slot]
-            if p is not sent
+            (p.raw, _mo_why_not(p, classes, on_it_user, stop)) for p in held[slot] if p is not sent
         )
         out[slot] = LocalOutcome(_raws(held[slot]), sent.raw if sent else "", blocked)
     return out
 
 
-def _mo_why_not(p: Phone, classes: list[str], on_it_user: bool, no_engagement: bool) -> str:
-    if no_engagement:
-        return "os2mo.no_engagement"
+def _mo_why_not(p: Phone, classes: list[str], on_it_user: bool, stop: str) -> str:
+    if stop:
+        return stop
     if not classes:
         return "os2mo.empty_class_list"
-    if p.type not in classes:
+    if mo.class_rank(p.type, classes) is None:
         return "os2mo.type_not_in_scope"
     if p.visibility not in {"PUBLIC", ""}:
         return "os2mo.visibility_not_public"

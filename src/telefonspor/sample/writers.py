@@ -20,14 +20,14 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter
 
+from telefonspor.sample import os2mo as mo
 from telefonspor.sample.chain import (
-    LANDLINE_CLASS,
-    MOBILE_CLASS,
     Municipality,
     Person,
     Phone,
     klik_values,
 )
+from telefonspor.sample.os2mo import LANDLINE_CLASS, MOBILE_CLASS
 
 EXPORT_DATE: Final = "2026-11-28"
 _CREATED: Final = datetime(2026, 11, 28, 8, 0, 0)
@@ -265,50 +265,7 @@ def write_os2mo(world: Municipality, path: Path) -> None:
 
 
 def _mo_employee(p: Person, world: Municipality) -> dict[str, Any]:
-    it_user = {
-        "uuid": _derived_uuid(p.guid, "8"),
-        "user_key": p.user_id,
-        "external_id": p.guid,
-        "itsystem": {"user_key": "Active Directory"},
-    }
-    addresses = []
-    for phone in p.phones:
-        addresses.append(
-            {
-                "value": phone.raw,
-                "address_type": {"user_key": phone.type, "scope": "PHONE"},
-                "visibility": {"scope": phone.visibility} if phone.visibility else None,
-                "ituser": [{"uuid": it_user["uuid"]}] if phone.owner == "it_user" else None,
-            }
-        )
-    addresses.append(
-        {
-            "value": p.email,
-            "address_type": {"user_key": "EmailEmployee", "scope": "EMAIL"},
-            "visibility": {"scope": "PUBLIC"},
-            "ituser": None,
-        }
-    )
-    engagements = (
-        []
-        if "no_engagement" in p.local_flags
-        else [
-            {
-                "uuid": _derived_uuid(p.guid, "9"),
-                "user_key": p.employee_id,
-                "org_unit": [{"name": p.unit}],
-            }
-        ]
-    )
-    return {
-        "uuid": _derived_uuid(p.guid, "5"),
-        "given_name": p.first,
-        "surname": p.last,
-        "user_key": p.employee_id,
-        "addresses": addresses,
-        "itusers": [it_user],
-        "engagements": engagements,
-    }
+    return mo.employee_json(p, _derived_uuid)
 
 
 def write_os2sync(world: Municipality, directory: Path) -> None:
@@ -322,7 +279,7 @@ def write_os2sync(world: Municipality, directory: Path) -> None:
             continue
         sent = p.sent
         row = [
-            p.guid,
+            p.fk_uuid or p.guid,  # OS2mo: the FK-ORG-UUID it-user's value when there is one
             p.user_id,
             sent["mobile"],
             sent["direct"],
@@ -346,7 +303,7 @@ def write_fkorg(world: Municipality, path: Path) -> None:
         if not p.in_fkorg:
             continue
         fk = p.fk
-        rows.append([p.user_id, p.guid, p.name, fk["direct"], fk["mobile"], p.email])
+        rows.append([p.user_id, p.fk_uuid or p.guid, p.name, fk["direct"], fk["mobile"], p.email])
     header = ["brugernavn", "uuid", "Navn", "FastnetTelefon", "Telefon", "Email"]
     _write_semicolon(path, header, rows, encoding="utf-8-sig")
 
