@@ -68,12 +68,30 @@ position = "local"
     ("text", "message"),
     [
         ('[audit]\nshared_threshold = "mange"\n', "skal være et heltal"),
-        ("[audit]\nukendt = 1\n", "Ukendt indstilling 'audit.ukendt'"),
+        ("[audit]\nukendt = 1\n", "linje 2: ukendt indstilling »ukendt« i \\[audit\\]"),
         ('[[source]]\nkind = "sap"\npath = "x"\n', "ukendt kildetype 'sap'"),
         ('[[source]]\nkind = "ad"\n', "angiv path"),
         ('[[source]]\nkind = "ad"\npath = "a"\nposition = "top"\n', "position skal være"),
         ("audit = 3\n", "skal være en tabel"),
         ("[audit\n", "ugyldig TOML"),
+        # Issue 16.3: file, line and column, in Danish, with "did you mean".
+        ("[audit]\nshared_treshold = 3\n", "linje 2: .*Mente du »shared_threshold«"),
+        (
+            '[[sources]]\nkind = "ad"\npath = "a"\n',
+            "linje 1: ukendt tabel \\[\\[sources\\]\\]\\. Mente du »source«",
+        ),
+        ("[audti]\nx = 1\n", "linje 1: ukendt tabel \\[audti\\]\\. Mente du »audit«"),
+        ("[audit]\nshared_threshold = 3\tx\n", "linje 2, kolonne 22: ugyldig TOML – der står mere"),
+        (
+            '[audit]\nmunicipality_name = "Å\x01"\n',
+            "linje 2, kolonne 23: ugyldig TOML – ulovligt tegn",
+        ),
+        ("[audit]\nshared_threshold = \n", "linje 2, kolonne 20: ugyldig TOML – ugyldig værdi"),
+        (
+            '[audit]\nmunicipality_name = "Testrup\n',
+            "linje 2, kolonne 29: ugyldig TOML – en tekst mangler",
+        ),
+        ("[audit]\nshared_threshold = 3\nshared_threshold = 4\n", "linje 3.*navnet har allerede"),
     ],
 )
 def test_bad_config_gives_danish_error(tmp_path: Path, text: str, message: str) -> None:

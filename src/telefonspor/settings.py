@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from telefonspor.errors import ConfigError
+from telefonspor.tomlerrors import danish_toml_error, did_you_mean, line_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +271,8 @@ def coerce(key: str, value: Any) -> Any:
     spec = SETTINGS_BY_KEY.get(key)
     if spec is None:
         raise ConfigError(
-            f"Ukendt indstilling '{key}'. Se 'telefonspor settings' for gyldige navne."
+            f"Ukendt indstilling '{key}'.{did_you_mean(key, SETTINGS_BY_KEY)} "
+            "Se 'telefonspor settings' for gyldige navne."
         )
     kind = spec.type
     try:
@@ -344,8 +346,8 @@ def load(
     if config is not None:
         path = Path(config)
         config_path = str(path)
-        data = _read_toml(path)
-        values.update(_values_from_toml(data, path))
+        data, text = _read_toml(path)
+        values.update(_values_from_toml(data, path, text))
         sources = _sources_from_toml(data, path)
         klik_map = _klik_map_from_toml(data, path)
     for spec in SETTINGS:
@@ -356,14 +358,15 @@ def load(
     return Settings(values, sources, klik_map, config_path)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed file and its text (the text lets later messages name the line)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        return tomllib.loads(text), text
     except FileNotFoundError:
         raise ConfigError(f"Konfigurationsfilen {path} findes ikke.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: ugyldig TOML ({exc}).") from exc
+        raise ConfigError(danish_toml_error(path, exc)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} er ikke UTF-8-tekst. Gem kædefilen som UTF-8.") from None
     except OSError as exc:
@@ -373,17 +376,41 @@ def _read_toml(path: Path) -> dict[str, Any]:
 _NON_SETTING_TABLES: Final = {"source", "kilde"}
 
 
-def _values_from_toml(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+def _values_from_toml(data: Mapping[str, Any], path: Path, text: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
+    sections = {key.partition(".")[0] for key in SETTINGS_BY_KEY} | {"klik"}
+    tables = sorted(sections | {"source"})
+
+    def where(section: str, name: str | None = None) -> str:
+        line = line_of(text, section, name)
+        return f"{path}, linje {line}" if line else str(path)
+
     for section, table in data.items():
         if section in _NON_SETTING_TABLES:
             continue
+        if section not in sections:
+            shape = f"[[{section}]]" if isinstance(table, list) else f"[{section}]"
+            raise ConfigError(
+                f"{where(section)}: ukendt tabel {shape}.{did_you_mean(section, tables)} "
+                f"Gyldige tabeller: {', '.join(f'[{t}]' for t in tables if t != 'source')} "
+                "og [[source]]."
+            )
         if not isinstance(table, Mapping):
-            raise ConfigError(f"{path}: '{section}' skal være en tabel ([{section}]).")
+            raise ConfigError(f"{where(section)}: '{section}' skal være en tabel ([{section}]).")
+        names = [k.partition(".")[2] for k in SETTINGS_BY_KEY if k.startswith(section + ".")]
         for name, value in table.items():
             if section == "klik" and name == "map":
                 continue
-            out[f"{section}.{name}"] = coerce(f"{section}.{name}", value)
+            key = f"{section}.{name}"
+            if key not in SETTINGS_BY_KEY:
+                raise ConfigError(
+                    f"{where(section, name)}: ukendt indstilling »{name}« i [{section}]."
+                    f"{did_you_mean(name, names)} Se 'telefonspor settings' for alle navne."
+                )
+            try:
+                out[key] = coerce(key, value)
+            except ConfigError as exc:
+                raise ConfigError(f"{where(section, name)}: {exc}") from None
     return out
 
 
@@ -416,7 +443,8 @@ def source_spec(
     kind = str(entry.get("kind", "")).strip().lower()
     if kind not in SOURCE_KINDS:
         raise ConfigError(
-            f"{where}: ukendt kildetype '{kind}'. Gyldige typer: {', '.join(SOURCE_KINDS)}."
+            f"{where}: ukendt kildetype '{kind}'.{did_you_mean(kind, SOURCE_KINDS)} "
+            f"Gyldige typer: {', '.join(SOURCE_KINDS)}."
         )
     position = str(entry.get("position", SOURCE_KINDS[kind])).strip().lower()
     if position not in {"source", "local", "sync", "fkorg"}:

@@ -32,7 +32,8 @@ def page(tmp_path_factory: pytest.TempPathFactory, big_result: AuditResult) -> I
     )
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # 1366 px: the most common municipal laptop screen (issue 16.8)
+        tab = browser.new_page(viewport={"width": 1366, "height": 900})
         errors: list[str] = []
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
         tab.on(
@@ -74,6 +75,10 @@ def test_sorting_and_trace_dialog(page: Page) -> None:
     first = tab.locator("#rows tr").first.locator("td").first.inner_text()
     assert first == "bruger05997"
     tab.locator("#rows tr").first.locator("button").click()
+    detail = tab.locator("#rows tr.detail")
+    assert detail.count() == 1
+    assert "Handling:" in detail.inner_text() and "Direkte nummer" in detail.inner_text()
+    detail.locator("button.trace-open").click()
     dialog = tab.locator("#trace")
     assert dialog.is_visible()
     assert "Spor for bruger05997" in dialog.inner_text()
@@ -92,3 +97,30 @@ def test_print_renders_every_row(page: Page) -> None:
     tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert tab.locator("#print-area tbody tr").count() == 0
     tab.emulate_media(media="screen")
+
+
+def test_table_fits_1366_px_with_the_action_in_view(page: Page) -> None:
+    """Issue 16.8: at 1366 px, filtered, the columns and the action stay on screen and rows
+    stay short (no 6-8 line rows)."""
+    tab = page
+    tab.select_option("#f-cause", "lost_fkorg_to_klik")
+    for key in "unrcs":  # Brugernavn, Navn, Roller, Årsag, Ansvarlig
+        header = key
+        box = tab.locator(f"#holders th:has(button[data-key='{key}'])").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1366, header
+    first = tab.locator("#rows tr.holder").first
+    first.click()
+    action = tab.locator("#rows tr.detail .action")
+    box = action.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1366
+    line = tab.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('#rows tr.holder td')).lineHeight)"
+    )
+    rows = tab.locator("#rows tr.holder")
+    tallest = max(rows.nth(i).bounding_box()["height"] for i in range(min(10, rows.count())))  # type: ignore[index]
+    assert tallest <= 4 * line
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "rapport-html-1366.png"), full_page=False)
+    first.click()  # closed again
+    assert tab.locator("#rows tr.detail").count() == 0
+    tab.select_option("#f-cause", "")

@@ -45,6 +45,10 @@ class SampleChain:
     fault_roles: Mapping[str, int] = field(default_factory=dict)
 
 
+#: The made-up municipality of the demo: its reports are headed with this name.
+SAMPLE_MUNICIPALITY = "Eksempel Kommune"
+
+
 def generate_chain(
     directory: Path,
     *,
@@ -106,7 +110,10 @@ def generate_chain(
     write_fkorg(world, directory / relative["fkorg"])
     config = directory / "kaede.toml"
     options = {"os2sofd": sofd_source_options(world)} if local == "os2sofd" else {}
-    write_config(config, world.settings, list(relative.items()), options)
+    settings = dict(world.settings)
+    if municipalities == 1:  # a national export has many; the report then takes the column
+        settings["audit.municipality_name"] = SAMPLE_MUNICIPALITY
+    write_config(config, settings, list(relative.items()), options)
     roles = {p.user_id: len(p.roles) for p in world.holders}
     fault_roles = {
         fault: sum(roles[uid] for uid in uids) for fault, uids in world.fault_users.items()

@@ -11,6 +11,7 @@
   var collator = new Intl.Collator("da", { sensitivity: "base", numeric: true });
   var state = { q: "", c: "", s: "", r: "", e: "", key: "", dir: 1, page: 0 };
   var view = rows;
+  var expanded = {};  /* user id -> true while its action and details are shown */
   var $ = function (id) { return document.getElementById(id); };
 
   rows.forEach(function (row) {
@@ -84,26 +85,26 @@
     var body = $("rows");
     var fragment = document.createDocumentFragment();
     view.slice(start, start + pageSize).forEach(function (row, i) {
+      var index = String(start + i);
+      var open = Boolean(expanded[row.u]);
       var tr = document.createElement("tr");
+      tr.className = "holder";
       var first = document.createElement("td");
-      var open = document.createElement("button");
-      open.type = "button";
-      open.className = "row-open";
-      open.textContent = row.u;
-      open.setAttribute("aria-label", "Vis spor for " + row.u);
-      open.dataset.index = String(start + i);
-      first.appendChild(open);
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "row-open";
+      toggle.textContent = row.u;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.setAttribute("aria-label", (open ? "Skjul" : "Vis") + " handling og detaljer for " + row.u);
+      first.appendChild(toggle);
       tr.appendChild(first);
       cell(tr, row.n);
-      cell(tr, row.e);
-      cell(tr, row.r.join("; "));
-      cell(tr, row.d);
-      cell(tr, row.m);
+      cell(tr, row.r.join("; ")).className = "roles";
       cell(tr, data.causes[row.c] || "");
       cell(tr, data.parties[row.s] || row.s);
-      cell(tr, row.a);
-      tr.dataset.index = String(start + i);
+      tr.dataset.index = index;
       fragment.appendChild(tr);
+      if (open) { fragment.appendChild(detailRow(row, index)); }
     });
     body.replaceChildren(fragment);
     $("count").textContent = view.length === rows.length
@@ -112,6 +113,41 @@
     $("page-info").textContent = "Side " + (state.page + 1) + " af " + pages;
     $("prev").disabled = state.page === 0;
     $("next").disabled = state.page >= pages - 1;
+  }
+
+  /* The expanded row: what to do first, then the facts behind it, and the way to the trace. */
+  function detailRow(row, index) {
+    var tr = document.createElement("tr");
+    tr.className = "detail";
+    var td = document.createElement("td");
+    td.colSpan = 5;
+    var action = document.createElement("p");
+    action.className = "action";
+    var strong = document.createElement("strong");
+    strong.textContent = "Handling: ";
+    action.appendChild(strong);
+    action.appendChild(document.createTextNode(row.a || "Ingen handling foreslået."));
+    td.appendChild(action);
+    var facts = document.createElement("dl");
+    [["Hvad er galt", row.p], ["Enhed", row.e], ["Direkte nummer", row.d || "–"],
+     ["Mobil nummer", row.m || "–"], ["Beslutning", row.b]].forEach(function (pair) {
+      if (!pair[1]) { return; }
+      var dt = document.createElement("dt");
+      dt.textContent = pair[0];
+      var dd = document.createElement("dd");
+      dd.textContent = pair[1];
+      facts.appendChild(dt);
+      facts.appendChild(dd);
+    });
+    td.appendChild(facts);
+    var trace = document.createElement("button");
+    trace.type = "button";
+    trace.className = "trace-open";
+    trace.textContent = "Se sporet gennem kæden";
+    trace.dataset.index = index;
+    td.appendChild(trace);
+    tr.appendChild(td);
+    return tr;
   }
 
   function showTrace(row) {
@@ -161,8 +197,15 @@
   }
 
   $("rows").addEventListener("click", function (event) {
-    var tr = event.target.closest("tr");
-    if (tr && tr.dataset.index) { showTrace(view[Number(tr.dataset.index)]); }
+    var traceButton = event.target.closest("button.trace-open");
+    if (traceButton) { showTrace(view[Number(traceButton.dataset.index)]); return; }
+    var tr = event.target.closest("tr.holder");
+    if (!tr) { return; }
+    var row = view[Number(tr.dataset.index)];
+    if (expanded[row.u]) { delete expanded[row.u]; } else { expanded[row.u] = true; }
+    render();
+    var again = $("rows").querySelector("tr.holder[data-index='" + tr.dataset.index + "'] button.row-open");
+    if (again) { again.focus(); }
   });
   $("q").addEventListener("input", function (event) { state.q = event.target.value; state.page = 0; render(); });
   [["f-cause", "c"], ["f-party", "s"], ["f-role", "r"], ["f-unit", "e"]].forEach(function (pair) {
