@@ -356,14 +356,21 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            direct=self._best(v.passage.direct.held),
-            mobile=self._best(v.passage.mobile.held),
+            direct=self._best(self._shown(v, "direct")),
+            mobile=self._best(self._shown(v, "mobile")),
             sent_direct=v.passage.direct.sent,
             sent_mobile=v.passage.mobile.sent,
             key=v.link.key,
             confidence=v.link.confidence,
             notes=tuple(_FLAG_NOTES[f] for f in sorted(record.flags) if f in _FLAG_NOTES),
         )
+
+    def _shown(self, v: _View, slot: str) -> tuple[str, ...]:
+        """What a hop shows it holds; OS2sync-AD's AD also shows the fields it never sends."""
+        outcome = v.passage.slot(slot)
+        if self._preset and v.source.kind == "ad" and not outcome.held:
+            return outcome.other
+        return outcome.held
 
     def _flags(
         self,

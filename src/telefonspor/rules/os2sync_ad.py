@@ -19,7 +19,7 @@ it is the system whose sync rules decide what reaches FK-ORG.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from telefonspor.errors import ConfigError
@@ -58,21 +58,27 @@ def active(settings: Settings) -> bool:
     return bool(settings.values.get("chain.preset") == PRESET)
 
 
-def chain_sources(sources: Sequence[SourceData], settings: Settings) -> tuple[SourceData, ...]:
-    """The chain as the preset sees it: AD moves to the local position (idempotent).
+def check_chain(kinds: Iterable[str], settings: Settings) -> None:
+    """Refuse a local organisation system in an OS2sync-AD chain (a configuration error).
 
-    A local organisation system in an OS2sync-AD chain is a contradiction in the
-    configuration, not in the data: it is refused with a Danish message.
+    Called before anything is read, so the message names the real problem.
     """
     if not active(settings):
-        return tuple(sources)
-    local = sorted({s.kind for s in sources if s.kind in _LOCAL_SYSTEMS})
+        return
+    local = sorted({k for k in kinds if k in _LOCAL_SYSTEMS})
     if local:
         raise ConfigError(
             f'[chain] preset = "{PRESET}" betyder, at AD sendes direkte til FK-ORG uden lokal '
             f"organisationsløsning, men kæden indeholder også {', '.join(local)}. Fjern "
             f'{", ".join(local)} fra kæden, eller fjern preset = "{PRESET}".'
         )
+
+
+def chain_sources(sources: Sequence[SourceData], settings: Settings) -> tuple[SourceData, ...]:
+    """The chain as the preset sees it: AD moves to the local position (idempotent)."""
+    if not active(settings):
+        return tuple(sources)
+    check_chain((s.kind for s in sources), settings)
     out = []
     for s in sources:
         if s.kind == "ad" and s.position != "local":

@@ -48,6 +48,7 @@ _SCENARIOS: Final = (
     ("invalid", 8),
     ("only_mobile", 14),
     ("only_ip_phone", 6),
+    ("mobile_and_ip_phone", 4),  # both slots lost at the same hop: Mobil nummer is reported
     ("disabled", 5),
     ("not_synced", 4),
     ("sync_failure", 4),
@@ -130,8 +131,10 @@ def _scenario(rng: random.Random, p: Person, scenario: str) -> None:
     if scenario == "only_mobile":
         p.ad_mobile = _format(rng, mobile)
         return
-    if scenario == "only_ip_phone":
+    if scenario in {"only_ip_phone", "mobile_and_ip_phone"}:
         p.ad_ip_phone = _format(rng, landline)
+        if scenario == "mobile_and_ip_phone":
+            p.ad_mobile = _format(rng, mobile)
         return
     if scenario == "not_found":
         p.in_ad = False
