@@ -368,8 +368,8 @@ class Diagnoser:
     def _shown(self, v: _View, slot: str) -> tuple[str, ...]:
         """What a hop shows it holds; OS2sync-AD's AD also shows the fields it never sends."""
         outcome = v.passage.slot(slot)
-        if self._preset and v.source.kind == "ad" and not outcome.held:
-            return outcome.other
+        if self._preset and v.source.kind == "ad":
+            return (*outcome.held, *outcome.other)
         return outcome.held
 
     def _flags(

@@ -159,3 +159,28 @@ def test_demo_refuses_an_unknown_preset(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--preset", "os2sofd-ad"])
     assert result.exit_code == 2
     assert "os2sync-ad" in result.stderr
+
+
+def test_fix_files_move_numbers_into_the_attribute_os2sync_ad_sends(tmp_path: Path) -> None:
+    """A number in mobile or ipPhone is written to telephoneNumber (-OfficePhone), the one
+    field OS2sync-AD sends; nothing is planned for Direkte nummer."""
+    from telefonspor.cli import fix_cmd  # noqa: F401  (registers the command)
+
+    klik, config = write_chain(tmp_path)
+    audit = runner.invoke(
+        app, ["audit", str(klik), "--config", str(config), "--out", str(tmp_path / "r")]
+    )
+    assert audit.exit_code == 0, audit.output
+    out = tmp_path / "ud"
+    run = runner.invoke(
+        app,
+        ["fix", str(tmp_path / "r" / "resultat.json"), "--config", str(config), "--out", str(out)],
+    )
+    assert run.exit_code == 0, run.output
+    script = (out / "ad-rettelser.ps1").read_text("utf-8-sig")
+    sets = [line for line in script.splitlines() if line.startswith("Set-ADUser")]
+    assert sets == [
+        "Set-ADUser -Identity 'boor' -OfficePhone '+4520304002' -WhatIf:(-not $Udfoer)",
+        "Set-ADUser -Identity 'caae' -OfficePhone '+4533445503' -WhatIf:(-not $Udfoer)",
+    ]
+    assert "OS2sync-AD ikke sender" in script
