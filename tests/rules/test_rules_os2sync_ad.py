@@ -229,3 +229,19 @@ def test_holders_with_numbers_outside_the_phone_attribute_are_one_systemic_fix()
     assert found.user_ids == ("bruger000", "bruger001", "bruger002")
     scenario = run_scenario(export(), sources, PRESET, parse_assignments([found.setting]))
     assert scenario.roles_gained == found.roles_gained == 6
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def test_the_preset_setting_accepts_only_known_presets() -> None:
+    from telefonspor.settings import coerce, load
+
+    assert coerce("chain.preset", " OS2sync-AD ") == "os2sync-ad"
+    assert coerce("chain.preset", "") == ""
+    with pytest.raises(ConfigError, match='"os2sync-ad"'):
+        coerce("chain.preset", "os2sofd")
+    settings = load(environ={"TELEFONSPOR_CHAIN_PRESET": "os2sync-ad"})
+    assert settings["chain.preset"] == "os2sync-ad"
+    assert settings["os2sync_ad.phone_attribute"] == "telephoneNumber"
+    assert settings.flag("os2sync_ad.terminate_disabled_users") is True
