@@ -202,8 +202,8 @@ class Diagnoser:
         """OS2sync-AD chains: a disabled AD account, or an AD account FK-ORG never got."""
         ad = next((v for v in views if v.source.kind == "ad" and v.position == "local"), None)
         record = ad.record if ad is not None else None
-        if record is None:
-            return None
+        if ad is None or record is None or ad.link.confidence != "exact":
+            return None  # an e-mail match may be another account of the same person
         facts = Facts(
             "mobile",
             user.user_id,

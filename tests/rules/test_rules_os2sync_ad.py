@@ -245,3 +245,22 @@ def test_the_preset_setting_accepts_only_known_presets() -> None:
     assert settings["chain.preset"] == "os2sync-ad"
     assert settings["os2sync_ad.phone_attribute"] == "telephoneNumber"
     assert settings.flag("os2sync_ad.terminate_disabled_users") is True
+
+
+def test_an_ad_account_found_only_by_e_mail_is_not_blamed_for_a_legacy_user() -> None:
+    other = SourceRecord("ad", "anbe", uuid=guid("anbe"), email="abc123@k.dk",
+                         phones=(PhoneEntry("33663366", "telephoneNumber"),))  # fmt: skip
+    gone = source("fkorg", "fkorg", SourceRecord("fkorg", "anbe", uuid=guid("anbe")))
+    d = diagnose([source("ad", "source", other), gone])
+    assert d.rule == "klik.legacy_user"
+
+
+def test_numbers_lost_between_ad_and_fkorg_are_one_sync_fix() -> None:
+    phones = {i: [("telephoneNumber", f"33 66 40 {i:02d}")] for i in range(PEOPLE)}
+    sources = population(phones)  # FK-ORG has none of them
+    result = run_audit(export(), sources, PRESET)
+    found = {f.code: f for f in result.systemic}["os2sync_ad_not_delivered"]
+    assert (found.setting, found.responsible) == ("whatif.sync_delivers=mobile", "sync_operator")
+    assert found.holders_gained == HOLDERS
+    scenario = run_scenario(export(), sources, PRESET, parse_assignments([found.setting]))
+    assert scenario.roles_gained == found.roles_gained == HOLDERS * 2
