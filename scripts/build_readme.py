@@ -21,6 +21,7 @@ ORDER = [
     "klik-og-numre.md",
     "kilder-filer.md",
     "aarsager.md",
+    "os2sync-ad.md",
     "systemiske.md",
     "rapporter.md",
     "historik.md",

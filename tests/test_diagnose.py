@@ -103,6 +103,7 @@ MO_MOBILE = ph("20304050", "MobilePhoneEmployee", "PUBLIC", owner="it_user")
 NO_HIDDEN = SETTINGS.replace({"os2sofd.send_hidden_phone_numbers": False})
 OLD_SYNC = SETTINGS.replace({"os2sync.version": "2.9"})
 IT_USER = SETTINGS.replace({"os2mo.addresses_on_it_user": True})
+AD_PRESET = SETTINGS.replace({"chain.preset": "os2sync-ad"})
 
 
 def sync_row(*flags: str, error: str = "") -> SourceData:
@@ -194,6 +195,37 @@ CASES: dict[str, Case] = {
     "other address sent": Case(
         [mo(ph("1234", "MobilePhoneEmployee"), ph("20304050", "MobilePhoneEmployee")), FK_EMPTY],
         "lost_local_to_fkorg", "os2mo.other_address_sent", "hr", detail="1234",
+    ),
+    # OS2sync-AD chains (AD straight to FK-ORG); more in tests/rules/test_rules_os2sync_ad.py
+    "os2sync-ad disabled": Case(
+        [src("ad", rec("ad", ph("33663366", "telephoneNumber"), flags=frozenset({"disabled"}))),
+         FK_EMPTY],
+        "lost_local_to_fkorg", "os2sync_ad.account_disabled", "hr", AD_PRESET,
+        detail="TerminateDisabledUsers",
+    ),
+    "os2sync-ad not synced": Case(
+        [src("ad", rec("ad", ph("33663366", "telephoneNumber"))),
+         src("fkorg", rec("fkorg", uid="other", uuid="x"))],
+        "lost_local_to_fkorg", "os2sync_ad.user_not_synced", "sync_operator", AD_PRESET,
+    ),
+    "os2sync-ad number in mobile": Case(
+        [src("ad", rec("ad", ph("20304050", "mobile"))), FK_EMPTY],
+        "lost_local_to_fkorg", "os2sync_ad.not_phone_attribute", "hr", AD_PRESET,
+        detail="AD har 20 30 40 50 i mobile",
+    ),
+    "os2sync-ad number in ipPhone": Case(
+        [src("ad", rec("ad", ph("33663366", "ipPhone"))), FK_EMPTY],
+        "lost_local_to_fkorg", "os2sync_ad.no_landline", "hr", AD_PRESET,
+        detail="aldrig et Direkte nummer",
+    ),
+    "os2sync-ad not delivered": Case(
+        [src("ad", rec("ad", ph("33663366", "telephoneNumber"))), FK_EMPTY],
+        "lost_local_to_fkorg", "os2sync_ad.not_delivered", "sync_operator", AD_PRESET,
+        detail="i telephoneNumber",
+    ),
+    "os2sync-ad missing": Case(
+        [src("ad", rec("ad")), FK_EMPTY], "missing_in_source", "os2sync_ad.missing",
+        "employee", AD_PRESET, detail="intet nummer i telephoneNumber",
     ),
     "not imported": Case(
         [src("ad", rec("ad", ph("33663366", "telephoneNumber"))), sofd(), FK_EMPTY],

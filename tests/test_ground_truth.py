@@ -23,10 +23,12 @@ SIZE = {"holders": 250, "users": 800}
 
 
 def _mismatches(
-    seed: int, local: str, faults: Sequence[str], omit: Sequence[str] = ()
+    seed: int, local: str, faults: Sequence[str], omit: Sequence[str] = (), preset: str = ""
 ) -> tuple[int, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
-        chain = generate_chain(Path(tmp), seed=seed, local=local, faults=faults, omit=omit, **SIZE)
+        chain = generate_chain(
+            Path(tmp), seed=seed, local=local, faults=faults, omit=omit, preset=preset, **SIZE
+        )
         result = audit_files(chain.klik, load(chain.config))
     got = {h.user_id: (h.covered, h.cause, h.rule, h.responsible) for h in result.holders}
     lines: Counter[str] = Counter()
@@ -94,3 +96,21 @@ def test_pipeline_recovers_the_ground_truth_of_the_os2sofd_upstream_cases() -> N
     assert wrong == []
     rules = Counter(t.rule for t in chain.truth.values())
     assert rules["os2sofd.no_matching_affiliation"] and rules["os2sofd.do_not_transfer"]
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.integers(0, 10_000), st.sampled_from([[], [], ["os2sync-db"]]))
+@example(1, [])
+@example(2, ["os2sync-db"])
+def test_pipeline_recovers_the_ground_truth_of_an_os2sync_ad_chain(
+    seed: int, omit: list[str]
+) -> None:
+    """The OS2sync-AD preset (AD straight to FK-ORG): the same exactness."""
+    holders, report = _mismatches(seed, "os2sofd", [], omit, preset="os2sync-ad")
+    assert holders == SIZE["holders"]
+    assert not report, f"seed={seed} preset=os2sync-ad omit={omit}:\n" + "\n".join(report[:20])

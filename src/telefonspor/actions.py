@@ -41,6 +41,7 @@ class Facts:
     sent: str = ""  # another value the system sends instead
     systems: str = ""  # the configured systems, for messages that name them all
     problem: str = ""  # Danish finding labels of an unusable value
+    attribute: str = ""  # OS2sync-AD's phone attribute (os2sync_ad.phone_attribute)
 
 
 def show_number(value: PhoneValue) -> str:
@@ -191,6 +192,46 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {
         "Kontrollér indlæsningen fra {system_label} til {target_label}, så {account} "
         "oprettes med {number}.",
     ),
+    "os2sync_ad.account_disabled": (
+        "AD-kontoen {account} er spærret, og OS2sync-AD fjerner spærrede konti fra FK-ORG "
+        "(TerminateDisabledUsers), så KLIK-rollerne hænger på en bruger uden numre.",
+        "Genaktivér AD-kontoen {account}, hvis personen stadig skal have rollerne; ellers flyt "
+        "rollerne i KLIK til personens aktive konto eller fjern dem.",
+    ),
+    "os2sync_ad.user_not_synced": (
+        "AD-kontoen {account} er aktiv, men findes ikke i FK-ORG: OS2sync-AD har ikke oprettet "
+        "brugeren.",
+        "Kontrollér at {account} ligger under OS2sync-AD's RootOU og ikke i en OU markeret som "
+        "blokeret (admindescription = 2), ret det, og lav en ændring på kontoen i AD, så "
+        "OS2sync-AD sender den (den læser kun ændringer).",
+    ),
+    "os2sync_ad.not_phone_attribute": (
+        "AD har {number} i {field} for {account}, men OS2sync-AD sender kun {attribute} "
+        "(som Mobil nummer) til FK-ORG.",
+        "Skriv {number} i AD-feltet {attribute} for {account}; så sender OS2sync-AD det til "
+        "FK-ORG, og KLIK viser det som Mobil nummer.",
+    ),
+    "os2sync_ad.no_landline": (
+        "AD har {number} i {field} for {account}, men OS2sync-AD sender aldrig et Direkte "
+        "nummer (FastnetTelefon) til FK-ORG: kun {attribute} sendes, som Mobil nummer.",
+        "Skriv {number} i AD-feltet {attribute} for {account}, så KLIK viser det som Mobil "
+        "nummer. Et Direkte nummer i KLIK kræver en synkronisering, der sender Landline "
+        "(OS2sync 3.0 via OS2sofd eller OS2mo); et nummer skrevet direkte i FK-ORG fjernes igen, "
+        "næste gang OS2sync-AD opdaterer brugeren.",
+    ),
+    "os2sync_ad.not_delivered": (
+        "AD har {number} i {field} for {account}, og OS2sync-AD sender det som PhoneNumber, "
+        "men FK-ORG har intet Telefon.",
+        "Kontrollér OS2sync-AD's log og OS2syncs kø og fejllog for {account}, og lav en "
+        "ændring på kontoen i AD (eller slet DirSync-cookien for en fuld synkronisering), så "
+        "OS2sync-AD sender {number} igen.",
+    ),
+    "os2sync_ad.missing": (
+        "AD-kontoen {account} har intet nummer i {attribute}, som er det eneste felt, "
+        "OS2sync-AD sender til FK-ORG (som Mobil nummer); Direkte nummer sendes aldrig.",
+        "Bed {account} oplyse sit arbejdsnummer, og registrér det i AD-feltet {attribute}; "
+        "KLIK viser det som Mobil nummer.",
+    ),
     "chain.no_local_system": (
         "{system_label} har {number} i {field} for {account}, men FK-ORG har intet "
         "{fkorg_field}, og der er ikke angivet en lokal organisationsløsning.",
@@ -237,6 +278,11 @@ _LOCAL_RULE_PARTY: Final = {
     "os2mo.address_on_person": "hr",
     "os2mo.other_address_sent": "hr",
     "os2sofd.hidden_mobile_not_sent": "supplier",
+    "os2sync_ad.account_disabled": "hr",
+    "os2sync_ad.not_phone_attribute": "hr",
+    "os2sync_ad.no_landline": "hr",
+    "os2sync_ad.user_not_synced": "sync_operator",
+    "os2sync_ad.not_delivered": "sync_operator",
     "os2mo.type_not_in_scope": "supplier",
     "os2mo.empty_class_list": "supplier",
 }
@@ -276,6 +322,7 @@ def explain(rule: str, facts: Facts) -> tuple[str, str]:
         "sent": facts.sent,
         "systems": facts.systems,
         "problem": facts.problem,
+        "attribute": facts.attribute or "telephoneNumber",
         "slot_label": SLOT_LABELS.get(facts.slot, facts.slot),
         "fkorg_field": FKORG_FIELD.get(facts.slot, ""),
         "sync_field": SYNC_FIELD.get(facts.slot, ""),

@@ -24,6 +24,7 @@ from telefonspor.model import (
     Summary,
 )
 from telefonspor.phones import PhoneEngine
+from telefonspor.rules.os2sync_ad import chain_sources
 from telefonspor.settings import Settings
 from telefonspor.systemic import find_systemic
 from telefonspor.texts import FINDING_EXPLANATIONS, SLOT_LABELS
@@ -43,6 +44,7 @@ def run_audit(
 ) -> AuditResult:
     """Audit ``klik`` against the chain; ``with_systemic=False`` skips the what-if ranking."""
     clock = _StageClock(timings)
+    sources = chain_sources(sources, settings)  # a chain preset may move a system's position
     engine = PhoneEngine(settings.strings("audit.placeholders"))
     holders = [u for u in klik.users if u.roles]
     without_roles = tuple(u for u in klik.users if not u.roles)

@@ -25,7 +25,7 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
-from telefonspor.rules import NOTHING, Passage, SlotOutcome, passage, sync_rule
+from telefonspor.rules import NOTHING, Passage, SlotOutcome, os2sync_ad, passage, sync_rule
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
 from telefonspor.settings import Settings
 from telefonspor.texts import finding_label, system_label
@@ -127,8 +127,11 @@ class Diagnoser:
         self, sources: Sequence[SourceData], settings: Settings, engine: PhoneParser
     ) -> None:
         rank = {p: i for i, p in enumerate(POSITIONS)}
+        sources = os2sync_ad.chain_sources(sources, settings)
         self._sources = tuple(sorted(sources, key=lambda s: rank.get(s.position, len(rank))))
         self._settings = settings
+        self._preset = os2sync_ad.active(settings)
+        self._phone_attribute = os2sync_ad.phone_attribute(settings)
         self._engine = engine
         self._resolver = IdentityResolver(self._sources)
         self._identities: dict[str, Identity] = {}
@@ -184,12 +187,39 @@ class Diagnoser:
         return Diagnosis(verdict.cause, detail, party, action, verdict.rule, trace, flags)
 
     def _verdict(self, user: KlikUser, views: list[_View]) -> _Verdict:
+        if self._preset:
+            account = self._os2sync_ad_account(user, views)
+            if account is not None:
+                return account
         if self._has_fkorg and not any(v.link.found for v in views if v.position == "fkorg"):
             facts = Facts("direct", user.user_id, systems=self._systems)
             return _Verdict("legacy_klik_user", "klik.legacy_user", facts)
         verdicts = [self._slot_verdict(user, views, slot) for slot in SLOTS]
+        if self._preset:
+            # OS2sync-AD never sends Direkte nummer: the mobile slot, the one that can be
+            # repaired, wins a tie.
+            verdicts.reverse()
         # min() keeps the first of equals: the direct slot wins a tie.
         return min(verdicts, key=lambda v: CAUSE_PRIORITY.index(v.cause))
+
+    def _os2sync_ad_account(self, user: KlikUser, views: list[_View]) -> _Verdict | None:
+        """OS2sync-AD chains: a disabled AD account, or an AD account FK-ORG never got."""
+        ad = next((v for v in views if v.source.kind == "ad" and v.position == "local"), None)
+        record = ad.record if ad is not None else None
+        if ad is None or record is None or ad.link.confidence != "exact":
+            return None  # an e-mail match may be another account of the same person
+        facts = Facts(
+            "mobile",
+            user.user_id,
+            system="ad",
+            account=record.user_id,
+            attribute=self._phone_attribute,
+        )
+        if os2sync_ad.stops(record, self._settings):
+            return _Verdict("lost_local_to_fkorg", os2sync_ad.ACCOUNT_DISABLED, facts)
+        if self._has_fkorg and not any(v.link.found for v in views if v.position == "fkorg"):
+            return _Verdict("lost_local_to_fkorg", os2sync_ad.USER_NOT_SYNCED, facts)
+        return None
 
     def _slot_verdict(self, user: KlikUser, views: list[_View], slot: str) -> _Verdict:
         found = [v for v in views if v.record is not None]
@@ -219,8 +249,17 @@ class Diagnoser:
                 rows = [r for s in sync for r in s.link.records]
                 rule = sync_rule(slot, rows, self._settings)
                 error = next((r.error for r in rows if "failure" in r.flags and r.error), "")
+                ad = self._preset and v.source.kind == "ad"
+                if ad and rule == "os2sync.not_delivered":
+                    rule = os2sync_ad.NOT_DELIVERED
                 facts = self._facts(
-                    slot, uid, v, value, error=error, version=self._settings.text("os2sync.version")
+                    slot,
+                    uid,
+                    v,
+                    value,
+                    entry=_entry(v, sent) if ad else None,
+                    error=error,
+                    version=self._settings.text("os2sync.version"),
                 )
                 return _Verdict("lost_local_to_fkorg", rule, facts)
 
@@ -233,7 +272,10 @@ class Diagnoser:
                 value = self._parse(raw)
                 if value.usable:
                     facts = self._facts(slot, uid, v, value, entry=_entry(v, raw))
-                    return _Verdict("lost_local_to_fkorg", "os2sofd.wrong_phone_type", facts)
+                    rule = "os2sofd.wrong_phone_type"
+                    if self._preset and v.source.kind == "ad":
+                        rule = os2sync_ad.other_rule(slot)
+                    return _Verdict("lost_local_to_fkorg", rule, facts)
 
         for v in source:  # e. the source has it, the next hop does not
             value = self._first_usable(v.passage.slot(slot).held)
@@ -271,8 +313,12 @@ class Diagnoser:
                 system=first.source.kind,
                 account=first.record.user_id if first.record else "",
                 systems=self._upstream_systems,
+                attribute=self._phone_attribute,
             )
-            return _Verdict("missing_in_source", "source.missing", facts)
+            rule = "source.missing"
+            if self._preset and first.source.kind == "ad" and first.position == "local":
+                rule = os2sync_ad.MISSING
+            return _Verdict("missing_in_source", rule, facts)
 
         facts = Facts(slot, uid, systems=self._upstream_systems)  # i.
         return _Verdict("undetermined", "chain.not_found", facts)
@@ -314,14 +360,21 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            direct=self._best(v.passage.direct.held),
-            mobile=self._best(v.passage.mobile.held),
+            direct=self._best(self._shown(v, "direct")),
+            mobile=self._best(self._shown(v, "mobile")),
             sent_direct=v.passage.direct.sent,
             sent_mobile=v.passage.mobile.sent,
             key=v.link.key,
             confidence=v.link.confidence,
             notes=tuple(_FLAG_NOTES[f] for f in sorted(record.flags) if f in _FLAG_NOTES),
         )
+
+    def _shown(self, v: _View, slot: str) -> tuple[str, ...]:
+        """What a hop shows it holds; OS2sync-AD's AD also shows the fields it never sends."""
+        outcome = v.passage.slot(slot)
+        if self._preset and v.source.kind == "ad":
+            return (*outcome.held, *outcome.other)
+        return outcome.held
 
     def _flags(
         self,
@@ -390,6 +443,7 @@ class Diagnoser:
             field=entry.type if entry is not None else "",
             visibility=entry.visibility if entry is not None else "",
             systems=self._upstream_systems,
+            attribute=self._phone_attribute,
             **extra,
         )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from telefonspor.audit import run_audit
 from telefonspor.model import AuditResult, KlikExport, SourceData
+from telefonspor.rules.os2sync_ad import check_chain
 from telefonspor.settings import Settings, SourceSpec
 from telefonspor.sources import read_source
 from telefonspor.sources.klik import read_klik
@@ -41,6 +42,7 @@ def read_inputs(
         progress=klik_progress,
     )
     specs = settings.sources if sources is None else sources
+    check_chain((spec.kind for spec in specs), settings)  # before reading anything
     data: list[SourceData] = []
     for number, spec in enumerate(specs, start=1):
         if progress is not None:

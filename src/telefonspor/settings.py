@@ -71,6 +71,25 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     ),
     # chain rules (replayed; see rules/)
     Setting(
+        "chain.preset",
+        "",
+        'Kædens form: tom = som angivet i [[source]]; "os2sync-ad" = AD synkroniseres direkte '
+        "til FK-ORG med OS2sync-AD (ingen OS2sofd/OS2mo): AD sendes videre som den lokale "
+        "organisationsløsning, og Direkte nummer sendes aldrig.",
+        choices=("", "os2sync-ad"),
+    ),
+    Setting(
+        "os2sync_ad.phone_attribute",
+        "telephoneNumber",
+        "OS2sync-AD: AD-attributten der sendes som PhoneNumber til FK-ORG Telefon (Mobil nummer); "
+        "`AD:UserAttributes:Phone` i OS2sync-AD's appsettings.json.",
+    ),
+    Setting(
+        "os2sync_ad.terminate_disabled_users",
+        True,
+        "OS2sync-AD: spærrede AD-konti fjernes fra FK-ORG (`TerminateDisabledUsers`).",
+    ),
+    Setting(
         "ad.direct_attribute",
         "telephoneNumber",
         "AD-attribut der giver Direkte nummer (FastnetTelefon).",
@@ -140,6 +159,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "(direct, mobile) – også fejlede og oversprungne brugere.",
     ),
     Setting("whatif.klik_refreshed", False, "Hvad-nu-hvis: KLIK viser det, FK-ORG har."),
+    Setting(
+        "whatif.os2sync_ad_fill_phone_attribute",
+        False,
+        "Hvad-nu-hvis (os2sync-ad): AD-konti uden nummer i `os2sync_ad.phone_attribute` får "
+        "nummeret fra mobile, otherMobile, ipPhone eller otherTelephone kopieret dertil.",
+    ),
     # store
     Setting(
         "store.db", "", "Database-URL til kørselshistorik; tomt = SQLite i brugerens datamappe."
@@ -303,8 +328,18 @@ def coerce(key: str, value: Any) -> Any:
             if isinstance(value, Mapping):
                 return {str(k): str(v) for k, v in value.items()}
             raise ValueError(value)
-        return str(value)
+        text = str(value)
+        if spec.choices:
+            text = text.strip().lower()
+        if spec.choices and text not in spec.choices:
+            raise ValueError(text)
+        return text
     except ValueError:
+        if spec.choices:
+            allowed = ", ".join(f'"{c}"' for c in spec.choices)
+            raise ConfigError(
+                f"Indstillingen '{key}' skal være en af {allowed}, men fik '{value}'."
+            ) from None
         raise ConfigError(
             f"Indstillingen '{key}' skal være {_TYPE_DA[kind]}, men fik '{value}'."
         ) from None

@@ -17,7 +17,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, passage
+from telefonspor.rules import Passage, os2sync_ad, passage
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
@@ -213,6 +213,8 @@ def _candidates(facts: _Population, rules: Counter[str], settings: Settings) -> 
     yield from _landlines_not_synced(facts, rules, settings)
     yield from _os2mo_classes(facts, settings)
     yield from _os2mo_visibility(facts)
+    yield from _os2sync_ad_attribute(facts)
+    yield from _os2sync_ad_outside_attribute(facts, rules)
     yield from _rule_groups(rules, settings)
 
 
@@ -298,6 +300,63 @@ def _ad_attribute_elsewhere(facts: _Population, slot: str) -> Iterator[Candidate
         f"Lad integrationen læse {_SLOT_DA[slot]} fra AD-feltet '{attribute}' i stedet for '{current}'.",
         (f"{key}={attribute}",),
         "supplier",
+    )
+
+
+def _os2sync_ad_attribute(facts: _Population) -> Iterator[Candidate]:
+    """OS2sync-AD chains: the configured phone attribute is (nearly) empty, another is not."""
+    if not os2sync_ad.active(facts.settings) or "ad" not in facts.local_kinds:
+        return
+    current = os2sync_ad.phone_attribute(facts.settings)
+    hits, total = facts.count("ad", lambda r: facts.ad_attribute(r, current))
+    if total < _MIN_RECORDS or _share(hits, total) > _NONE * 2.5:
+        return
+    best = max(
+        (
+            (facts.count("ad", lambda r, a=a: facts.ad_attribute(r, a))[0], a)  # type: ignore[misc]
+            for a in (*os2sync_ad.MOBILE_LIKE, *os2sync_ad.DIRECT_LIKE)
+            if a.casefold() != current.casefold()
+        ),
+        default=(0, ""),
+    )
+    if _share(best[0], total) < _MOST:
+        return
+    attribute = best[1]
+    yield Candidate(
+        f"os2sync_ad_phone_in_{attribute.lower()}",
+        f"Numrene står i AD-feltet '{attribute}', men OS2sync-AD sender '{current}'",
+        {f"ad_{current}": hits, f"ad_{attribute}": best[0], "ad_i_alt": total},
+        f"Kun {hits} af {total} AD-brugere har '{current}', men {best[0]} har '{attribute}'; "
+        "OS2sync-AD sender kun ét felt (som Mobil nummer).",
+        f"Sæt AD:UserAttributes:Phone i OS2sync-AD's appsettings.json til '{attribute}' (eller "
+        f"kopiér numrene til '{current}'), så numrene når FK-ORG som Telefon.",
+        (f"os2sync_ad.phone_attribute={attribute}",),
+        "sync_operator",
+    )
+
+
+def _os2sync_ad_outside_attribute(facts: _Population, rules: Counter[str]) -> Iterator[Candidate]:
+    """OS2sync-AD chains: holders whose only number sits in an AD field that is never sent."""
+    if not os2sync_ad.active(facts.settings) or "ad" not in facts.local_kinds:
+        return
+    in_mobile = rules.get(os2sync_ad.NOT_PHONE_ATTRIBUTE, 0)
+    in_landline = rules.get(os2sync_ad.NO_LANDLINE, 0)
+    if in_mobile + in_landline < 2:
+        return
+    current = os2sync_ad.phone_attribute(facts.settings)
+    yield Candidate(
+        "os2sync_ad_numbers_outside_phone_attribute",
+        f"Numre står i andre AD-felter end '{current}', som OS2sync-AD sender",
+        {
+            f"regel_{os2sync_ad.NOT_PHONE_ATTRIBUTE}": in_mobile,
+            f"regel_{os2sync_ad.NO_LANDLINE}": in_landline,
+        },
+        f"{in_mobile + in_landline} rolleindehavere uden nummer har kun deres nummer i fx "
+        f"mobile eller ipPhone; OS2sync-AD sender kun '{current}' og aldrig et Direkte nummer.",
+        f"Kopiér nummeret til AD-feltet '{current}' på disse konti (fx med PowerShell "
+        "Set-ADUser), så KLIK viser det som Mobil nummer.",
+        ("whatif.os2sync_ad_fill_phone_attribute=true",),
+        "hr",
     )
 
 
@@ -494,6 +553,14 @@ _RULE_FIXES: Final = {
         "OS2sync springer uændrede brugere over, så rettelser direkte i FK-ORG består",
         "Tøm OS2syncs cache for brugerne (eller gennemtving en fuld synkronisering).",
         "whatif.sync_delivers=direct,mobile",
+        "sync_operator",
+    ),
+    os2sync_ad.NOT_DELIVERED: (
+        "os2sync_ad_not_delivered",
+        "OS2sync-AD har ikke sendt AD-numre til FK-ORG for en gruppe brugere",
+        "Gennemgå OS2sync-AD's log og lav en fuld synkronisering (slet DirSync-cookien), så "
+        "alle konti sendes igen.",
+        "whatif.sync_delivers=mobile",
         "sync_operator",
     ),
     "klik.not_shown": (

@@ -30,6 +30,7 @@ from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, passage
 from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
+from telefonspor.rules.os2sync_ad import chain_sources
 from telefonspor.rules.outcome import FAILURE, SKIPPED
 from telefonspor.settings import Settings
 
@@ -60,6 +61,7 @@ class ChainReplayer:
     ) -> None:
         """``resolver`` and ``identities`` let a replay reuse the diagnosis' identity work."""
         self._klik = klik
+        sources = chain_sources(sources, base)
         self._resolver = resolver if resolver is not None else IdentityResolver(sources)
         # Identity links are aligned with the resolver's own order of the sources.
         self._sources = self._resolver.sources

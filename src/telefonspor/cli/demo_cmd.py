@@ -12,10 +12,11 @@ from rich.markup import escape
 from telefonspor.cli.app import DbOption, app, console, guarded
 from telefonspor.cli.audit_cmd import print_summary
 from telefonspor.cli.hints import command
+from telefonspor.errors import ConfigError
 from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.run import audit_files
-from telefonspor.sample import generate_chain
+from telefonspor.sample import PRESETS, generate_chain
 from telefonspor.settings import load
 
 
@@ -39,12 +40,27 @@ def demo_command(
             "--local", help="Lokal organisationsløsning i eksemplet: os2sofd eller os2mo."
         ),
     ] = "os2sofd",
+    preset: Annotated[
+        str,
+        typer.Option(
+            "--preset",
+            help="Kædens form: os2sync-ad = AD synkroniseres direkte til FK-ORG med OS2sync-AD "
+            "(ingen OS2sofd/OS2mo; --local bruges ikke).",
+        ),
+    ] = "",
     db: DbOption = None,
 ) -> None:
     """Lav en realistisk eksempelkommune (KLIK-eksport, AD, OS2sofd, OS2sync, FK-ORG) og kør en fuld analyse."""
     out = out.resolve()
+    preset = preset.strip().lower()
+    if preset and preset not in PRESETS:
+        raise ConfigError(
+            f"--preset '{preset}' kendes ikke. Gyldige værdier: {', '.join(PRESETS)}."
+        )
     console.print(f"Laver eksempeldata for en mellemstor kommune i {escape(str(out / 'data'))} …")
-    chain = generate_chain(out / "data", holders=holders, users=users, seed=seed, local=local)
+    chain = generate_chain(
+        out / "data", holders=holders, users=users, seed=seed, local=local, preset=preset
+    )
     # The same default database as audit --save and serve: one history, not two (issue 16.4).
     settings = load(chain.config, overrides=[f"store.db={db}"] if db else ())
     started = datetime.now(UTC)

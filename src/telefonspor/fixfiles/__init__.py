@@ -25,6 +25,7 @@ from telefonspor.fixfiles.dns import read_dns
 from telefonspor.fixfiles.plan import FixPlan, make_plan, open_holders
 from telefonspor.fixfiles.resultjson import load_result_json, read_result_json
 from telefonspor.model import AuditResult, Decision
+from telefonspor.rules import os2sync_ad
 from telefonspor.settings import Settings
 
 __all__ = [
@@ -58,11 +59,15 @@ def write_fix_files(
         corrections=corrections,
         decisions=decisions,
         placeholders=settings.strings("audit.placeholders"),
+        os2sync_ad=os2sync_ad.active(settings),
     )
     attributes = {
         "direct": settings.text("ad.direct_attribute"),
         "mobile": settings.text("ad.mobile_attribute"),
     }
+    if os2sync_ad.active(settings):
+        # OS2sync-AD sends one attribute, as Mobil nummer: that is where a number must go.
+        attributes["mobile"] = os2sync_ad.phone_attribute(settings)
     files = {
         powershell.FILE_NAME: powershell.powershell_script(
             plan.ad, plan.ad_skipped, attributes=attributes, generated_at=result.generated_at

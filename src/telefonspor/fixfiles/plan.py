@@ -36,6 +36,12 @@ _SOFD_RULE_REASONS: Final = {
     "os2sofd.hidden_mobile_not_sent": "Mobilnummeret er skjult i OS2sofd, og skjulte numre "
     "sendes ikke til FK-ORG.",
 }
+#: OS2sync-AD rules where AD has the number in a field OS2sync-AD never sends.
+_OS2SYNC_AD_MOVED: Final = frozenset({"os2sync_ad.not_phone_attribute", "os2sync_ad.no_landline"})
+_OS2SYNC_AD_REASON: Final = (
+    "Mobil nummer: AD har nummeret i et felt, OS2sync-AD ikke sender; det skrives i feltet, "
+    "der sendes til FK-ORG."
+)
 _KEY_LABELS: Final = {
     "uuid": "UUID",
     "email": "e-mail",
@@ -124,12 +130,14 @@ def make_plan(
     corrections: Mapping[str, Correction] | None = None,
     decisions: Mapping[str, Decision] | None = None,
     placeholders: Iterable[str] = (),
+    os2sync_ad: bool = False,
 ) -> FixPlan:
     fixes = {c.user_id.casefold(): c for c in (corrections or {}).values()}
     holders = open_holders(result, decisions)
     by_user = {h.user_id.casefold(): h for h in result.holders}
     marks = tuple(placeholders)
-    ad, skipped = _ad_rows(holders, fixes, marks)
+    preset = os2sync_ad or _is_os2sync_ad(result)
+    ad, skipped = _ad_rows(holders, fixes, marks, os2sync_ad=preset)
     return FixPlan(
         ad=ad,
         ad_skipped=skipped,
@@ -141,8 +149,16 @@ def make_plan(
 # --- AD ----------------------------------------------------------------------------------------
 
 
+def _is_os2sync_ad(result: AuditResult) -> bool:
+    return bool(result.settings_used.get("chain.preset") == "os2sync-ad")
+
+
 def _ad_rows(
-    holders: list[HolderResult], fixes: Mapping[str, Correction], marks: tuple[str, ...]
+    holders: list[HolderResult],
+    fixes: Mapping[str, Correction],
+    marks: tuple[str, ...],
+    *,
+    os2sync_ad: bool = False,
 ) -> tuple[tuple[AdChange, ...], tuple[AdSkip, ...]]:
     changes: dict[tuple[str, str], AdChange] = {}
     skipped: dict[str, AdSkip] = {}
@@ -150,14 +166,23 @@ def _ad_rows(
         ad = _hop(holder, "ad")
         if ad is None:
             continue
+        moved = _os2sync_ad_move(holder, ad, marks)
+        # OS2sync-AD made the FK-ORG user from the AD account (Uuid = objectGUID, UserId =
+        # sAMAccountName), so a uuid link names the same account as the KLIK user name.
+        keys = ("", "user_id", "uuid") if os2sync_ad else ("", "user_id")
         for slot in SLOTS:
-            if normalise(_held(ad, slot), marks) is not None:
+            if os2sync_ad and slot == "direct":
+                continue  # OS2sync-AD never sends Direkte nummer: an AD change cannot help
+            if moved is not None and slot == "mobile":
+                known: tuple[str, str] | None = moved
+            elif normalise(_held(ad, slot), marks) is not None:
                 continue  # AD is fine; the number is lost further down
-            known = _known_elsewhere(holder, slot, marks)
+            else:
+                known = _known_elsewhere(holder, slot, marks)
             if known is None:
                 continue
             number, system = known
-            if ad.key not in ("", "user_id") or ad.confidence not in ("", "exact"):
+            if ad.key not in keys or ad.confidence not in ("", "exact"):
                 skipped[holder.user_id.casefold()] = AdSkip(
                     holder.user_id,
                     f"AD-kontoen er fundet via {_KEY_LABELS.get(ad.key, ad.key or 'et andet kendetegn')}, "
@@ -172,6 +197,8 @@ def _ad_rows(
                 continue
             what = "mangler det" if not _held(ad, slot).strip() else "har en ubrugelig værdi"
             reason = f"{SLOT_LABELS[slot]}: {system_label(system)} har nummeret, AD {what}."
+            if known is moved:
+                reason = _OS2SYNC_AD_REASON
             changes[(holder.user_id.casefold(), slot)] = AdChange(
                 holder.user_id, slot, number, reason
             )
@@ -189,6 +216,23 @@ def _ad_rows(
         changes.values(), key=lambda c: (c.account.casefold(), c.account, _rank(c.slot))
     )
     return tuple(ordered), tuple(sorted(skipped.values(), key=lambda s: s.account.casefold()))
+
+
+def _os2sync_ad_move(
+    holder: HolderResult, ad: Hop, marks: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """OS2sync-AD chains: a number AD holds in a field never sent goes into the one that is.
+
+    The AD hop shows the sent field's value first, then the others; the change is written
+    to the phone attribute (the fix files map the mobile slot to it in this chain).
+    """
+    if holder.rule not in _OS2SYNC_AD_MOVED:
+        return None
+    for raw in (ad.mobile, ad.direct):
+        number = normalise(raw, marks)
+        if number is not None:
+            return number, "ad"
+    return None
 
 
 def _known_elsewhere(

@@ -6,6 +6,9 @@ and the settings. Record flags read here: ``disabled``, ``deleted``,
 ``no_affiliation``, ``do_not_transfer``, ``no_matching_affiliation`` (OS2sofd),
 ``no_engagement`` (OS2mo),
 ``failure``, ``skipped`` (OS2sync database).
+
+With ``[chain] preset = "os2sync-ad"`` an AD record is replayed by OS2sync-AD's
+rules (:mod:`telefonspor.rules.os2sync_ad`) instead of as a plain source.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Final
 
 from telefonspor.model import SourceRecord
+from telefonspor.rules import os2sync_ad
 from telefonspor.rules.fkorg import fkorg
 from telefonspor.rules.os2mo import os2mo
 from telefonspor.rules.os2sofd import os2sofd
@@ -29,6 +33,7 @@ __all__ = [
     "Passage",
     "SlotOutcome",
     "drops_landline",
+    "os2sync_ad",
     "passage",
     "sync_rule",
 ]
@@ -49,5 +54,7 @@ RULES: Final[dict[str, Rule]] = {
 
 def passage(record: SourceRecord, settings: Settings) -> Passage:
     """What ``record``'s system holds per slot and sends on; unknown systems hold nothing."""
+    if record.system == "ad" and settings.values.get("chain.preset") == os2sync_ad.PRESET:
+        return os2sync_ad.replay(record, settings)
     rule = RULES.get(record.system)
     return rule(record, settings) if rule is not None else NOTHING

@@ -2,6 +2,7 @@
 
 ``generate_chain`` writes a KLIK export and every file of the chain (AD, OPUS,
 OS2sofd or OS2mo, OS2sync, FK-ORG) plus ``kaede.toml``, and returns the truth:
+(``preset="os2sync-ad"``: AD, OS2sync and FK-ORG only, see ``sample/os2sync_ad.py``)
 for each KLIK holder, whether it is covered and, if not, the cause, rule and
 responsible party the shared cause spec assigns. All data is fictional.
 """
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from telefonspor.sample.chain import DEFAULT_FAULTS, FAULTS, Truth, build
+from telefonspor.sample.chain import DEFAULT_FAULTS, FAULTS, Municipality, Truth, build
+from telefonspor.sample.os2sync_ad import build_os2sync_ad
 from telefonspor.sample.writers import (
     sofd_source_options,
     write_ad,
@@ -26,7 +28,10 @@ from telefonspor.sample.writers import (
     write_os2sync,
 )
 
-__all__ = ["DEFAULT_FAULTS", "FAULTS", "SampleChain", "Truth", "generate_chain"]
+__all__ = ["DEFAULT_FAULTS", "FAULTS", "PRESETS", "SampleChain", "Truth", "generate_chain"]
+
+#: Chain presets the generator can write (``[chain] preset``).
+PRESETS = ("os2sync-ad",)
 
 _LOCAL_FILES = {"os2sofd": "sofd_persons.json", "os2mo": "os2mo_employees.json"}
 
@@ -61,6 +66,7 @@ def generate_chain(
     klik_format: str = "xlsx",
     hostile_names: bool = False,
     omit: Sequence[str] = (),
+    preset: str = "",
 ) -> SampleChain:
     """Write a sample chain into ``directory``; same arguments, same bytes.
 
@@ -68,9 +74,23 @@ def generate_chain(
     are skipped; ``SampleChain.fault_holders`` lists those that were applied.
     ``omit`` leaves systems out of the chain ("ad", "local", "os2sync-db"): their
     files are not written and the truth is judged for the shorter chain.
+    ``preset="os2sync-ad"`` writes an OS2sync-AD chain instead (``local`` and
+    ``faults`` are then not used; ``omit`` may hold "os2sync-db").
     """
     if klik_format not in {"xlsx", "csv"}:
         raise ValueError(f"klik_format skal være 'xlsx' eller 'csv', ikke {klik_format!r}")
+    if preset:
+        if preset not in PRESETS:
+            raise ValueError(f"preset skal være en af {', '.join(PRESETS)}, ikke {preset!r}")
+        world = build_os2sync_ad(
+            holders=holders,
+            users=users,
+            seed=seed,
+            municipalities=municipalities,
+            omit=omit,
+            hostile_names=hostile_names,
+        )
+        return _write_os2sync_ad_chain(world, Path(directory), seed=seed, klik_format=klik_format)
     world = build(
         holders=holders,
         users=users,
@@ -127,4 +147,30 @@ def generate_chain(
         settings=MappingProxyType(world.settings),
         fault_holders=MappingProxyType({f: len(u) for f, u in world.fault_users.items()}),
         fault_roles=MappingProxyType(fault_roles),
+    )
+
+
+def _write_os2sync_ad_chain(
+    world: Municipality, directory: Path, *, seed: int, klik_format: str
+) -> SampleChain:
+    """The OS2sync-AD chain's files: KLIK, AD, OS2sync's tables, FK-ORG and ``kaede.toml``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    klik = directory / f"klik_brugere.{klik_format}"
+    write_klik(world, klik, seed=seed, fmt=klik_format)
+    relative = {"ad": "AD_brugere.csv", "os2sync-db": "os2sync", "fkorg": "fkorg_brugere.csv"}
+    write_ad(world, directory / relative["ad"])
+    if "os2sync-db" in world.omit:
+        del relative["os2sync-db"]
+    else:
+        write_os2sync(world, directory / relative["os2sync-db"])
+    write_fkorg(world, directory / relative["fkorg"])
+    config = directory / "kaede.toml"
+    write_config(config, world.settings, list(relative.items()))
+    return SampleChain(
+        directory=directory,
+        klik=klik,
+        config=config,
+        sources=MappingProxyType({kind: directory / rel for kind, rel in relative.items()}),
+        truth=MappingProxyType(world.truth),
+        settings=MappingProxyType(world.settings),
     )
