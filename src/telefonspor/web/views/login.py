@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from typing import Final
 
 from fastapi import APIRouter
 from starlette.exceptions import HTTPException
@@ -15,6 +16,9 @@ from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
 
 router = APIRouter()
+
+#: Longer user names are refused before they reach the rate limiter (accounts have at most 64).
+MAX_USERNAME: Final = 256
 
 
 def _safe_next(target: str) -> str:
@@ -84,6 +88,16 @@ def login(
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "/")))
+    if len(username) > MAX_USERNAME:
+        # Refused before the rate limiter: a made-up name must not cost it memory.
+        return render(
+            request,
+            "login.html",
+            status_code=400,
+            next=target,
+            username="",
+            error=f"Brugernavnet er for langt (højst {MAX_USERNAME} tegn).",
+        )
     client = f"ip:{request.client.host if request.client else ''}"
     keys = (client, f"user:{username.casefold()}")
     wait = state.limiter.wait_s(*keys)
