@@ -81,6 +81,7 @@ def test_megabyte_user_name_is_refused_early_in_danish(client: TestClient, app: 
         "/login", data={"username": "x" * MB, "password": "forkert", "csrf_token": token}
     )
     assert response.status_code == 413
+    assert "Forespørgslen er for stor" in response.text
     assert "Forespørgslen er større end 32 kB" in response.text
     assert "web.max_anonymous_kb" in response.text
     response = client.post(
@@ -262,6 +263,29 @@ def test_forged_upload_is_refused_before_its_body_is_read(
     response = http.post("/ny-koersel", content=_multipart(token, 64 * 1024), headers=headers)
     assert response.status_code == 303, response.text
     assert re.fullmatch(r"/ny-koersel/[0-9a-f]+", response.headers["location"])
+
+
+def test_signed_in_form_that_is_not_an_upload_stays_small(
+    server: tuple[str, ReadCounter], anna: tuple[httpx.Client, str]
+) -> None:
+    """Only an upload, with its CSRF token checked first, may be large."""
+    counter = server[1]
+    http, token = anna
+
+    def body() -> Iterator[bytes]:
+        yield f"csrf_token={token}&decision=accept&reason=ok".encode()
+        for i in range(30):  # 1.8 MB: every field under its cap, all under an upload's 2 MB
+            yield f"&felt{i}=".encode() + b"a" * 60 * 1024
+
+    before = counter.read
+    response = http.post(
+        "/opgave/beslutning",
+        content=body(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert "Formularen er større end 1 MB" in response.text
+    assert counter.read - before < MB + MB // 2
 
 
 def test_declared_length_over_the_limit_is_refused_unread(

@@ -169,7 +169,8 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
         if "maximum" in str(exc.detail):
             raise TooLarge(
                 f"Et felt i formularen er længere end {field_kb} kB (indstillingen "
-                f"web.max_field_kb), eller formularen har over {_MAX_FIELDS} felter."
+                f"web.max_field_kb), eller formularen har over {_MAX_FIELDS} felter.",
+                title="Formularen er for stor",
             ) from exc
         raise InputError("Formularen kunne ikke læses. Genindlæs siden og prøv igen.") from exc
     try:

@@ -3,7 +3,8 @@
 Content-Length alone is not enough: a chunked request has none. So every request
 body is counted while the app reads it, and reading stops with :class:`TooLarge`
 at the limit: ``web.max_upload_mb`` (plus room for the form fields) for a
-signed-in user, ``web.max_anonymous_kb`` for anyone else.
+signed-in user's upload, 1 MB for their other forms, ``web.max_anonymous_kb``
+for anyone else.
 
 A signed-in user's multipart form (an upload) must carry the CSRF token as its
 first field (every form template puts it first, and browsers send fields in page
@@ -36,9 +37,7 @@ _BODYLESS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def too_large_page(request: Request, exc: TooLarge) -> Response:
-    return render(
-        request, "error.html", status_code=413, title="Filen er for stor", message=exc.message
-    )
+    return render(request, "error.html", status_code=413, title=exc.title, message=exc.message)
 
 
 def csrf_failed_page(request: Request) -> Response:
@@ -52,16 +51,26 @@ def csrf_failed_page(request: Request) -> Response:
     )
 
 
-def body_limit(request: Request) -> tuple[int, TooLarge]:
-    """The byte limit of this request's body and the error to raise past it."""
+def body_limit(request: Request, *, upload: bool) -> tuple[int, TooLarge]:
+    """The byte limit of this request's body and the error to raise past it.
+
+    Only a signed-in user's upload (a multipart form) may be large; any other
+    form of theirs holds a few text fields.
+    """
     settings = state_of(request).settings
     if user_of(request) is not None:
+        if not upload:
+            return FORM_OVERHEAD, TooLarge(
+                f"Formularen er større end {FORM_OVERHEAD // 1024 // 1024} MB.",
+                title="Formularen er for stor",
+            )
         limit_mb = settings.integer("web.max_upload_mb")
         return limit_mb * 1024 * 1024 + FORM_OVERHEAD, upload_too_large(limit_mb)
     limit_kb = settings.integer("web.max_anonymous_kb")
     return limit_kb * 1024, TooLarge(
         f"Forespørgslen er større end {limit_kb} kB, som er grænsen, før man er logget ind "
-        "(indstillingen web.max_anonymous_kb). Log ind og prøv igen."
+        "(indstillingen web.max_anonymous_kb). Log ind og prøv igen.",
+        title="Forespørgslen er for stor",
     )
 
 
@@ -80,15 +89,17 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        limit, error = body_limit(request)
+        # The same parse as Starlette's form parser, so both agree on what is an upload.
+        content_type, options = parse_options_header(request.headers.get("content-type", ""))
+        upload = content_type == b"multipart/form-data"
+        limit, error = body_limit(request, upload=upload)
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
             # Refused before the body is read: a huge upload never reaches the disk.
             await too_large_page(request, error)(scope, receive, send)
             return
         body = _CountedBody(receive, limit, error)
-        content_type, options = parse_options_header(request.headers.get("content-type", ""))
-        if content_type == b"multipart/form-data" and user_of(request) is not None:
+        if upload and user_of(request) is not None:
             token = await body.first_field(options.get(b"boundary", b""), CSRF_FIELD)
             expected = session_of(request).csrf
             if token is None or not hmac.compare_digest(token, expected.encode()):

@@ -25,9 +25,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9æøåÆØÅ._-]+")
 class TooLarge(Exception):
     """The request body or the upload is over its limit; the message is Danish."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, title: str = "Filen er for stor") -> None:
         super().__init__(message)
         self.message = message
+        self.title = title
 
 
 def upload_too_large(limit_mb: int) -> TooLarge:
