@@ -19,13 +19,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, OctKey, RSAKey
 from starlette.testclient import TestClient  # imported in conftest first (warning filtered)
 
 from telefonspor.settings import Settings, load
 from telefonspor.store import engine_url, migrate
 from telefonspor.web import create_app
 from telefonspor.web.accounts import Accounts
+from telefonspor.web.oidc import OidcConfig, Refused, verify_id_token
 
 from .conftest import PASSWORD
 
@@ -215,6 +216,29 @@ def test_token_not_signed_by_the_provider_is_refused(
     assert response.status_code == 403, why
     assert "ikke gyldigt signeret" in response.text
     assert not _signed_in(oidc_client)
+
+
+def test_provider_offering_only_hmac_does_not_open_the_default_algorithms() -> None:
+    """joserfc falls back to its default algorithms (HS256 among them) on an empty list."""
+    config = OidcConfig("https://login.kommune.dk", "telefonspor", "")
+    claims = {
+        "iss": config.issuer,
+        "sub": "emp-0001",
+        "aud": "telefonspor",
+        "exp": int(time.time()) + 300,
+        "nonce": "n",
+    }
+    secret = OctKey.generate_key(256, parameters={"kid": "hemmelig"})
+    token = jwt.encode({"alg": "HS256", "kid": "hemmelig"}, claims, secret)
+    jwks = KeySet([secret]).as_dict(private=True)
+    endpoints = {"id_token_signing_alg_values_supported": ["HS256"]}
+    with pytest.raises(Refused, match="ikke gyldigt signeret"):
+        verify_id_token(token, jwks, config, nonce="n", endpoints=endpoints)
+    signed = jwt.encode({"alg": "RS256", "kid": "nøgle-1"}, claims, KEY)
+    public = KeySet([KEY]).as_dict(private=False)
+    assert verify_id_token(signed, public, config, nonce="n", endpoints=endpoints)["sub"] == (
+        "emp-0001"
+    )
 
 
 def test_discovery_from_another_issuer_is_refused(oidc_client: TestClient) -> None:

@@ -169,7 +169,9 @@ def verify_id_token(
 ) -> dict[str, Any]:
     """The ID token's claims once its signature and claims are checked; else Refused."""
     offered = (endpoints or {}).get("id_token_signing_alg_values_supported")
-    algorithms = [a for a in _ALGORITHMS if not isinstance(offered, list) or a in offered]
+    algorithms = [a for a in _ALGORITHMS if isinstance(offered, list) and a in offered]
+    # Never an empty list: joserfc would then fall back to its defaults, HMAC included.
+    algorithms = algorithms or list(_ALGORITHMS)
     try:
         key_set = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
         decoded = jwt.decode(token, key_set, algorithms=algorithms)
