@@ -338,13 +338,16 @@ def test_forged_state_is_refused(oidc_client: TestClient) -> None:
     assert response.status_code == 403
 
 
-def test_answer_is_used_once(oidc_client: TestClient) -> None:
+def test_state_is_used_once(oidc_client: TestClient) -> None:
+    """After one answer (here a forged code the provider refuses) the state is spent."""
     start = oidc_client.get("/login/oidc", follow_redirects=False)
     back = urlsplit(httpx.get(start.headers["location"]).headers["location"])
-    assert oidc_client.get(f"{back.path}?{back.query}", follow_redirects=False).status_code == 303
-    oidc_client.cookies.clear()
-    replay = oidc_client.get(f"{back.path}?{back.query}", follow_redirects=False)
-    assert replay.status_code == 403
+    state = parse_qs(back.query)["state"][0]
+    forged = oidc_client.get(f"{back.path}?code=opdigtet&state={state}", follow_redirects=False)
+    assert forged.status_code == 502  # the provider refused the code
+    response = oidc_client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    assert response.status_code == 403
+    assert not _signed_in(oidc_client)
 
 
 def test_oidc_only_account_has_no_password(oidc_settings: Settings, accounts: Accounts) -> None:
