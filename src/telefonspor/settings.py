@@ -192,6 +192,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("notify.parties", {}, 'E-mailadresse pr. ansvarlig part (fx hr = "hr@kommune.dk").'),
     # web
     Setting("web.max_upload_mb", 50, "Største tilladte upload i MB."),
+    Setting(
+        "web.max_anonymous_kb",
+        32,
+        "Største forespørgsel i kB fra en, der ikke er logget ind (fx log ind-formularen).",
+    ),
+    Setting("web.max_field_kb", 64, "Største tekstfelt i en formular i kB."),
     Setting("web.keep_uploads", False, "Behold uploadede filer efter kørslen."),
     Setting(
         "web.oidc_issuer",

@@ -35,6 +35,36 @@ def test_users_add_list_remove(tmp_path: Path) -> None:
     assert "Der er ingen brugere" in runner.invoke(app, ["users", "list", "--db", db]).output
 
 
+def test_organisation_login_is_linked_explicitly(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    result = runner.invoke(
+        app, ["users", "add", "carl@kommune.dk", "--role", "viewer", "--oidc", "--db", db]
+    )
+    assert result.exit_code == 0, result.output  # no password asked
+    assert "log ind med organisationens konto" in " ".join(result.output.split())
+    runner.invoke(
+        app,
+        ["users", "add", "anna", "--role", "admin", "--password-stdin", "--db", db],
+        input="korrekt hest batteri\n",
+    )
+    result = runner.invoke(
+        app, ["users", "link-oidc", "anna", "--identity", "Anna@Kommune.dk", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    assert "som anna@kommune.dk" in " ".join(result.output.split())
+    listing = runner.invoke(app, ["users", "list", "--db", db]).output
+    assert "anna@kommune.dk" in listing and "carl@kommune.dk" in listing
+    result = runner.invoke(
+        app, ["users", "link-oidc", "carl@kommune.dk", "--identity", "anna@kommune.dk", "--db", db]
+    )
+    assert result.exit_code == 2
+    assert "allerede koblet til brugeren 'anna'" in " ".join(result.output.split())
+    result = runner.invoke(app, ["users", "unlink-oidc", "anna", "--db", db])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(app, ["users", "list", "--db", db]).output
+    assert "anna@kommune.dk" not in listing
+
+
 def test_password_is_prompted_twice(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -56,6 +86,8 @@ def test_password_is_prompted_twice(tmp_path: Path) -> None:
         ),
         (["users", "add", "an na", "--password-stdin"], "x" * 12, "Brugernavnet"),
         (["users", "remove", "ingen"], "", "findes ikke"),
+        (["users", "link-oidc", "ingen"], "", "findes ikke"),
+        (["users", "add", "bo", "--oidc", "--password-stdin"], "x" * 12, "ikke begge"),
     ],
 )
 def test_bad_user_commands_fail_in_danish(

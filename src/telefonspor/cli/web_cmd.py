@@ -110,6 +110,14 @@ def users_add(
         bool,
         typer.Option("--password-stdin", help="Læs adgangskoden fra standard input (én linje)."),
     ] = False,
+    oidc: Annotated[
+        bool,
+        typer.Option(
+            "--oidc",
+            help="Kun log ind med organisationens konto (OpenID Connect) som NAVN; "
+            "ingen adgangskode.",
+        ),
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -119,9 +127,12 @@ def users_add(
     check_name(name)
     if role not in {"admin", "viewer"}:
         raise InputError(f"--role skal være admin eller viewer, ikke '{role}'.")
+    password: str | None = None
+    if oidc and password_stdin:
+        raise InputError("Brug enten --oidc eller --password-stdin, ikke begge.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    else:
+    elif not oidc:
         try:
             password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag")
         except typer.Abort:
@@ -132,10 +143,57 @@ def users_add(
             ) from None
     accounts = Accounts.open(load_settings(config, None, db).db_url())
     try:
-        accounts.add(name, role, password)
+        accounts.add(name, role, password, oidc=name if oidc else "")
     finally:
         accounts.close()
-    console.print(f"Brugeren {escape(name)} er oprettet som {role}.")
+    how = " (log ind med organisationens konto)" if oidc else ""
+    console.print(f"Brugeren {escape(name)} er oprettet som {role}{how}.")
+
+
+@users_app.command("link-oidc")
+@guarded
+def users_link_oidc(
+    name: Annotated[str, typer.Argument(help="Brugeren i telefonspor.")],
+    identity: Annotated[
+        str,
+        typer.Option(
+            "--identity",
+            help="Identiteten hos udstederen (preferred_username eller bekræftet e-mail); "
+            "standard: NAVN.",
+        ),
+    ] = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Kobl en bruger til organisationens login (OpenID Connect)."""
+    from telefonspor.web.accounts import Accounts
+
+    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    try:
+        linked = accounts.link_oidc(name, identity or name)
+    finally:
+        accounts.close()
+    console.print(
+        f"Brugeren {escape(name)} kan nu logge ind med organisationens konto som {escape(linked)}."
+    )
+
+
+@users_app.command("unlink-oidc")
+@guarded
+def users_unlink_oidc(
+    name: Annotated[str, typer.Argument(help="Brugeren i telefonspor.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Fjern koblingen til organisationens login; brugerens adgangskode (om nogen) virker stadig."""
+    from telefonspor.web.accounts import Accounts
+
+    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    try:
+        accounts.unlink_oidc(name)
+    finally:
+        accounts.close()
+    console.print(f"Brugeren {escape(name)} er ikke længere koblet til organisationens login.")
 
 
 @users_app.command("list")
@@ -154,12 +212,13 @@ def users_list(db: DbOption = None, config: ConfigOption = None) -> None:
             "Der er ingen brugere. Opret en med 'telefonspor users add NAVN --role admin'."
         )
         return
-    table = Table("Bruger", "Rolle", "Oprettet")
+    table = Table("Bruger", "Rolle", "Oprettet", "Organisationens login")
     for account in rows:
         table.add_row(
             account.name,
             ROLE_LABELS.get(account.role, account.role),
             short_datetime(account.created_at),
+            account.oidc_identity or "–",
         )
     console.print(table)
 

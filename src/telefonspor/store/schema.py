@@ -105,7 +105,7 @@ notifications = sa.Table(
     sa.Column("dry_run", sa.Boolean, nullable=False),
 )
 
-#: Local web accounts (migration 0003; shape owned by ``telefonspor.web.accounts``).
+#: Local web accounts (migrations 0003 and 0004; shape owned by ``telefonspor.web.accounts``).
 web_users = sa.Table(
     "web_users",
     metadata,
@@ -113,4 +113,6 @@ web_users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("oidc_identity", sa.String(255), nullable=True, index=True, unique=True),
+    sa.Column("oidc_subject", sa.String(255), nullable=True),
 )

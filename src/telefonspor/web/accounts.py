@@ -1,7 +1,14 @@
 """Local web accounts: user name, role and an argon2 password hash, kept in the store's database.
 
-The table ``web_users`` is created by the store's Alembic migration 0003;
-:meth:`Accounts.open` opens the store first so the schema is always migrated.
+The table ``web_users`` is created by the store's Alembic migration 0003 (0004
+adds the OpenID Connect link); :meth:`Accounts.open` opens the store first so
+the schema is always migrated.
+
+OpenID Connect never signs in to an account because its name equals the
+provider's identity: the account must be linked to that identity explicitly
+(``telefonspor users link-oidc`` or ``users add --oidc``). The provider's
+``sub`` is pinned at the first sign-in, so a reused e-mail address does not
+inherit the account.
 """
 
 from __future__ import annotations
@@ -31,11 +38,15 @@ web_users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("oidc_identity", sa.String(255), nullable=True),
+    sa.Column("oidc_subject", sa.String(255), nullable=True),
 )
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash keeps the time of "no such user" equal to "wrong password".
 _DUMMY_HASH: Final = _hasher.hash("telefonspor-dummy-password")
+#: The stored "hash" of an account without a password (organisation login only); never verifies.
+NO_PASSWORD: Final = "!"  # noqa: S105  (a marker, not a secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +54,8 @@ class Account:
     name: str
     role: str
     created_at: str
+    #: The OpenID Connect identity linked to the account; empty = none.
+    oidc_identity: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -69,24 +82,82 @@ class Accounts:
     def close(self) -> None:
         self._engine.dispose()
 
-    def add(self, name: str, role: str, password: str) -> Account:
+    def add(self, name: str, role: str, password: str | None, *, oidc: str = "") -> Account:
+        """A new account; ``password`` None for one that signs in only as ``oidc``."""
         check_name(name)
         if role not in ROLES:
             raise InputError(f"Rollen skal være admin eller viewer, ikke '{role}'.")
-        check_password(password)
+        if password is not None:
+            check_password(password)
+        elif not oidc:
+            raise InputError("En bruger uden adgangskode skal kobles til organisationens login.")
         if self.get(name) is not None:
             raise InputError(
                 f"Brugeren '{name}' findes allerede. Fjern den først for at ændre den."
             )
-        account = Account(name, role, datetime.now(UTC).isoformat(timespec="seconds"))
+        identity = _linkable(oidc) if oidc else None
+        if identity is not None:
+            self._check_unlinked(identity, name)
+        account = Account(
+            name, role, datetime.now(UTC).isoformat(timespec="seconds"), identity or ""
+        )
         row = {
             "name": name,
             "role": role,
-            "password_hash": _hasher.hash(password),
+            "password_hash": NO_PASSWORD if password is None else _hasher.hash(password),
             "created_at": account.created_at,
+            "oidc_identity": identity,
         }
         self._write(sa.insert(web_users).values(**row))
         return account
+
+    def link_oidc(self, name: str, identity: str) -> str:
+        """Let the provider's ``identity`` sign in to ``name``; returns it as stored."""
+        if self.get(name) is None:
+            raise InputError(f"Brugeren '{name}' findes ikke. Se 'telefonspor users list'.")
+        linked = _linkable(identity)
+        self._check_unlinked(linked, name)
+        # A new link starts unpinned: the next sign-in pins the provider's subject again.
+        change = {"oidc_identity": linked, "oidc_subject": None}
+        self._write(sa.update(web_users).where(web_users.c.name == name).values(**change))
+        return linked
+
+    def unlink_oidc(self, name: str) -> None:
+        if self.get(name) is None:
+            raise InputError(f"Brugeren '{name}' findes ikke. Se 'telefonspor users list'.")
+        change = {"oidc_identity": None, "oidc_subject": None}
+        self._write(sa.update(web_users).where(web_users.c.name == name).values(**change))
+
+    def for_oidc(self, identity: str, subject: str) -> Account | None:
+        """The account linked to the provider's ``identity``, if any.
+
+        The first sign-in pins ``subject`` (the provider's ``sub``); a later one
+        with another subject is refused with InputError.
+        """
+        rows = self._read(sa.select(web_users).where(web_users.c.oidc_identity == _fold(identity)))
+        if not rows:
+            return None
+        row = rows[0]
+        if row.oidc_subject is None:
+            self._write(
+                sa.update(web_users)
+                .where(web_users.c.name == row.name, web_users.c.oidc_subject.is_(None))
+                .values(oidc_subject=subject)
+            )
+        elif str(row.oidc_subject) != subject:
+            raise InputError(
+                f"Brugeren '{row.name}' er koblet til en anden person med identiteten "
+                f"{identity} hos udstederen. Bed driften koble brugeren igen med "
+                f"'telefonspor users link-oidc {row.name}'."
+            )
+        return _account(row)
+
+    def _check_unlinked(self, identity: str, name: str) -> None:
+        rows = self._read(sa.select(web_users.c.name).where(web_users.c.oidc_identity == identity))
+        if rows and str(rows[0].name) != name:
+            raise InputError(
+                f"Identiteten {identity} er allerede koblet til brugeren '{rows[0].name}'."
+            )
 
     def remove(self, name: str) -> None:
         if self.get(name) is None:
@@ -126,7 +197,21 @@ class Accounts:
 
 
 def _account(row: sa.Row[tuple[object, ...]]) -> Account:
-    return Account(str(row.name), str(row.role), str(row.created_at))
+    return Account(str(row.name), str(row.role), str(row.created_at), str(row.oidc_identity or ""))
+
+
+def _fold(identity: str) -> str:
+    return identity.strip().casefold()
+
+
+def _linkable(identity: str) -> str:
+    folded = _fold(identity)
+    if not folded or len(folded) > 255 or any(c.isspace() for c in folded):
+        raise InputError(
+            "Identiteten hos organisationens login skal være et brugernavn eller en "
+            f"e-mailadresse uden mellemrum (højst 255 tegn), ikke '{identity}'."
+        )
+    return folded
 
 
 def check_name(name: str) -> None:

@@ -28,6 +28,7 @@ from telefonspor.web.auth import (
     secret_key,
     session_of,
 )
+from telefonspor.web.limits import BodyLimit, csrf_failed_page, too_large_page
 from telefonspor.web.oidc import OidcConfig
 from telefonspor.web.pages import render
 from telefonspor.web.state import WebState, default_data_dir, state_of
@@ -37,8 +38,6 @@ from telefonspor.web.views import ROUTERS
 log = logging.getLogger("telefonspor.web")
 
 _STATIC: Final = Path(__file__).parent / "static"
-#: Room for the form fields around the files themselves.
-_FORM_OVERHEAD: Final = 1024 * 1024
 _SECURITY_HEADERS: Final = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -93,6 +92,9 @@ Call = Callable[[Request], Awaitable[Response]]
 
 
 def _add_middleware(app: FastAPI) -> None:
+    # Added first, so it runs inside the session middleware below and knows who is signed in.
+    app.add_middleware(BodyLimit)
+
     @app.middleware("http")
     async def web_middleware(request: Request, call_next: Call) -> Response:
         state = state_of(request)
@@ -103,13 +105,7 @@ def _add_middleware(app: FastAPI) -> None:
         except TelefonsporError as exc:
             request.state.account = None
             return _error_page(request, exc)
-        limit_mb = state.settings.integer("web.max_upload_mb")
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit_mb * 1024 * 1024 + _FORM_OVERHEAD:
-            # Refused before the body is read: a huge upload never reaches the disk.
-            response: Response = _too_large(request, limit_mb)
-        else:
-            response = await call_next(request)
+        response = await call_next(request)
         session = session_of(request)
         if session.dirty:
             state.codec.store(response, session, secure=request.url.scheme == "https")
@@ -118,16 +114,6 @@ def _add_middleware(app: FastAPI) -> None:
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
-
-
-def _too_large(request: Request, limit_mb: int) -> Response:
-    return render(
-        request,
-        "error.html",
-        status_code=413,
-        title="Filen er for stor",
-        message=f"Upload højst {limit_mb} MB ad gangen (indstillingen web.max_upload_mb).",
-    )
 
 
 def _error_page(request: Request, exc: TelefonsporError) -> Response:
@@ -167,18 +153,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-        return render(
-            request,
-            "error.html",
-            status_code=403,
-            title="Formularen kunne ikke godkendes",
-            message="Formularen er udløbet eller kom ikke fra telefonspor. "
-            "Gå tilbage, genindlæs siden og prøv igen.",
-        )
+        return csrf_failed_page(request)
 
     @app.exception_handler(TooLarge)
     async def too_large(request: Request, exc: TooLarge) -> Response:
-        return _too_large(request, exc.limit_mb)
+        return too_large_page(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -12,7 +12,7 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,15 +21,20 @@ from typing import Annotated, Final
 from fastapi import Depends
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from telefonspor.errors import InputError
 from telefonspor.settings import Settings
 from telefonspor.web.accounts import Account
+from telefonspor.web.uploads import TooLarge
 
 COOKIE: Final = "telefonspor_session"
 SESSION_MAX_AGE_S: Final = 12 * 3600
 CSRF_FIELD: Final = "csrf_token"
+#: Text fields per form; the largest form (Ny kørsel) has about a dozen.
+_MAX_FIELDS: Final = 100
 
 
 class NotSignedIn(Exception):
@@ -150,8 +155,24 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, after checking its CSRF token against the session's.
 
     Uploaded files are closed (their temporary files removed) after the request.
+    Every text field is capped at ``web.max_field_kb``.
     """
-    form = await request.form()
+    from telefonspor.web.state import state_of  # the state module imports this one
+
+    field_kb = state_of(request).settings.integer("web.max_field_kb")
+    try:
+        form = await request.form(max_fields=_MAX_FIELDS, max_part_size=field_kb * 1024)
+    except HTTPException as exc:
+        # Starlette's form parser refuses in English; the user gets it in Danish.
+        if exc.status_code != 400:
+            raise
+        if "maximum" in str(exc.detail):
+            raise TooLarge(
+                f"Et felt i formularen er længere end {field_kb} kB (indstillingen "
+                f"web.max_field_kb), eller formularen har over {_MAX_FIELDS} felter.",
+                title="Formularen er for stor",
+            ) from exc
+        raise InputError("Formularen kunne ikke læses. Genindlæs siden og prøv igen.") from exc
     try:
         sent = form.get(CSRF_FIELD)
         expected = session_of(request).csrf
@@ -163,47 +184,67 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed sign-ins per user name and per client within ``window_s``."""
+    """At most ``attempts`` failed sign-ins per user name and per client within ``window_s``.
+
+    The table is bounded: a key is made only by a failed attempt (never by a
+    refused one), it holds at most ``attempts`` times, it is dropped once its
+    last failure is older than the window, and past ``max_keys`` keys the one
+    with the oldest last failure goes first.
+    """
 
     def __init__(
         self,
         attempts: int = 5,
         window_s: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
     ) -> None:
         self._attempts = attempts
         self._window = window_s
         self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
+        self._max_keys = max_keys
+        # Ordered by last failure, oldest first: expiry and eviction pop from the front.
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._failures)
 
     def wait_s(self, *keys: str) -> float:
         """Seconds until another attempt is allowed (0 when allowed now)."""
         now = self._clock()
         wait = 0.0
         with self._lock:
+            self._expire(now)
             for key in keys:
-                times = self._prune(key, now)
-                if len(times) >= self._attempts:
+                times = self._failures.get(key)
+                if times is not None and len(times) >= self._attempts:
                     wait = max(wait, times[0] + self._window - now)
         return wait
 
     def failed(self, *keys: str) -> None:
         now = self._clock()
         with self._lock:
+            self._expire(now)
             for key in keys:
-                self._prune(key, now).append(now)
+                times = self._failures.pop(key, None) or deque(maxlen=self._attempts)
+                times.append(now)
+                self._failures[key] = times
+            while len(self._failures) > self._max_keys:
+                self._failures.popitem(last=False)
 
     def succeeded(self, *keys: str) -> None:
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)
 
-    def _prune(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self._window:
-            times.popleft()
-        return times
+    def _expire(self, now: float) -> None:
+        while self._failures:
+            times = next(iter(self._failures.values()))
+            if times[-1] > now - self._window:
+                break
+            self._failures.popitem(last=False)
 
 
 # Route parameter types: `user: CurrentUser` signs the request in, `form: CheckedForm` checks CSRF.

@@ -23,11 +23,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9æøåÆØÅ._-]+")
 
 
 class TooLarge(Exception):
-    """The request body is over the configured limit."""
+    """The request body or the upload is over its limit; the message is Danish."""
 
-    def __init__(self, limit_mb: int) -> None:
-        super().__init__(limit_mb)
-        self.limit_mb = limit_mb
+    def __init__(self, message: str, title: str = "Filen er for stor") -> None:
+        super().__init__(message)
+        self.message = message
+        self.title = title
+
+
+def upload_too_large(limit_mb: int) -> TooLarge:
+    return TooLarge(f"Upload højst {limit_mb} MB ad gangen (indstillingen web.max_upload_mb).")
 
 
 def sniff(head: bytes, name: str) -> str:
@@ -131,7 +136,7 @@ class UploadFolder:
             size += len(chunk)
         self._used += size
         if self._used > self._limit:
-            raise TooLarge(self._limit_mb)
+            raise upload_too_large(self._limit_mb)
         return size
 
     def remove(self) -> None:

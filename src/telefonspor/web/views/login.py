@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import hmac
+from typing import Final
 
 from fastapi import APIRouter
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from telefonspor.errors import InputError
 from telefonspor.web import oidc
+from telefonspor.web.accounts import Accounts
 from telefonspor.web.auth import CheckedForm, Forbidden, session_of, user_of
 from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
 
 router = APIRouter()
+
+#: Longer user names are refused before they reach the rate limiter (accounts have at most 64).
+MAX_USERNAME: Final = 256
 
 
 def _safe_next(target: str) -> str:
@@ -55,24 +61,42 @@ def oidc_callback(request: Request, code: str = "", state: str = "") -> Response
         raise HTTPException(404)
     session = session_of(request)
     pending = session.pending
+    # One use only: a failed or replayed answer cannot be tried again.
+    session.pending = {}
+    session.dirty = True
     if not code or not pending.get("state") or not hmac.compare_digest(state, pending["state"]):
         raise Forbidden("Log ind via organisationens konto blev ikke gennemført. Prøv igen.")
-    identity = oidc.finish(
-        web.oidc,
-        code=code,
-        redirect_uri=str(request.url_for("oidc_callback")),
-        nonce=pending.get("nonce", ""),
-        verifier=pending.get("verifier", ""),
-    )
-    account = web.accounts.get(identity) or web.accounts.get(identity.casefold())
-    if account is None:
-        raise Forbidden(
-            f"Du er logget ind som {identity}, men har ingen bruger i telefonspor. Bed driften "
-            f"om at oprette dig med 'telefonspor users add {identity} --role viewer'."
+    try:
+        identity = oidc.finish(
+            web.oidc,
+            code=code,
+            redirect_uri=str(request.url_for("oidc_callback")),
+            nonce=pending.get("nonce", ""),
+            verifier=pending.get("verifier", ""),
         )
+        account = web.accounts.for_oidc(identity.name, identity.subject)
+    except (oidc.Refused, InputError) as exc:
+        raise Forbidden(str(exc)) from exc
+    if account is None:
+        raise Forbidden(_not_linked(web.accounts, identity.name))
     target = pending.get("next", "/")
     session.sign_in(account.name)
     return RedirectResponse(_safe_next(target), status_code=303)
+
+
+def _not_linked(accounts: Accounts, identity: str) -> str:
+    # A local account of the same name is not enough: it must be linked explicitly.
+    same_name = accounts.get(identity) or accounts.get(identity.casefold())
+    if same_name is not None:
+        return (
+            f"Du er logget ind hos organisationen som {identity}. Brugeren {same_name.name} "
+            "findes i telefonspor, men er ikke koblet til organisationens login. Bed driften "
+            f"om at koble den med 'telefonspor users link-oidc {same_name.name}'."
+        )
+    return (
+        f"Du er logget ind som {identity}, men har ingen bruger i telefonspor. Bed driften "
+        f"om at oprette dig med 'telefonspor users add {identity} --role viewer --oidc'."
+    )
 
 
 @router.post("/login")
@@ -84,6 +108,16 @@ def login(
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "/")))
+    if len(username) > MAX_USERNAME:
+        # Refused before the rate limiter: a made-up name must not cost it memory.
+        return render(
+            request,
+            "login.html",
+            status_code=400,
+            next=target,
+            username="",
+            error=f"Brugernavnet er for langt (højst {MAX_USERNAME} tegn).",
+        )
     client = f"ip:{request.client.host if request.client else ''}"
     keys = (client, f"user:{username.casefold()}")
     wait = state.limiter.wait_s(*keys)
