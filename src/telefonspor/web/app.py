@@ -28,6 +28,7 @@ from telefonspor.web.auth import (
     secret_key,
     session_of,
 )
+from telefonspor.web.datadir import prepare_data_dir
 from telefonspor.web.oidc import OidcConfig
 from telefonspor.web.pages import render
 from telefonspor.web.state import WebState, default_data_dir, state_of
@@ -58,12 +59,12 @@ def create_app(settings: Settings, *, data_dir: Path | None = None) -> FastAPI:
     """
     db_url = settings.db_url()
     folder = data_dir or default_data_dir(db_url)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prepare_data_dir(folder)
     state = WebState(
         settings=settings,
         db_url=db_url,
         data_dir=folder,
-        accounts=Accounts.open(db_url),
+        accounts=Accounts.open(db_url, settings),
         codec=SessionCodec(secret_key(settings, folder)),
         oidc=OidcConfig.from_settings(settings),
     )
