@@ -162,7 +162,7 @@ def _settings(
 def _save(result: AuditResult, settings: Settings, started: datetime) -> ReportContext:
     from telefonspor.store import Store  # the store is only loaded when asked for
 
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         run_id = store.save_run(
             result,
             started_at=started,

@@ -50,7 +50,7 @@ def demo_command(
     from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
 
     # The demo keeps its own history next to its data, so `history`, `diff` and the web app work on it.
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         run_id = store.save_run(
             result,
             started_at=started,

@@ -50,7 +50,7 @@ app.add_typer(task_app, name="task")
 
 
 def _open(config: ConfigOption, db: DbOption) -> Store:
-    return Store.open(load_settings(config, db=db).db_url())
+    return Store.from_settings(load_settings(config, db=db))
 
 
 def _who(by: str | None) -> str:

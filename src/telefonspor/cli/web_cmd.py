@@ -70,7 +70,7 @@ def serve_command(
     from telefonspor.web.accounts import Accounts
 
     settings = load_settings(config, None, db)
-    accounts = Accounts.open(settings.db_url())
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         users = len(accounts.all())
     finally:
@@ -119,7 +119,8 @@ def users_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag")
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         accounts.add(name, role, password)
     finally:
@@ -133,7 +134,8 @@ def users_list(db: DbOption = None, config: ConfigOption = None) -> None:
     """Vis webappens brugere."""
     from telefonspor.web.accounts import ROLE_LABELS, Accounts
 
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         rows = accounts.all()
     finally:
@@ -159,7 +161,8 @@ def users_remove(
     """Fjern en bruger; en aktiv session stopper ved næste klik."""
     from telefonspor.web.accounts import Accounts
 
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         accounts.remove(name)
     finally:

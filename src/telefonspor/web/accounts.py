@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from telefonspor.errors import InputError, StoreError
+from telefonspor.settings import Settings
 
 ROLES: Final = ("admin", "viewer")
 ROLE_LABELS: Final = {"admin": "Administrator", "viewer": "Læser"}
@@ -56,10 +57,12 @@ class Accounts:
         self._engine = engine
 
     @classmethod
-    def open(cls, url: str) -> Accounts:
-        from telefonspor.store import Store, engine_url
+    def open(cls, url: str, settings: Settings | None = None) -> Accounts:
+        """The accounts in the database at ``url``; ``settings`` say where the store's key is."""
+        from telefonspor.store import Store, engine_url, key_options
 
-        Store.open(url).close()  # creates the database and applies the migrations
+        # Creates the database and applies the migrations (which need the store's key).
+        Store.open(url, **(key_options(settings) if settings else {})).close()
         try:
             engine = sa.create_engine(engine_url(url))
         except SQLAlchemyError as exc:

@@ -119,7 +119,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
     from telefonspor.fixfiles import write_fix_files
     from telefonspor.reports import write_reports
     from telefonspor.run import audit_files
-    from telefonspor.store import Store
+    from telefonspor.store import Store, key_options
 
     def progress(stage: str, done: int, total: int | None) -> None:
         job.stage, job.done, job.total = stage, done, total
@@ -127,7 +127,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
     started = datetime.now(UTC)
     result = audit_files(request.klik, request.settings, sources=request.sources, progress=progress)
     progress("Gemmer kørslen", 0, None)
-    with Store.open(request.db_url) as store:
+    with Store.open(request.db_url, **key_options(request.settings)) as store:
         run_id = store.save_run(
             result,
             started_at=started,
