@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-#: Key/value facts about the database itself (the phone-hash salt).
+#: Key/value facts about the database itself (the check value of the phone-hash key, which
+#: itself lives outside the database: see ``store.key``).
 meta = sa.Table(
     "meta",
     metadata,
@@ -113,4 +114,15 @@ web_users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+#: Signed-in web sessions by the hash of their id (migration 0005_web_sessions; shape owned by
+#: ``telefonspor.web.sessions``).
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
 )

@@ -27,6 +27,7 @@ from telefonspor.web.auth import (
     SessionCodec,
     secret_key,
     session_of,
+    signed_in,
 )
 from telefonspor.web.datadir import prepare_data_dir
 from telefonspor.web.oidc import OidcConfig
@@ -100,7 +101,7 @@ def _add_middleware(app: FastAPI) -> None:
         session = state.codec.load(request.cookies.get(COOKIE))
         request.state.session = session
         try:
-            request.state.account = state.accounts.get(session.user) if session.user else None
+            request.state.account = signed_in(state.accounts, session)
         except TelefonsporError as exc:
             request.state.account = None
             return _error_page(request, exc)

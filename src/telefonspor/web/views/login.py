@@ -1,4 +1,4 @@
-"""/login and /logout: local accounts, rate-limited."""
+"""/login and /logout: local accounts, rate-limited; logout ends the session on the server."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def oidc_callback(request: Request, code: str = "", state: str = "") -> Response
             f"om at oprette dig med 'telefonspor users add {identity} --role viewer'."
         )
     target = pending.get("next", "/")
-    session.sign_in(account.name)
+    session.sign_in(account.name, web.accounts.sessions.start(account.name))
     return RedirectResponse(_safe_next(target), status_code=303)
 
 
@@ -109,7 +109,7 @@ def login(
             error="Forkert brugernavn eller adgangskode.",
         )
     state.limiter.succeeded(*keys)
-    session_of(request).sign_in(account.name)
+    session_of(request).sign_in(account.name, state.accounts.sessions.start(account.name))
     return RedirectResponse(target, status_code=303)
 
 
@@ -118,5 +118,8 @@ def logout(
     request: Request,
     form: CheckedForm,
 ) -> Response:
-    session_of(request).sign_out()
+    session = session_of(request)
+    # Ended on the server: a copy of the cookie (another tab, a stolen one) is refused too.
+    state_of(request).accounts.sessions.end(session.sid)
+    session.sign_out()
     return RedirectResponse("/login", status_code=303)
