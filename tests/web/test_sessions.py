@@ -136,3 +136,35 @@ def test_stateless_cookie_from_an_older_version_signs_no_one_in(
     forged = codec._serializer.dumps({"u": "anna", "c": "x" * 43, "s": "gættet-id"})
     assert not _accepted(app, forged), "a session id the server never issued"
     assert Session().sid == ""
+
+
+def test_password_change_in_the_web_ends_the_other_sessions(app: FastAPI) -> None:
+    here, here_cookie = _signed_in(app, "anna")
+    _there, there_cookie = _signed_in(app, "anna")
+    page = here.get("/adgangskode")
+    assert page.status_code == 200 and "Skift adgangskode" in page.text
+    token = csrf_of(page.text)
+    wrong = here.post(
+        "/adgangskode",
+        data={
+            "csrf_token": token,
+            "current": "forkert kodeord",
+            "new": NEW_PASSWORD,
+            "repeat": NEW_PASSWORD,
+        },
+    )
+    assert wrong.status_code == 400 and "nuværende adgangskode er forkert" in wrong.text
+    assert _accepted(app, there_cookie), "a refused change ends nothing"
+    changed = here.post(
+        "/adgangskode",
+        data={
+            "csrf_token": token,
+            "current": PASSWORD,
+            "new": NEW_PASSWORD,
+            "repeat": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 200 and "Adgangskoden er skiftet" in changed.text
+    assert not _accepted(app, there_cookie)
+    assert not _accepted(app, here_cookie), "the cookie from before the change is refused too"
+    assert here.get("/koersler", follow_redirects=False).status_code == 200, "this browser goes on"
