@@ -170,6 +170,18 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "store.db", "", "Database-URL til kørselshistorik; tomt = SQLite i brugerens datamappe."
     ),
     Setting("store.keep_names", False, "Gem navne i historikken (ellers kun bruger-id)."),
+    Setting(
+        "store.key_file",
+        "",
+        "Fil med nøglen til telefonnumrenes hash (laves med rettighederne 0600); tomt = "
+        "<databasefil>.key ved siden af SQLite-filen. PostgreSQL kræver denne eller store.key_env.",
+    ),
+    Setting(
+        "store.key_env",
+        "TELEFONSPOR_STORE_KEY",
+        "Miljøvariabel med nøglen til telefonnumrenes hash (64 hex-tegn); går forud for "
+        "store.key_file.",
+    ),
     # notifications
     Setting("smtp.host", "", "SMTP-server."),
     Setting("smtp.port", 587, "SMTP-port."),

@@ -39,14 +39,20 @@ def test_exception_keeps_the_previous_report(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_success_replaces_with_normal_permissions(tmp_path: Path) -> None:
-    target = tmp_path / "sub" / "r.txt"
-    write_text_atomic(target, "æøå\n")
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o000])
+def test_success_replaces_with_private_permissions(tmp_path: Path, umask: int) -> None:
+    """Reports name people and numbers: 0600 in new folders 0700, whatever the umask."""
+    target = tmp_path / "sub" / "dir" / "r.txt"
+    old = os.umask(umask)
+    try:
+        write_text_atomic(target, "æøå\n")
+    finally:
+        os.umask(old)
     assert target.read_text("utf-8") == "æøå\n"
     assert list(target.parent.iterdir()) == [target]
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "sub").stat().st_mode & 0o777 == 0o700
+    assert target.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_excel_writer_failing_midway_leaves_no_file(

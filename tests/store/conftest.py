@@ -125,9 +125,14 @@ def postgres_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh, empty database on the session's server."""
+def postgres_url(postgres_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, empty database on the session's server, its phone-hash key in the environment
+    (PostgreSQL has no file to keep the key next to; see store.key_env)."""
     import psycopg
+
+    from telefonspor.store.key import DEFAULT_ENV, new_key
+
+    monkeypatch.setenv(DEFAULT_ENV, new_key())
 
     name = f"t_{uuid.uuid4().hex[:12]}"
     dsn = postgres_server

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from telefonspor.errors import StoreError
 from telefonspor.store import Store, engine_url, migrate, schema
+from telefonspor.store.key import DEFAULT_ENV
 
 OLD_RUN = {
     "started_at": "2025-11-01T07:00:00+00:00",
@@ -53,8 +54,12 @@ def _old_database(url: str) -> None:
     engine.dispose()
 
 
-def test_old_schema_is_migrated_and_keeps_its_data(db_url: str) -> None:
+def test_old_schema_is_migrated_and_keeps_its_data(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _old_database(db_url)
+    # The old key moves out of the database; on PostgreSQL it is the environment's key.
+    monkeypatch.setenv(DEFAULT_ENV, "ab" * 32)
     with Store.open(db_url) as store:
         runs = store.runs()
         decided = store.decisions()

@@ -26,6 +26,8 @@ def test_sqlite_file_is_created_private_with_its_folder(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{path}") as store:
         assert store.runs() == []
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "ny").stat().st_mode) == 0o700
     assert not list(path.parent.glob("*.bak-*")), "a new database needs no backup"
 
 
@@ -55,7 +57,7 @@ def test_holders_keep_no_number_and_no_name_unless_asked(db_url: str) -> None:
         named = store.holders(save(store, res, day=1, keep_names=True))
     anna = plain[0]
     assert (anna.user_id, anna.name, anna.covered, anna.cause) == ("anna", "", True, None)
-    assert anna.direct_masked == "•• •• 40 50"
+    assert anna.direct_masked == "••••••50"  # the last two digits only (issue 12, point 12)
     assert len(anna.direct_hash) == 64 and "12344050" not in anna.direct_hash
     assert (anna.mobile_hash, anna.mobile_masked, anna.mobile_findings) == ("", "", ("missing",))
     assert anna.direct_hash == named[0].direct_hash, "same number, same database: same hash"
@@ -77,7 +79,7 @@ def test_sqlite_file_holds_no_plain_number(sqlite_url: str) -> None:
     assert b"Navn anna" not in data
 
 
-def test_hash_salt_differs_between_databases(tmp_path: Path) -> None:
+def test_hash_key_differs_between_databases(tmp_path: Path) -> None:
     res = result([holder("anna", covered=True)])
     hashes = []
     for name in ("a.db", "b.db"):
@@ -291,7 +293,9 @@ def test_engine_url() -> None:
         engine_url("historik.db")
 
 
-def test_unreachable_postgres_is_a_store_error_without_password() -> None:
+def test_unreachable_postgres_is_a_store_error_without_password(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="kan ikke åbnes") as caught:
-        Store.open("postgresql://kim:hemmelig@127.0.0.1:1/telefonspor")
+        Store.open(
+            "postgresql://kim:hemmelig@127.0.0.1:1/telefonspor", key_file=str(tmp_path / "k.key")
+        )
     assert "hemmelig" not in str(caught.value)

@@ -206,7 +206,7 @@ def _save(
     from telefonspor.store import Store  # the store is only loaded when asked for
     from telefonspor.store.plausible import likely_wrong_file
 
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         warning = likely_wrong_file(store.latest(), result.summary.role_holders)
         if warning and not accept_drop:
             return Saved(None, None, store.label, held_back=warning)

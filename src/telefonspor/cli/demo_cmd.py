@@ -68,7 +68,7 @@ def demo_command(
         result = audit_files(chain.klik, settings, progress=progress)
     from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
 
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         run_id = store.save_run(
             result,
             started_at=started,

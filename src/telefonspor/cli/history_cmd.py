@@ -52,7 +52,7 @@ app.add_typer(task_app, name="task")
 
 
 def _open(config: ConfigOption, db: DbOption) -> Store:
-    return Store.open(load_settings(config, db=db).db_url())
+    return Store.from_settings(load_settings(config, db=db))
 
 
 def _who(by: str | None) -> str:
@@ -324,7 +324,7 @@ def task_decide_command(
 ) -> None:
     """Gem en beslutning for hele opgaven (trin 3), fx accept: "vi iværksætter ikke aktiviteter, fordi ..."."""
     settings = load_settings(config, db=db)
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         made = store.decide("", decision, reason, _who(by))
         message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
     _print_decision(made)
@@ -342,7 +342,7 @@ def _print_message(message: str) -> None:
 def task_message_command(config: ConfigOption = None, db: DbOption = None) -> None:
     """Skriv beskeden til KOMBIT til KLIK-opgavens beskedfelt: beslutning, begrundelse, dækning."""
     settings = load_settings(config, db=db)
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
     typer.echo(message)
 
@@ -360,7 +360,7 @@ def task_complete_command(
 ) -> None:
     """Markér opgaven som fuldført (trin 5): kun uden åbne sager, eller med en begrundelse."""
     settings = load_settings(config, db=db)
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         try:
             step = store.complete_task(reason=reason, by=_who(by))
         except InputError as exc:

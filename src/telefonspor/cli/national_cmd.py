@@ -139,6 +139,6 @@ def _statement(source: str, chosen: Municipality | None, settings: Settings) -> 
     from telefonspor.store import Store
 
     run_id = None if source.strip().lower() in _LATEST else int(source)
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         run = store.run(run_id)
     return st.from_run(run, chosen)

@@ -96,7 +96,7 @@ def notify_command(
     from telefonspor.store import Store  # the store loads only when it is needed
 
     limiter = RateLimiter(settings.integer("notify.rate_per_minute"))
-    with Store.open(settings.db_url()) as store:
+    with Store.from_settings(settings) as store:
         if send:
             with SmtpTransport(settings) as transport:
                 done = deliver(

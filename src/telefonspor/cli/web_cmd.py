@@ -72,7 +72,7 @@ def serve_command(
     from telefonspor.web.accounts import Accounts
 
     settings = load_settings(config, None, db)
-    accounts = Accounts.open(settings.db_url())
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         users = len(accounts.all())
     finally:
@@ -141,7 +141,8 @@ def users_add(
                 "Ingen adgangskode givet, så brugeren er ikke oprettet. Uden terminal: giv "
                 "adgangskoden på standard input med --password-stdin (én linje)."
             ) from None
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         accounts.add(name, role, password, oidc=name if oidc else "")
     finally:
@@ -196,13 +197,44 @@ def users_unlink_oidc(
     console.print(f"Brugeren {escape(name)} er ikke længere koblet til organisationens login.")
 
 
+@users_app.command("password")
+@guarded
+def users_password(
+    name: Annotated[str, typer.Argument(help="Brugernavnet der får en ny adgangskode.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Læs adgangskoden fra standard input (én linje)."),
+    ] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Giv en bruger en ny adgangskode; brugerens sessioner i webappen logges ud med det samme."""
+    from telefonspor.web.accounts import Accounts, check_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Ny adgangskode", hide_input=True, confirmation_prompt="Gentag")
+    check_password(password)
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
+    try:
+        accounts.set_password(name, password)
+    finally:
+        accounts.close()
+    console.print(
+        f"Brugeren {escape(name)} har fået en ny adgangskode; alle brugerens sessioner er logget ud."
+    )
+
+
 @users_app.command("list")
 @guarded
 def users_list(db: DbOption = None, config: ConfigOption = None) -> None:
     """Vis webappens brugere."""
     from telefonspor.web.accounts import ROLE_LABELS, Accounts
 
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         rows = accounts.all()
     finally:
@@ -230,10 +262,11 @@ def users_remove(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Fjern en bruger; en aktiv session stopper ved næste klik."""
+    """Fjern en bruger; brugerens sessioner stopper ved næste klik."""
     from telefonspor.web.accounts import Accounts
 
-    accounts = Accounts.open(load_settings(config, None, db).db_url())
+    settings = load_settings(config, None, db)
+    accounts = Accounts.open(settings.db_url(), settings)
     try:
         accounts.remove(name)
     finally:

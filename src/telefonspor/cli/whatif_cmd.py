@@ -16,6 +16,7 @@ from telefonspor.cli.app import ConfigOption, app, console, err_console, guarded
 from telefonspor.cli.app import danish_number as _da
 from telefonspor.errors import ConfigError
 from telefonspor.progress import DelayedProgress
+from telefonspor.reports.atomic import write_text_atomic
 from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
 from telefonspor.settings import Settings, coerce, parse_assignments, parse_source_option
@@ -77,7 +78,7 @@ def whatif_command(
         if json_out == "-":
             sys.stdout.write(text + "\n")
         else:
-            Path(json_out).write_text(text + "\n", encoding="utf-8")
+            write_text_atomic(Path(json_out), text + "\n")  # user ids: 0600 like the reports
     _print(screen, result)
 
 

@@ -25,6 +25,7 @@ from telefonspor.fixfiles.dns import read_dns
 from telefonspor.fixfiles.plan import FixPlan, make_plan, open_holders
 from telefonspor.fixfiles.resultjson import load_result_json, read_result_json
 from telefonspor.model import AuditResult, Decision
+from telefonspor.private import make_private_dir
 from telefonspor.rules import os2sync_ad
 from telefonspor.settings import Settings
 
@@ -86,14 +87,15 @@ def write_fix_files(
     }
     out = Path(out_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_private_dir(out)  # the files name people and their numbers: 0700, files 0600
     except OSError as exc:
         raise InputError(f"mappen kan ikke oprettes ({exc.strerror}).", path=str(out)) from exc
     return [_write_atomic(out / name, data) for name, data in files.items()]
 
 
 def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write via a temporary file, so a half-written fix file is never left behind."""
+    """Write via a temporary file (mkstemp: mode 0600), so a half-written fix file is never
+    left behind."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Final
 
 from telefonspor.errors import InputError
+from telefonspor.reports.atomic import make_private_dir, write_bytes_atomic
 
 _UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -22,7 +23,7 @@ class Outbox:
 
     def __enter__(self) -> Outbox:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.folder)  # messages name people: folder 0700, files 0600
         except OSError as exc:
             raise InputError(
                 f"mappen til beskeder kan ikke oprettes ({exc.strerror}).", path=str(self.folder)
@@ -41,10 +42,5 @@ class Outbox:
         recipient = str(email["To"] or "")
         name = _UNSAFE.sub("_", f"{kind}__{recipient}".strip("_")) or "besked"
         path = self.folder / f"{name}.eml"
-        try:
-            path.write_bytes(email.as_bytes())
-        except OSError as exc:
-            raise InputError(
-                f"beskeden kan ikke skrives ({exc.strerror}).", path=str(path)
-            ) from exc
+        write_bytes_atomic(path, email.as_bytes())
         self.written.append(path)

@@ -4,6 +4,10 @@ The writer gets a temporary name in the same folder (so ``os.replace`` is an
 atomic rename on the same file system); the file is fsynced and then moved
 into place. On any exception the temporary file is removed and the final
 name is left untouched (an older complete report stays as it was).
+
+Reports hold names and phone numbers, so whatever umask the user has, a file
+is written 0600 (mkstemp's mode, kept through the rename) and every folder
+created on the way is 0700 (see ``telefonspor.private``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from telefonspor.errors import InputError
+from telefonspor.private import PRIVATE_DIR, PRIVATE_FILE, make_private_dir
+
+__all__ = [
+    "PRIVATE_DIR",
+    "PRIVATE_FILE",
+    "atomic_path",
+    "make_private_dir",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
 
 
 @contextlib.contextmanager
@@ -22,16 +36,14 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; move it to ``path`` when the block succeeds."""
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(
             f"Kan ikke skrive rapporten i mappen: {exc.strerror}", path=str(folder)
         ) from exc
     os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp creates 0600; a report gets the mode any new file of the user would get.
-    _chmod_default(tmp)
+    tmp = Path(tmp_name)  # mkstemp creates it 0600 whatever the umask
     try:
         yield tmp
         _fsync(tmp)
@@ -53,11 +65,13 @@ def write_text_atomic(path: Path, text: str) -> None:
             raise InputError(f"Kan ikke skrive rapporten: {exc.strerror}", path=str(path)) from exc
 
 
-def _chmod_default(path: Path) -> None:
-    umask = os.umask(0o077)
-    os.umask(umask)
-    with contextlib.suppress(OSError):
-        path.chmod(0o666 & ~umask)
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (mode 0600)."""
+    with atomic_path(path) as tmp:
+        try:
+            tmp.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"Kan ikke skrive filen: {exc.strerror}", path=str(path)) from exc
 
 
 def _fsync(path: Path) -> None:

@@ -13,7 +13,7 @@ from telefonspor.store.records import (
     StoredHolder,
     StoredInput,
 )
-from telefonspor.store.store import Store, engine_url
+from telefonspor.store.store import Store, engine_url, key_options
 from telefonspor.store.task import TASK_TITLES
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "StoredHolder",
     "StoredInput",
     "engine_url",
+    "key_options",
 ]

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-#: Key/value facts about the database itself (the phone-hash salt).
+#: Key/value facts about the database itself (the check value of the phone-hash key, which
+#: itself lives outside the database: see ``store.key``).
 meta = sa.Table(
     "meta",
     metadata,
@@ -115,4 +116,15 @@ web_users = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("oidc_identity", sa.String(255), nullable=True, index=True, unique=True),
     sa.Column("oidc_subject", sa.String(255), nullable=True),
+)
+
+#: Signed-in web sessions by the hash of their id (migration 0006_web_sessions; shape owned by
+#: ``telefonspor.web.sessions``).
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
 )

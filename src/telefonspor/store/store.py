@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -26,9 +27,21 @@ from telefonspor.model import (
     TaskStep,
     TrendPoint,
 )
+from telefonspor.private import make_private_dir
+from telefonspor.settings import Settings
 from telefonspor.store import migrate, schema, task
 from telefonspor.store.backup import backup_sqlite
-from telefonspor.store.hashing import mask, new_salt, phone_hash
+from telefonspor.store.hashing import mask, phone_hash
+from telefonspor.store.key import (
+    CHECK_ROW,
+    DEFAULT_ENV,
+    KeySource,
+    key_check,
+    missing_key_message,
+    missing_place_message,
+    new_key,
+    wrong_key_message,
+)
 from telefonspor.store.kombit_message import TaskFacts
 from telefonspor.store.records import (
     NotificationLog,
@@ -39,7 +52,6 @@ from telefonspor.store.records import (
 )
 
 DECISIONS: Final = ("fix", "accept")
-_SALT_KEY: Final = "phone_hash_salt"
 _CHUNK: Final = 2000  # holder rows per INSERT round trip
 
 
@@ -76,10 +88,20 @@ def _sqlite_file(url: sa.URL) -> Path | None:
     return Path(database)
 
 
+def key_source(url: sa.URL, key_file: str = "", key_env: str = DEFAULT_ENV) -> KeySource:
+    """Where the phone-hash key of the database at ``url`` lives (see ``store.key``)."""
+    db_file = _sqlite_file(url)
+    if key_file:
+        return KeySource(key_env, Path(key_file))
+    if db_file is not None:
+        return KeySource(key_env, db_file.with_name(db_file.name + ".key"))
+    return KeySource(key_env, None, ephemeral=url.get_backend_name() == "sqlite")
+
+
 def _prepare_sqlite_file(path: Path) -> bool:
-    """Create the parent folder and an empty file with mode 0600; True if it held data already."""
+    """Create the folder (0700) and an empty file with mode 0600; True if it held data already."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         if path.exists():
             return path.stat().st_size > 0
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -99,43 +121,50 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 class Store:
     """The run history of one database. Open with :meth:`open`; close or use ``with``."""
 
-    def __init__(self, engine: sa.Engine, label: str, salt: str) -> None:
+    def __init__(self, engine: sa.Engine, label: str, key: str) -> None:
         self._engine = engine
         self.label = label  # for messages: the URL without password
-        self._salt = salt
+        self._key = key
 
     # --- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def from_settings(cls, settings: Settings) -> Store:
+        """Open the store of ``store.db`` with the key of ``store.key_file`` / ``store.key_env``."""
+        return cls.open(settings.db_url(), **key_options(settings))
+
+    @classmethod
+    def open(cls, url: str, *, key_file: str = "", key_env: str = DEFAULT_ENV) -> Store:
         """Open (and create) the database and bring its schema up to date.
 
         An existing SQLite file is copied to ``<file>.bak-<revision>-<timestamp>``
-        before any migration touches it.
+        before any migration touches it. The phone-hash key is read from ``key_env``
+        or ``key_file`` (default for SQLite: ``<file>.key``), made on first use, and
+        refused when it is missing or does not match the stored check value.
         """
         parsed = engine_url(url)
         label = parsed.render_as_string(hide_password=True)
+        source = key_source(parsed, key_file, key_env)
+        if source.file is None and not source.ephemeral and source.read() is None:
+            raise StoreError(missing_place_message(key_env))
         db_file = _sqlite_file(parsed)
         had_data = _prepare_sqlite_file(db_file) if db_file is not None else False
+        engine: sa.Engine | None = None
         try:
             engine = sa.create_engine(parsed)
-            if parsed.get_backend_name() == "sqlite":
-                sa.event.listen(engine, "connect", _on_sqlite_connect)
-            current = migrate.current_revision(engine)
-            if current != migrate.head_revision():
-                if db_file is not None and had_data:
-                    engine.dispose()  # no open connection while the file is copied
-                    backup_sqlite(db_file, current)
-                migrate.upgrade(engine)
-            salt = _ensure_salt(engine)
-        except CommandError as exc:
-            raise StoreError(
-                f"Databasen {label} har et skema, som denne version af telefonspor ikke kender "
-                f"({exc}). Opdatér telefonspor."
-            ) from exc
-        except SQLAlchemyError as exc:
-            raise StoreError(f"Databasen {label} kan ikke åbnes ({_short(exc)}).") from exc
-        return cls(engine, label, salt)
+            key = _open(engine, parsed, db_file if had_data else None, source)
+        except BaseException as exc:
+            if engine is not None:
+                engine.dispose()  # a refused database keeps no connection open
+            if isinstance(exc, CommandError):
+                raise StoreError(
+                    f"Databasen {label} har et skema, som denne version af telefonspor ikke "
+                    f"kender ({exc}). Opdatér telefonspor."
+                ) from exc
+            if isinstance(exc, SQLAlchemyError):
+                raise StoreError(f"Databasen {label} kan ikke åbnes ({_short(exc)}).") from exc
+            raise
+        return cls(engine, label, key)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -236,8 +265,8 @@ class Store:
             "rule": h.rule,
             "responsible": h.responsible,
             "roles": _dumps(list(h.roles)),
-            "direct_hash": phone_hash(h.direct, self._salt),
-            "mobile_hash": phone_hash(h.mobile, self._salt),
+            "direct_hash": phone_hash(h.direct, self._key),
+            "mobile_hash": phone_hash(h.mobile, self._key),
             "direct_masked": mask(h.direct),
             "mobile_masked": mask(h.mobile),
             "direct_findings": _dumps(list(h.direct.findings)),
@@ -557,14 +586,56 @@ def compare(
     return Changes(a, b, tuple(fixed), tuple(newly_missing), tuple(changed), tuple(gone))
 
 
-def _ensure_salt(engine: sa.Engine) -> str:
+def _open(engine: sa.Engine, url: sa.URL, backup: Path | None, source: KeySource) -> str:
+    """Migrate (``backup``: the SQLite file to copy first) and return the phone-hash key."""
+    if url.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+    current = migrate.current_revision(engine)
+    if current != migrate.head_revision():
+        if backup is not None:
+            engine.dispose()  # no open connection while the file is copied
+            backup_sqlite(backup, current)
+        migrate.upgrade(engine, key=source)
+    return _ensure_key(engine, source)
+
+
+def key_options(settings: Settings) -> dict[str, str]:
+    """``store.key_file`` (relative to the config file's folder) and ``store.key_env``."""
+    key_file = settings.text("store.key_file").strip()
+    if key_file and settings.config_path and not Path(key_file).is_absolute():
+        key_file = str(Path(settings.config_path).parent / key_file)
+    return {"key_file": key_file, "key_env": settings.text("store.key_env").strip()}
+
+
+def _ensure_key(engine: sa.Engine, source: KeySource) -> str:
+    """The database's phone-hash key: read, checked against ``meta``, or made when new."""
     t = schema.meta
-    with engine.begin() as conn:
-        salt = conn.scalar(sa.select(t.c.value).where(t.c.key == _SALT_KEY))
-        if salt is None:
-            salt = new_salt()
-            conn.execute(sa.insert(t).values(key=_SALT_KEY, value=salt))
-    return str(salt)
+    with engine.connect() as conn:
+        check = conn.scalar(sa.select(t.c.value).where(t.c.key == CHECK_ROW))
+        hashed = conn.execute(
+            sa.select(schema.run_holders.c.id)
+            .where(
+                sa.or_(
+                    schema.run_holders.c.direct_hash != "", schema.run_holders.c.mobile_hash != ""
+                )
+            )
+            .limit(1)
+        ).first()
+    key = source.read()
+    if key is None:
+        if check is not None or hashed is not None:
+            raise StoreError(missing_key_message(source))
+        key = source.keep(new_key())
+    if check is None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(t).values(key=CHECK_ROW, value=key_check(key)))
+        except sa.exc.IntegrityError:  # another process opened the new database meanwhile
+            with engine.connect() as conn:
+                check = conn.scalar(sa.select(t.c.value).where(t.c.key == CHECK_ROW))
+    if check is not None and not hmac.compare_digest(str(check), key_check(key)):
+        raise StoreError(wrong_key_message(source))
+    return key
 
 
 def _input_files(result: AuditResult) -> list[Any]:

@@ -24,6 +24,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from telefonspor.errors import InputError, StoreError
+from telefonspor.settings import Settings
+from telefonspor.web.sessions import Sessions, end_all_statement
 
 ROLES: Final = ("admin", "viewer")
 ROLE_LABELS: Final = {"admin": "Administrator", "viewer": "Læser"}
@@ -67,12 +69,15 @@ class Accounts:
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        self.sessions = Sessions(engine)
 
     @classmethod
-    def open(cls, url: str) -> Accounts:
-        from telefonspor.store import Store, engine_url
+    def open(cls, url: str, settings: Settings | None = None) -> Accounts:
+        """The accounts in the database at ``url``; ``settings`` say where the store's key is."""
+        from telefonspor.store import Store, engine_url, key_options
 
-        Store.open(url).close()  # creates the database and applies the migrations
+        # Creates the database and applies the migrations (which need the store's key).
+        Store.open(url, **(key_options(settings) if settings else {})).close()
         try:
             engine = sa.create_engine(engine_url(url))
         except SQLAlchemyError as exc:
@@ -162,7 +167,20 @@ class Accounts:
     def remove(self, name: str) -> None:
         if self.get(name) is None:
             raise InputError(f"Brugeren '{name}' findes ikke. Se 'telefonspor users list'.")
-        self._write(sa.delete(web_users).where(web_users.c.name == name))
+        # The user's sessions end with the account, in the same transaction.
+        self._write(sa.delete(web_users).where(web_users.c.name == name), end_all_statement(name))
+
+    def set_password(self, name: str, password: str) -> None:
+        """A new password; every session of the user ends (a stolen cookie stops working)."""
+        check_password(password)
+        if self.get(name) is None:
+            raise InputError(f"Brugeren '{name}' findes ikke. Se 'telefonspor users list'.")
+        update = (
+            sa.update(web_users)
+            .where(web_users.c.name == name)
+            .values(password_hash=_hasher.hash(password))
+        )
+        self._write(update, end_all_statement(name))
 
     def get(self, name: str) -> Account | None:
         rows = self._read(sa.select(web_users).where(web_users.c.name == name))
@@ -188,10 +206,12 @@ class Accounts:
         except SQLAlchemyError as exc:
             raise StoreError(f"Brugerkontiene kan ikke læses ({exc}).") from exc
 
-    def _write(self, stmt: sa.Executable) -> None:
+    def _write(self, *statements: sa.Executable) -> None:
+        """Run ``statements`` in one transaction."""
         try:
             with self._engine.begin() as conn:
-                conn.execute(stmt)
+                for stmt in statements:
+                    conn.execute(stmt)
         except SQLAlchemyError as exc:
             raise StoreError(f"Brugerkontiene kan ikke gemmes ({exc}).") from exc
 

@@ -27,7 +27,9 @@ from telefonspor.web.auth import (
     SessionCodec,
     secret_key,
     session_of,
+    signed_in,
 )
+from telefonspor.web.datadir import prepare_data_dir
 from telefonspor.web.limits import BodyLimit, csrf_failed_page, too_large_page
 from telefonspor.web.oidc import OidcConfig
 from telefonspor.web.pages import render
@@ -57,12 +59,12 @@ def create_app(settings: Settings, *, data_dir: Path | None = None) -> FastAPI:
     """
     db_url = settings.db_url()
     folder = data_dir or default_data_dir(db_url)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prepare_data_dir(folder)
     state = WebState(
         settings=settings,
         db_url=db_url,
         data_dir=folder,
-        accounts=Accounts.open(db_url),
+        accounts=Accounts.open(db_url, settings),
         codec=SessionCodec(secret_key(settings, folder)),
         oidc=OidcConfig.from_settings(settings),
     )
@@ -101,7 +103,7 @@ def _add_middleware(app: FastAPI) -> None:
         session = state.codec.load(request.cookies.get(COOKIE))
         request.state.session = session
         try:
-            request.state.account = state.accounts.get(session.user) if session.user else None
+            request.state.account = signed_in(state.accounts, session)
         except TelefonsporError as exc:
             request.state.account = None
             return _error_page(request, exc)

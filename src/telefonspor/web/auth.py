@@ -1,8 +1,9 @@
 """Sign-in state: signed session cookies, CSRF tokens, the login rate limit and role checks.
 
-The session lives in one signed cookie (itsdangerous): the user name and the
-CSRF token, nothing else. The account is looked up on every request, so a
-removed user is signed out at once.
+The session cookie is signed (itsdangerous) and holds the user name, a random
+session id and the CSRF token. The id must name a live row in the database
+(``web.sessions``) on every request, so logout, a password change and a removed
+user end the session at once, also for a copy of the cookie.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from starlette.responses import Response
 
 from telefonspor.errors import InputError
 from telefonspor.settings import Settings
-from telefonspor.web.accounts import Account
+from telefonspor.web.accounts import Account, Accounts
 from telefonspor.web.uploads import TooLarge
 
 COOKIE: Final = "telefonspor_session"
@@ -53,19 +54,23 @@ class CsrfFailed(Exception):
 class Session:
     user: str = ""
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    #: The server-side session id (``web.sessions``); '' when not signed in.
+    sid: str = ""
     dirty: bool = False
     #: An OpenID Connect sign-in in progress: state, nonce, PKCE verifier, next page.
     pending: dict[str, str] = field(default_factory=dict)
 
-    def sign_in(self, user: str) -> None:
+    def sign_in(self, user: str, sid: str) -> None:
         # A fresh token at sign-in: a token planted before login is worthless after it.
         self.user = user
+        self.sid = sid
         self.csrf = secrets.token_urlsafe(32)
         self.pending = {}
         self.dirty = True
 
     def sign_out(self) -> None:
         self.user = ""
+        self.sid = ""
         self.csrf = secrets.token_urlsafe(32)
         self.dirty = True
 
@@ -82,8 +87,11 @@ class SessionCodec:
                 data = None
             if isinstance(data, dict) and isinstance(data.get("c"), str):
                 pending = data.get("p")
+                sid = data.get("s")
+                # A cookie without a session id (made before server-side sessions) signs no one in.
                 return Session(
-                    user=str(data.get("u", "")),
+                    user=str(data.get("u", "")) if isinstance(sid, str) and sid else "",
+                    sid=sid if isinstance(sid, str) else "",
                     csrf=data["c"],
                     pending={str(k): str(v) for k, v in pending.items()}
                     if isinstance(pending, dict)
@@ -93,6 +101,8 @@ class SessionCodec:
 
     def store(self, response: Response, session: Session, *, secure: bool) -> None:
         data: dict[str, object] = {"u": session.user, "c": session.csrf}
+        if session.sid:
+            data["s"] = session.sid
         if session.pending:
             data["p"] = session.pending
         value = self._serializer.dumps(data)
@@ -122,6 +132,19 @@ def secret_key(settings: Settings, data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
     return key
+
+
+def signed_in(accounts: Accounts, session: Session) -> Account | None:
+    """The account of a live session; a revoked or expired one is signed out (cookie cleared)."""
+    if not session.user:
+        return None
+    if accounts.sessions.user_of(session.sid) != session.user:
+        session.sign_out()
+        return None
+    account = accounts.get(session.user)
+    if account is None:
+        session.sign_out()
+    return account
 
 
 def session_of(request: Request) -> Session:

@@ -121,7 +121,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
     from telefonspor.fixfiles import write_fix_files
     from telefonspor.reports import write_reports
     from telefonspor.run import audit_files
-    from telefonspor.store import Store
+    from telefonspor.store import Store, key_options
     from telefonspor.store.plausible import likely_wrong_file
 
     def progress(stage: str, done: int, total: int | None) -> None:
@@ -130,7 +130,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
     started = datetime.now(UTC)
     result = audit_files(request.klik, request.settings, sources=request.sources, progress=progress)
     progress("Gemmer kørslen", 0, None)
-    with Store.open(request.db_url) as store:
+    with Store.open(request.db_url, **key_options(request.settings)) as store:
         warning = likely_wrong_file(store.latest(), result.summary.role_holders)
         if warning and not request.accept_drop:
             raise InputError(

@@ -55,9 +55,9 @@ class WebState:
         """The store, opened (and migrated) once on first use."""
         with self._lock:
             if self._store is None:
-                from telefonspor.store import Store
+                from telefonspor.store import Store, key_options
 
-                self._store = Store.open(self.db_url)
+                self._store = Store.open(self.db_url, **key_options(self.settings))
             return self._store
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import uuid
@@ -13,6 +14,7 @@ from typing import Final
 from starlette.datastructures import UploadFile
 
 from telefonspor.errors import InputError
+from telefonspor.private import PRIVATE_DIR, PRIVATE_FILE, make_private_dir
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -105,7 +107,9 @@ class UploadFolder:
 
     def __init__(self, root: Path, limit_mb: int) -> None:
         self.path = root / uuid.uuid4().hex
-        self.path.mkdir(parents=True, mode=0o700)
+        make_private_dir(root)
+        self.path.mkdir(mode=PRIVATE_DIR)
+        self.path.chmod(PRIVATE_DIR)  # mkdir's mode is masked by the umask
         self._limit = limit_mb * 1024 * 1024
         self._limit_mb = limit_mb
         self._used = 0
@@ -125,7 +129,8 @@ class UploadFolder:
             kind = sniff(first, name)
         target = self.path / f"{prefix}-{safe_name(name, kind)}"
         await upload.seek(0)
-        with target.open("wb") as out:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as out:
             while chunk := await upload.read(_CHUNK):
                 out.write(chunk)
         return target

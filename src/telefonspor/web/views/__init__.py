@@ -12,6 +12,7 @@ from telefonspor.web.views import (
     new_run,
     overview,
     parties,
+    password,
     person,
     runs,
     send,
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_page.router,
     downloads.router,
     national.router,
+    password.router,
 )

@@ -1,4 +1,4 @@
-"""/login and /logout: local accounts, rate-limited."""
+"""/login and /logout: local accounts, rate-limited; logout ends the session on the server."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def oidc_callback(request: Request, code: str = "", state: str = "") -> Response
     if account is None:
         raise Forbidden(_not_linked(web.accounts, identity.name))
     target = pending.get("next", "/")
-    session.sign_in(account.name)
+    session.sign_in(account.name, web.accounts.sessions.start(account.name))
     return RedirectResponse(_safe_next(target), status_code=303)
 
 
@@ -143,7 +143,7 @@ def login(
             error="Forkert brugernavn eller adgangskode.",
         )
     state.limiter.succeeded(*keys)
-    session_of(request).sign_in(account.name)
+    session_of(request).sign_in(account.name, state.accounts.sessions.start(account.name))
     return RedirectResponse(target, status_code=303)
 
 
@@ -152,5 +152,8 @@ def logout(
     request: Request,
     form: CheckedForm,
 ) -> Response:
-    session_of(request).sign_out()
+    session = session_of(request)
+    # Ended on the server: a copy of the cookie (another tab, a stolen one) is refused too.
+    state_of(request).accounts.sessions.end(session.sid)
+    session.sign_out()
     return RedirectResponse("/login", status_code=303)
