@@ -312,6 +312,10 @@ class AuditResult:
     source_notes: tuple[str, ...] = ()
     systemic: tuple[SystemicFinding, ...] = ()
     settings_used: Mapping[str, Any] = field(default_factory=dict)
+    #: the command-line arguments that read this run's inputs again (KLIK export, --config,
+    #: --source, --map, --set), so reports can print commands that run as printed; () when the
+    #: run did not come from a command line (web uploads)
+    rerun: tuple[str, ...] = ()
 
     def uncovered(self) -> tuple[HolderResult, ...]:
         return tuple(h for h in self.holders if not h.covered)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -133,6 +133,8 @@ def audit_command(
     started = datetime.now(UTC)
     with DelayedProgress(screen, enabled=not quiet) as progress:
         result = audit_files(klik_export, settings, progress=progress)
+    rerun = rerun_arguments(klik_export, None if config is None else config, source, map_, set_)
+    result = replace(result, rerun=rerun)
     context: ReportContext | None = None
     saved: Saved | None = None
     if save:
@@ -162,6 +164,32 @@ def audit_command(
         raise typer.Exit(EXIT_UNDER_THRESHOLD)
 
 
+def rerun_arguments(
+    klik_export: Path,
+    config: Path | None,
+    source: list[str] | None,
+    map_: list[str] | None,
+    set_: list[str] | None,
+) -> tuple[str, ...]:
+    """The arguments that read the same inputs again, with absolute paths so a command printed
+    in a report runs from any folder (``whatif`` takes the same input options as ``audit``).
+
+    None after ``--set``: whatif's own ``--set`` is the change it measures, so a run that was
+    itself changed cannot be replayed by a printed command; the report then says it in words.
+    """
+    if set_:
+        return ()
+    args = [str(klik_export.resolve())]
+    if config is not None:
+        args += ["--config", str(config.resolve())]
+    for item in source or []:
+        kind, _, path = item.partition("=")
+        args += ["--source", f"{kind}={Path(path.strip()).resolve()}"]
+    for item in map_ or []:
+        args += ["--map", item]
+    return tuple(args)
+
+
 def _settings(
     config: Path | None,
     set_: list[str] | None,
@@ -176,6 +204,11 @@ def _settings(
                 f"Indstillingen {spec.key} er kun til afprøvning: brug 'telefonspor whatif "
                 f"--set {spec.key}=...' – en rigtig kørsel skal vise data, som de er."
             )
+    return with_inputs(settings, map_, source)
+
+
+def with_inputs(settings: Settings, map_: list[str] | None, source: list[str] | None) -> Settings:
+    """``settings`` with the command line's ``--source`` systems and ``--map`` headers added."""
     extra = tuple(parse_source_option(s) for s in source or [])
     klik_map = dict(settings.klik_map)
     for item in map_ or []:

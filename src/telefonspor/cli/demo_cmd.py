@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,9 +11,9 @@ import typer
 from rich.markup import escape
 
 from telefonspor.cli.app import DbOption, app, console, guarded
-from telefonspor.cli.audit_cmd import print_summary
-from telefonspor.cli.hints import command
+from telefonspor.cli.audit_cmd import print_summary, rerun_arguments
 from telefonspor.errors import ConfigError
+from telefonspor.hints import command
 from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.run import audit_files
@@ -66,6 +67,7 @@ def demo_command(
     started = datetime.now(UTC)
     with DelayedProgress(console) as progress:
         result = audit_files(chain.klik, settings, progress=progress)
+    result = replace(result, rerun=rerun_arguments(chain.klik, chain.config, None, None, None))
     from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
 
     with Store.from_settings(settings) as store:

@@ -20,8 +20,8 @@ from telefonspor.cli.app import (
     guarded,
     load_settings,
 )
-from telefonspor.cli.hints import command
 from telefonspor.errors import ConfigError, InputError
+from telefonspor.hints import command
 from telefonspor.localtime import short_datetime
 from telefonspor.settings import Settings
 

@@ -14,12 +14,13 @@ from rich.table import Table
 
 from telefonspor.cli.app import ConfigOption, app, console, err_console, guarded, load_settings
 from telefonspor.cli.app import danish_number as _da
+from telefonspor.cli.audit_cmd import with_inputs
 from telefonspor.errors import ConfigError
 from telefonspor.progress import DelayedProgress
 from telefonspor.reports.atomic import write_text_atomic
 from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
-from telefonspor.settings import Settings, coerce, parse_assignments, parse_source_option
+from telefonspor.settings import coerce, parse_assignments
 from telefonspor.texts import CAUSE_LABELS, plural
 
 
@@ -47,6 +48,10 @@ def whatif_command(
     source: Annotated[
         list[str] | None, typer.Option("--source", "-s", help="Et system i kæden som TYPE=STI.")
     ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help='Brug en bestemt kolonne i KLIK-eksporten: FELT="Overskrift".'),
+    ] = None,
     json_out: Annotated[
         str | None,
         typer.Option("--json", help="Skriv resultatet som JSON til fil; '-' til skærmen."),
@@ -56,13 +61,7 @@ def whatif_command(
 
     Viser dækningen før og efter, og hvilke rolleindehavere der ændrer sig.
     """
-    base = load_settings(config)
-    base = Settings(
-        base.values,
-        base.sources + tuple(parse_source_option(s) for s in source or []),
-        base.klik_map,
-        base.config_path,
-    )
+    base = with_inputs(load_settings(config), map_, source)
     assignments: dict[str, Any] = {}
     if scenario is not None:
         assignments.update(_scenario_file(scenario))

@@ -20,6 +20,7 @@ from typing import Any, Final
 import jinja2
 from markupsafe import Markup
 
+from telefonspor.hints import whatif_command
 from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import write_text_atomic
@@ -149,6 +150,8 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "by_unit": result.by_unit,
         "sources": result.sources,
         "source_notes": result.source_notes,
+        "rerun": result.rerun,
+        "whatif_command": whatif_command,
         "no_chain": None if result.sources or not result.uncovered() else NO_CHAIN_TEXT,
         "no_chain_title": NO_CHAIN_TITLE,
         "system_label": system_label,

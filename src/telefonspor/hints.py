@@ -27,6 +27,15 @@ def program(argv0: str | None = None) -> str:
     return shlex.quote(called)
 
 
+def whatif_command(rerun: tuple[str, ...], setting: str) -> str:
+    """The `whatif` line that replays ``setting`` on the same inputs; '' without inputs."""
+    if not rerun:
+        return ""
+    return " ".join(
+        [program(), "whatif", *(shlex.quote(a) for a in rerun), "--set", shlex.quote(setting)]
+    )
+
+
 def command(*args: str, db: str | None = None, config: Path | None = None) -> str:
     """A runnable command line: the program, the arguments, and the same store/config options."""
     parts = list(args)

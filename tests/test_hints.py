@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from telefonspor.cli.hints import command, program
+from telefonspor.hints import command, program
 
 
 def test_program_not_on_path_is_named_by_its_path(
