@@ -47,8 +47,7 @@ MAX_SHEET_CELLS: Final = 10_000_000
 _CHUNK: Final = 1 << 20
 _XLSX_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR: Final = re.compile(rb'(?:^|\s)r\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)["\']')
-_FAST_COLUMN: Final = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[^>/]*>')
-_FAST_ROW: Final = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"[^>/]*>')
+_FAST_CELL: Final = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _FAST_EMPTY: Final = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>/]*/>')
 _ODS_TAG: Final = re.compile(
     rb"<(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])([^>]*)>"
@@ -159,12 +158,12 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
         cut = data.rfind(b"<")
         if cut < 0:
             cut = len(data)
-        found = _FAST_COLUMN.findall(data, 0, cut)
+        found = _FAST_CELL.findall(data, 0, cut)
         tags = sum(data.count(t, 0, cut) for t in (b"<c ", b"<c>", b"<c/>", b":c ", b":c>"))
         if tags != len(found) and tags != len(found) + len(_FAST_EMPTY.findall(data, 0, cut)):
             return None
-        columns.update(found)
-        rows.update(_FAST_ROW.findall(data, 0, cut))
+        columns.update({column for column, _ in found})
+        rows.update({row for _, row in found})
         carry = data[cut:]
     if _XLSX_TAG.search(carry):
         return None
