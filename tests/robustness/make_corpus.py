@@ -230,6 +230,79 @@ def far_cell_xls(column: int = 16_383) -> bytes:
     return data.replace(record, struct.pack("<HHHH", 0x00FD, 10, 65_535, column))
 
 
+def _biff12(kind: int, body: bytes = b"") -> bytes:
+    """One XLSB record: type and size as 7-bit varints, then the body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = b"", len(body)
+    while True:
+        size += bytes([(length & 0x7F) | (0x80 if length >= 0x80 else 0)])
+        length >>= 7
+        if not length:
+            break
+    return head + size + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def far_cell_xlsb(row: int = 1_048_575, column: int = 16_383) -> bytes:
+    """An .xlsb (binary Excel) with the KLIK rows and one string at (row, column), 0-based.
+
+    Built record by record (MS-XLSB); its BrtWsDim claims A1:F4 whatever the cells say.
+    """
+    sheet = _biff12(0x81) + _biff12(0x94, struct.pack("<IIII", 0, 3, 0, 5)) + _biff12(0x91)
+    cells = [
+        (r, c, str(v))
+        for r, values in enumerate([KLIK_HEADER, *KLIK_ROWS])
+        for c, v in enumerate(values)
+    ]
+    cells.append((row, column, "x"))
+    current = -1
+    for r, c, text in cells:
+        if r != current:
+            sheet += _biff12(0x00, struct.pack("<I", r) + bytes(13))  # BrtRowHdr
+            current = r
+        sheet += _biff12(0x06, struct.pack("<II", c, 0) + _wide(text))  # BrtCellSt
+    sheet += _biff12(0x92) + _biff12(0x82)
+    book = (
+        _biff12(0x83)
+        + _biff12(0x8F)
+        + _biff12(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Brugere"))
+        + _biff12(0x90)
+        + _biff12(0x9D, bytes(26))
+        + _biff12(0x84)
+    )
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    types = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+        "</Types>"
+    )
+    rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.bin"/>'
+        "</Relationships>"
+    )
+    root = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{office}/officeDocument" Target="xl/workbook.bin"/>'
+        "</Relationships>"
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": types.encode(),
+            "_rels/.rels": root.encode(),
+            "xl/workbook.bin": book,
+            "xl/_rels/workbook.bin.rels": rels.encode(),
+            "xl/worksheets/sheet1.bin": sheet,
+        }
+    )
+
+
 def write_many_cells_csv(path: Path, cells: int = 1_000_000) -> Path:
     """A KLIK CSV whose data row is followed by ``cells`` tiny cells (a 2 MB line)."""
     path.write_text(
@@ -491,6 +564,15 @@ def cases() -> list[Case]:
             _write(far_cell_xls()),
             where='ark "Brugere"',
             note="BIFF cell record patched to column 16,384",
+        ),
+        Case(
+            "klik_far_cell.xlsb",
+            "klik",
+            "error",
+            "16.384 kolonner",
+            _write(far_cell_xlsb()),
+            where='ark "Brugere"',
+            note="binary workbook built record by record; its BrtWsDim claims A1:F4",
         ),
         Case(
             "klik_wide_line.csv",

@@ -28,6 +28,8 @@ from telefonspor.sources.klik import read_klik
 from telefonspor.sources.sheet_limits import (
     MAX_SHEET_CELLS,
     MAX_SHEET_COLUMNS,
+    xlsb_sheet_parts,
+    xlsb_used_range,
     xlsx_used_range,
 )
 
@@ -36,6 +38,7 @@ from .make_corpus import (
     KLIK_ROWS,
     far_cell_ods,
     far_cell_xls,
+    far_cell_xlsb,
     far_cell_xlsx,
     xlsx_bytes,
 )
@@ -84,6 +87,7 @@ def refusal(path: Path) -> str:
         ("klik_xfd6000.xlsx", far_cell_xlsx("XFD6000"), "16.384 kolonner (højst 1.024)"),
         ("klik_fjern_celle.ods", far_cell_ods(), "60.005.000 celler (højst 10.000.000)"),
         ("klik_fjern_celle.xls", far_cell_xls(), "16.384 kolonner (højst 1.024)"),
+        ("klik_fjern_celle.xlsb", far_cell_xlsb(), "16.384 kolonner (højst 1.024)"),
     ],
 )
 def test_audit_refuses_a_far_cell_with_bounded_memory(
@@ -190,3 +194,18 @@ def test_column_limit_is_inclusive(tmp_path: Path) -> None:
     path.write_bytes(xlsx_bytes([[*KLIK_HEADER, *extra, "en for meget"], KLIK_ROWS[0]]))
     with pytest.raises(InputError, match=r"1\.025 kolonner \(højst 1\.024\)"):
         read_klik(path)
+
+
+def test_xlsb_used_range_is_the_one_calamine_builds(tmp_path: Path) -> None:
+    path = tmp_path / "klik.xlsb"
+    path.write_bytes(far_cell_xlsb(row=40, column=9))
+    loaded = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Brugere")
+    with zipfile.ZipFile(path) as archive:
+        parts = xlsb_sheet_parts(archive)
+        assert parts == {"Brugere": "xl/worksheets/sheet1.bin"}
+        used = xlsb_used_range(archive, parts["Brugere"])
+    assert (used.first_row, used.first_column, used.last_row, used.last_column) == (
+        *loaded.start,
+        *loaded.end,
+    )
+    assert [u.user_id for u in read_klik(path).users] == ["anha", "boor", "caae"]

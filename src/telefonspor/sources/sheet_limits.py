@@ -5,8 +5,9 @@ calamine builds a dense grid over the bounding box of a sheet's non-empty cells
 value in cell XFD1048576 next to a header in A1 asks for 17 billion cells and
 aborts the process. The ``<dimension>`` element cannot be trusted (it may be
 missing or lie), so the cell positions are streamed from the sheet XML itself:
-a regex over the tags, never a tree, never the grid. .xls files are scanned the
-same way through their BIFF cell records.
+a regex over the tags, never a tree, never the grid. .xls and .xlsb files are
+scanned the same way through their binary cell records, .ods through its
+repeated rows and columns.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ __all__ = [
     "ods_used_ranges",
     "thousands",
     "xls_used_ranges",
+    "xlsb_sheet_parts",
+    "xlsb_used_range",
+    "xlsx_sheet_parts",
     "xlsx_used_range",
 ]
 
@@ -237,6 +241,83 @@ def _letters(index: int) -> str:
 def thousands(number: int) -> str:
     """12345 -> "12.345" (Danish thousands separator)."""
     return f"{number:,}".replace(",", ".")
+
+
+# --- xlsb (BIFF12 records in the zip) ------------------------------------------------------------
+
+_XLSB_CELLS: Final = frozenset(range(0x02, 0x0C))  # BrtCellRk ... BrtFmlaError (not BrtCellBlank)
+_XLSB_ROW: Final = 0x00  # BrtRowHdr
+_XLSB_DATA: Final = 0x91  # BrtBeginSheetData
+_XLSB_DATA_END: Final = 0x92
+_XLSB_SHEET: Final = 0x9C  # BrtBundleSh
+_XLSB_SHEETS_END: Final = 0x90
+
+
+def xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member, from workbook.bin's BrtBundleSh records and their relationships."""
+    try:
+        rels = SafeET.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
+        book = archive.read("xl/workbook.bin")
+    except Exception:  # missing or broken parts: calamine reports those itself
+        return {}
+    targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels}
+    parts: dict[str, str] = {}
+    for kind, start, end in _biff12_records(book):
+        if kind == _XLSB_SHEETS_END:
+            break
+        if kind != _XLSB_SHEET or end - start < 16:
+            continue
+        (rel_length,) = struct.unpack_from("<I", book, start + 8)
+        if rel_length == 0xFFFF_FFFF:
+            continue
+        rel_end = start + 12 + 2 * rel_length
+        rel_id = book[start + 12 : rel_end].decode("utf-16-le", "replace")
+        (name_length,) = struct.unpack_from("<I", book, rel_end) if rel_end + 4 <= end else (0,)
+        name = book[rel_end + 4 : rel_end + 4 + 2 * name_length].decode("utf-16-le", "replace")
+        if rel_id in targets:  # calamine: "xl/" + Target
+            parts[name] = posixpath.normpath(posixpath.join("xl", targets[rel_id]))
+    return parts
+
+
+def xlsb_used_range(archive: zipfile.ZipFile, part: str) -> UsedRange:
+    """Used range of one .xlsb worksheet: rows from BrtRowHdr, columns from each cell record."""
+    data = archive.read(part)
+    used = UsedRange()
+    row, in_data = 0, False
+    for kind, start, end in _biff12_records(data):
+        if kind == _XLSB_DATA:
+            in_data = True
+        elif kind == _XLSB_DATA_END:
+            break
+        elif not in_data or end - start < 4:
+            continue
+        elif kind == _XLSB_ROW:
+            (row,) = struct.unpack_from("<I", data, start)
+        elif kind in _XLSB_CELLS:
+            used.add(row, struct.unpack_from("<I", data, start)[0])
+    return used
+
+
+def _biff12_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(record type, body start, body end): type and size are 7-bit varints (MS-XLSB 2.1.4)."""
+    offset, size = 0, len(data)
+    while offset < size:
+        kind = data[offset]
+        offset += 1
+        if kind & 0x80 and offset < size:
+            kind = (kind & 0x7F) | ((data[offset] & 0x7F) << 7)
+            offset += 1
+        length = 0
+        for shift in (0, 7, 14, 21):
+            if offset >= size:
+                return
+            byte = data[offset]
+            offset += 1
+            length |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                break
+        yield kind, offset, min(offset + length, size)
+        offset += length
 
 
 # --- ods ----------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from telefonspor.sources.sheet_limits import (
     ods_used_ranges,
     thousands,
     xls_used_ranges,
+    xlsb_sheet_parts,
+    xlsb_used_range,
     xlsx_sheet_parts,
     xlsx_used_range,
 )
@@ -503,15 +505,18 @@ def _no_guard(sheet: str) -> None:
 
 @dataclass(frozen=True)
 class _XlsxGuard:
-    """xlsx loads one sheet at a time: measure a sheet just before calamine loads it."""
+    """xlsx/xlsb load one sheet at a time: measure a sheet just before calamine loads it."""
 
     path: Path
 
     def __call__(self, sheet: str) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                parts = xlsx_sheet_parts(archive)
                 names = set(archive.namelist())
+                binary = "xl/workbook.bin" in names and "xl/workbook.xml" not in names
+                parts = xlsb_sheet_parts(archive) if binary else xlsx_sheet_parts(archive)
+                measure = xlsb_used_range if binary else xlsx_used_range
+                suffix = ".bin" if binary else ".xml"
                 part = parts.get(sheet, "")
                 # An unmapped sheet: measure every worksheet part rather than none.
                 todo = (
@@ -520,11 +525,11 @@ class _XlsxGuard:
                     else [
                         n
                         for n in sorted(names)
-                        if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                        if n.startswith("xl/worksheets/") and n.endswith(suffix)
                     ]
                 )
                 for member in todo:
-                    check_used_range(xlsx_used_range(archive, member), self.path, sheet)
+                    check_used_range(measure(archive, member), self.path, sheet)
         except InputError:
             raise
         except Exception:  # damaged file: calamine names the damage in its own words
