@@ -40,6 +40,7 @@ from .make_corpus import (
     far_cell_xls,
     far_cell_xlsb,
     far_cell_xlsx,
+    write_many_cells_csv,
     xlsx_bytes,
 )
 
@@ -108,6 +109,14 @@ def test_cell_limit_refuses_a_narrow_but_endless_sheet(tmp_path: Path) -> None:
     assert MAX_SHEET_CELLS == 10_000_000
     path.write_bytes(far_cell_xlsx("F1048576"))  # 6 columns x 1,048,576 rows = 6.3 M: fine
     assert len(read_klik(path).users) == 3
+
+
+def test_50_mb_csv_line_is_refused_with_bounded_memory(tmp_path: Path) -> None:
+    """25 million tiny cells on one line once took 3.5 GB (two copies of every row)."""
+    path = write_many_cells_csv(tmp_path / "klik.csv", cells=25_000_000)
+    assert path.stat().st_size > 50_000_000
+    line = refusal(path)
+    assert line.startswith(f"Fejl: {path}, række 2: rækken fylder over 1 MB tekst")
 
 
 def _with_sheet_xml(data: bytes, edit: dict[bytes, bytes] | None = None, xml: bytes = b"") -> bytes:
