@@ -13,11 +13,20 @@ errors are translated at the boundary with ``raise ... from exc``.
 
 from __future__ import annotations
 
+from telefonspor.cpr import mask_cpr
+
 
 class TelefonsporError(Exception):
-    """Base class; the message is Danish and names what to do."""
+    """Base class; the message is Danish and names what to do.
+
+    Messages may quote values from the user's files: anything shaped like a CPR
+    number is masked here, once for every error (stderr, logs, web pages).
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(mask_cpr(a) if isinstance(a, str) else a for a in args))
 
 
 class InputError(TelefonsporError):

@@ -16,6 +16,7 @@ import codecs
 import datetime
 import io
 import json
+import struct
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
@@ -147,6 +148,166 @@ def write_huge_cell_xlsx(path: Path, megabytes: int = 10) -> Path:
         b"<t>x</t>", b"<t>" + cell.encode() + b"</t>"
     )
     path.write_bytes(_zip(members))
+    return path
+
+
+def far_cell_xlsx(cell: str = "XFD1048576") -> bytes:
+    """A 5 KB KLIK export with one stray value in a far cell: calamine's grid would span it all."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"created": _EPOCH})
+    worksheet = book.add_worksheet("Brugere")
+    for r, row in enumerate([KLIK_HEADER, *KLIK_ROWS]):
+        worksheet.write_row(r, 0, row)
+    worksheet.write(cell, "x")
+    book.close()
+    return buffer.getvalue()
+
+
+def far_cell_ods(rows: int = 60_000, column: int = 1_000) -> bytes:
+    """An .ods (as LibreOffice writes it: repeated empty rows) with a value at (rows, column).
+
+    The used range is ~60 million cells: calamine's ods reader would build it in memory.
+    """
+
+    def cell(text: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+    def row(cells: Sequence[str]) -> str:
+        return "<table:table-row>" + "".join(cell(c) for c in cells) + "</table:table-row>"
+
+    body = "".join(row(r) for r in [KLIK_HEADER, *KLIK_ROWS])
+    body += (
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        "<table:table-cell/></table:table-row>"
+        f'<table:table-row><table:table-cell table:number-columns-repeated="{column - 1}"/>'
+        f"{cell('x')}</table:table-row>"
+    )
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Brugere">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<manifest:manifest xmlns:manifest="{office}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    return _zip(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "META-INF/manifest.xml": manifest.encode(),
+            "content.xml": content.encode(),
+        }
+    )
+
+
+def far_cell_xls(column: int = 16_383) -> bytes:
+    """An .xls (xlwt) whose last cell record is moved to row 65,536, column ``column``.
+
+    BIFF8 stores the column in 16 bits and calamine reads it as such, so the grid would
+    hold 65,536 x 16,384 cells; xlwt itself stops at 256 columns, hence the patch.
+    """
+    import xlwt  # type: ignore[import-untyped]  # test-only writer
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Brugere")
+    for r, values in enumerate([KLIK_HEADER, *KLIK_ROWS]):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    sheet.write(65_535, 255, "x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    record = struct.pack("<HHHH", 0x00FD, 10, 65_535, 255)  # LABELSST: row, column, ...
+    assert data.count(record) == 1
+    return data.replace(record, struct.pack("<HHHH", 0x00FD, 10, 65_535, column))
+
+
+def _biff12(kind: int, body: bytes = b"") -> bytes:
+    """One XLSB record: type and size as 7-bit varints, then the body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = b"", len(body)
+    while True:
+        size += bytes([(length & 0x7F) | (0x80 if length >= 0x80 else 0)])
+        length >>= 7
+        if not length:
+            break
+    return head + size + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def far_cell_xlsb(row: int = 1_048_575, column: int = 16_383) -> bytes:
+    """An .xlsb (binary Excel) with the KLIK rows and one string at (row, column), 0-based.
+
+    Built record by record (MS-XLSB); its BrtWsDim claims A1:F4 whatever the cells say.
+    """
+    sheet = _biff12(0x81) + _biff12(0x94, struct.pack("<IIII", 0, 3, 0, 5)) + _biff12(0x91)
+    cells = [
+        (r, c, str(v))
+        for r, values in enumerate([KLIK_HEADER, *KLIK_ROWS])
+        for c, v in enumerate(values)
+    ]
+    cells.append((row, column, "x"))
+    current = -1
+    for r, c, text in cells:
+        if r != current:
+            sheet += _biff12(0x00, struct.pack("<I", r) + bytes(13))  # BrtRowHdr
+            current = r
+        sheet += _biff12(0x06, struct.pack("<II", c, 0) + _wide(text))  # BrtCellSt
+    sheet += _biff12(0x92) + _biff12(0x82)
+    book = (
+        _biff12(0x83)
+        + _biff12(0x8F)
+        + _biff12(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Brugere"))
+        + _biff12(0x90)
+        + _biff12(0x9D, bytes(26))
+        + _biff12(0x84)
+    )
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    types = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+        "</Types>"
+    )
+    rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.bin"/>'
+        "</Relationships>"
+    )
+    root = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{office}/officeDocument" Target="xl/workbook.bin"/>'
+        "</Relationships>"
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": types.encode(),
+            "_rels/.rels": root.encode(),
+            "xl/workbook.bin": book,
+            "xl/_rels/workbook.bin.rels": rels.encode(),
+            "xl/worksheets/sheet1.bin": sheet,
+        }
+    )
+
+
+def write_many_cells_csv(path: Path, cells: int = 1_000_000) -> Path:
+    """A KLIK CSV whose data row is followed by ``cells`` tiny cells (a 2 MB line)."""
+    path.write_text(
+        csv_text([KLIK_HEADER]) + ";".join(KLIK_ROWS[0]) + ";x" * cells + "\r\n", encoding="utf-8"
+    )
     return path
 
 
@@ -378,6 +539,49 @@ def cases() -> list[Case]:
             "ikke et regneark",
             _write(klik_csv.encode().replace(b"anha", b"an\x00ha")),
         ),
+        Case(
+            "klik_far_cell.xlsx",
+            "klik",
+            "error",
+            "spænder over området A1:XFD1048576: 16.384 kolonner",
+            _write(far_cell_xlsx()),
+            where='ark "Brugere"',
+            note="5 KB; one value in XFD1048576 once aborted the process (grid of 17e9 cells)",
+        ),
+        Case(
+            "klik_far_cell.ods",
+            "klik",
+            "error",
+            "60.005.000 celler",
+            _write(far_cell_ods()),
+            where='ark "Brugere"',
+        ),
+        Case(
+            "klik_far_cell.xls",
+            "klik",
+            "error",
+            "16.384 kolonner",
+            _write(far_cell_xls()),
+            where='ark "Brugere"',
+            note="BIFF cell record patched to column 16,384",
+        ),
+        Case(
+            "klik_far_cell.xlsb",
+            "klik",
+            "error",
+            "16.384 kolonner",
+            _write(far_cell_xlsb()),
+            where='ark "Brugere"',
+            note="binary workbook built record by record; its BrtWsDim claims A1:F4",
+        ),
+        Case(
+            "klik_wide_line.csv",
+            "klik",
+            "error",
+            "rækken har 2.006 felter",
+            _write(csv_text([KLIK_HEADER, KLIK_ROWS[0] + ["x"] * 2_000])),
+            where="række 2",
+        ),
         Case("klik_password.xlsx", "klik", "error", "adgangskode", _encrypted_xlsx),
         Case(
             "klik_no_phone_columns.xlsx",
@@ -472,6 +676,19 @@ def cases() -> list[Case]:
             where="linje 5",
         ),
         Case(
+            "ad_line_separator.ldif",
+            "ad",
+            "records",
+            "",
+            _write(
+                AD_LDIF.replace(
+                    "sAMAccountName: anha\n",
+                    "sAMAccountName: anha\ndescription: a\u2028b\x85c\x0cd\n",
+                )
+            ),
+            note="U+2028, NEL and form feed inside a value do not end the line (RFC 2849)",
+        ),
+        Case(
             "ad_url_value.ldif",
             "ad",
             "error",
@@ -530,6 +747,18 @@ def cases() -> list[Case]:
         ),
         Case("sofd_number.json", "os2sofd", "error", "forventede en JSON-liste", _write("42")),
         Case("SOFD_20240101.csv", "os2sofd", "records", "", _write(SOFD_CSV, "iso-8859-1")),
+        Case(
+            "sofd_csv_headerless.csv",
+            "os2sofd",
+            "error",
+            '"xxxxxx-xxxx", "anha"',
+            _write(
+                "0101911235,anha,20304050,33663366,,1,Anna,Hansen\r\n"
+                "020202-2345,sørø,,,,2,Søren,Ærø\r\n",
+                "iso-8859-1",
+            ),
+            note="no header row: the CPR number in row 1 is masked in the message",
+        ),
         Case(
             "sofd_csv_no_columns.csv",
             "os2sofd",

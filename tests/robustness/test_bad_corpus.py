@@ -24,9 +24,13 @@ from telefonspor.sources import READERS
 from telefonspor.sources.klik import read_klik
 
 from .make_corpus import (
+    KLIK_HEADER,
+    KLIK_ROWS,
     KLIK_XLSX,
+    csv_text,
     write_huge_cell_csv,
     write_huge_cell_xlsx,
+    write_many_cells_csv,
     write_wide_csv,
     write_wide_xlsx,
     write_zip_bomb,
@@ -170,14 +174,45 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
     assert "klik_bombe.xlsx" in str(caught.value)
 
 
-def test_100000_columns_csv_reads(tmp_path: Path) -> None:
-    export = read_klik(write_wide_csv(tmp_path / "bred.csv"))
-    assert [(u.user_id, u.direct_raw) for u in export.users] == [("anha", "33663366")]
+def test_100000_columns_csv_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_klik(write_wide_csv(tmp_path / "bred.csv"))
+    message = str(caught.value)
+    assert "bred.csv, række 1" in message and "MB" in message  # a 1.1 MB header line
 
 
-def test_16000_columns_xlsx_reads(tmp_path: Path) -> None:
-    export = read_klik(write_wide_xlsx(tmp_path / "bred.xlsx"))
-    assert [u.user_id for u in export.users] == ["anha"]
+def test_2000_columns_csv_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_klik(write_wide_csv(tmp_path / "bred.csv", columns=2_000))
+    assert "bred.csv, række 1: rækken har 2.006 felter; højst 1.024" in str(caught.value)
+
+
+def test_16000_columns_xlsx_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_klik(write_wide_xlsx(tmp_path / "bred.xlsx"))
+    assert 'bred.xlsx, ark "Brugere": arkets data spænder over området A1:WQP2' in str(caught.value)
+
+
+def test_a_million_cells_in_one_csv_line_is_a_clean_error(tmp_path: Path) -> None:
+    """50 MB of ``;x`` once took 3.5 GB; the line is now refused after its first megabyte."""
+    path = write_many_cells_csv(tmp_path / "celler.csv")
+    assert path.stat().st_size > 2_000_000
+    with pytest.raises(InputError) as caught:
+        read_klik(path)
+    assert "celler.csv, række 2: rækken fylder over 1 MB tekst" in str(caught.value)
+
+
+def test_one_record_over_many_lines_is_capped_too(tmp_path: Path) -> None:
+    """Quoted cells may hold line breaks: the cap counts the whole record, not one line."""
+    cell = '"' + "Rolle\n" * 16_000 + '"'  # ~100 KB, under the 128 KB cell limit
+    path = tmp_path / "roller.csv"
+    path.write_text(
+        csv_text([KLIK_HEADER]) + ";".join(KLIK_ROWS[0][:5]) + (";" + cell) * 12 + "\r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_klik(path)
+    assert "roller.csv, række 2: rækken fylder over 1 MB tekst" in str(caught.value)
 
 
 def test_10_mb_cell_in_csv_is_a_clean_error(tmp_path: Path) -> None:

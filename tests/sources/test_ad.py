@@ -9,7 +9,7 @@ import pytest
 
 from telefonspor.errors import InputError
 from telefonspor.model import PhoneEntry
-from telefonspor.sources import ad
+from telefonspor.sources import ad, ldif
 from telefonspor.sources.ldif import parse_ldif
 
 from .chain_files import GUID_BYTES, GUID_TEXT, SETTINGS, b64, fold, write_csv, write_xlsx
@@ -274,3 +274,26 @@ def test_missing_file_or_directory(tmp_path: Path, make: str) -> None:
         path.mkdir()
     with pytest.raises(InputError, match=r"ad\.csv"):
         ad.read_ad(path, options={}, settings=SETTINGS)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1e"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_only_lf_or_crlf_ends_an_ldif_line(tmp_path: Path, separator: str, newline: str) -> None:
+    """RFC 2849: SEP = CR LF / LF. ``str.splitlines`` also split on U+2028 and friends,
+    so a display name with one became a bogus attribute line and the file was refused."""
+    text = ldif_text().replace(
+        "telephoneNumber: +45 33 12 34 56", f"telephoneNumber: +45 33 12 34 56{separator}x"
+    )
+    path = tmp_path / "ad.ldif"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    anne, _ = ad.read_ad(path, options={}, settings=SETTINGS).records
+    assert anne.phones[0] == PhoneEntry(f"+45 33 12 34 56{separator}x", "telephoneNumber")
+    assert anne.email == "anne@kommune.dk" and anne.location == "ad.ldif linje 9"
+
+
+def test_ldif_sniffing_splits_on_lf_only(tmp_path: Path) -> None:
+    path = tmp_path / "ad.txt"
+    path.write_text("# kommentar\u2028dn: CN=x\nsAMAccountName: x\n", encoding="utf-8")
+    assert not ldif.looks_like_ldif(path)  # the first line is a comment, all of it
+    path.write_text("# kommentar\r\ndn: CN=x\r\nsAMAccountName: x\r\n", encoding="utf-8")
+    assert ldif.looks_like_ldif(path)

@@ -57,7 +57,7 @@ def looks_like_ldif(path: Path) -> bool:
         return False
     utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     head = raw.decode("utf-16" if utf16 else "utf-8", errors="replace")
-    for line in head.lstrip("\ufeff").splitlines():
+    for line in _physical_lines(head.lstrip("\ufeff")):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -125,7 +125,7 @@ def _unfolded(text: str) -> Iterator[tuple[int, str]]:
     pending: str | None = None
     start = 0
     in_comment = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_physical_lines(text), start=1):
         if raw.startswith(" ") and (pending is not None or in_comment):
             if pending is not None:
                 pending += raw[1:]
@@ -142,6 +142,16 @@ def _unfolded(text: str) -> Iterator[tuple[int, str]]:
         pending, start = raw, number
     if pending is not None:
         yield start, pending
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """Lines split on LF or CRLF only (RFC 2849 SEP).
+
+    ``str.splitlines`` also splits on U+2028, U+0085, form feed ..., which may sit
+    inside a value and would then start a bogus attribute line.
+    """
+    for line in text.split("\n"):
+        yield line[:-1] if line.endswith("\r") else line
 
 
 def _attribute(line: str, number: int, where: str) -> tuple[str, LdifValue]:

@@ -19,12 +19,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import olefile
 import python_calamine
 
 from telefonspor.errors import InputError
+from telefonspor.sources.sheet_limits import (
+    MAX_SHEET_COLUMNS,
+    check_used_range,
+    ods_used_ranges,
+    thousands,
+    xls_used_ranges,
+    xlsb_sheet_parts,
+    xlsb_used_range,
+    xlsx_sheet_parts,
+    xlsx_used_range,
+)
 
 __all__ = [
     "HEADER_SCAN_ROWS",
+    "MAX_ROW_CHARS",
+    "MAX_ROW_FIELDS",
     "ZIP_MAX_RATIO",
     "ZIP_MAX_UNCOMPRESSED",
     "Table",
@@ -39,6 +53,10 @@ ZIP_MAX_UNCOMPRESSED: Final = 1 << 30
 ZIP_MAX_RATIO: Final = 200
 #: How many rows from the top may hold titles before the header row.
 HEADER_SCAN_ROWS: Final = 30
+#: A CSV row (one record, even over several lines) may hold at most this many characters ...
+MAX_ROW_CHARS: Final = 1 << 20
+#: ... and at most as many fields as a spreadsheet may have columns.
+MAX_ROW_FIELDS: Final = MAX_SHEET_COLUMNS
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -117,8 +135,8 @@ class Table:
             texts: tuple[str, ...] = (
                 tuple(cells) if self._texts else tuple(cell_text(c) for c in cells)
             )
-            if len(texts) < width:
-                texts = (texts + padding)[:width]
+            if len(texts) < width:  # one copy, not two
+                texts += padding[len(texts) :]
             if not "".join(texts).strip():  # same as no cell with text, without a generator
                 continue
             yield number, texts
@@ -424,6 +442,7 @@ def _open_workbook(
     what: str,
 ) -> Table:
     where = str(path)
+    guard = _sheet_guard(path)  # before calamine: .xls and .ods load every sheet when opened
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         names: list[str] = list(workbook.sheet_names)
@@ -441,6 +460,7 @@ def _open_workbook(
     candidates = [sheet] if sheet else names
     first: tuple[str, _Header | None] | None = None
     for name in candidates:
+        guard(name)
         rows = _sheet_rows(workbook, name, path)
         header = _find_header(rows.iterate(), matcher)
         if first is None or (first[1] is None and header is not None):
@@ -453,6 +473,67 @@ def _open_workbook(
     checked = _check_header(header, matcher, required, where, name, what)
     rows = _sheet_rows(workbook, name, path)
     return _make_table(path, name, checked, rows.iterate, offset=rows.offset, texts=False)
+
+
+def _sheet_guard(path: Path) -> Callable[[str], None]:
+    """Refuse sheets too big for calamine's grid; returns the check for a lazily loaded sheet."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "content.xml" in names and "xl/workbook.xml" not in names:
+                    for sheet, used in ods_used_ranges(archive).items():
+                        check_used_range(used, path, sheet)
+                    return _no_guard
+            return _XlsxGuard(path)
+        if olefile.isOleFile(str(path)):
+            with olefile.OleFileIO(str(path)) as ole:
+                stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), "")
+                data = ole.openstream(stream).read() if stream else b""
+            for sheet, used in xls_used_ranges(data):
+                check_used_range(used, path, sheet)
+    except InputError:
+        raise
+    except Exception:  # damaged file: calamine names the damage in its own words
+        return _no_guard
+    return _no_guard
+
+
+def _no_guard(sheet: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class _XlsxGuard:
+    """xlsx/xlsb load one sheet at a time: measure a sheet just before calamine loads it."""
+
+    path: Path
+
+    def __call__(self, sheet: str) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                names = set(archive.namelist())
+                binary = "xl/workbook.bin" in names and "xl/workbook.xml" not in names
+                parts = xlsb_sheet_parts(archive) if binary else xlsx_sheet_parts(archive)
+                measure = xlsb_used_range if binary else xlsx_used_range
+                suffix = ".bin" if binary else ".xml"
+                part = parts.get(sheet, "")
+                # An unmapped sheet: measure every worksheet part rather than none.
+                todo = (
+                    [part]
+                    if part in names
+                    else [
+                        n
+                        for n in sorted(names)
+                        if n.startswith("xl/worksheets/") and n.endswith(suffix)
+                    ]
+                )
+                for member in todo:
+                    check_used_range(measure(archive, member), self.path, sheet)
+        except InputError:
+            raise
+        except Exception:  # damaged file: calamine names the damage in its own words
+            return
 
 
 @dataclass(frozen=True)
@@ -512,34 +593,66 @@ def _detect_encoding(path: Path, head: bytes) -> str:
 
 
 def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
-    """Lines of a text file, skipping a PowerShell ``#TYPE`` line; numbers are 1-based."""
+    """Lines of a text file, skipping a PowerShell ``#TYPE`` line; numbers are 1-based.
+
+    A line is read with a length limit, so a 500 MB line is refused after 1 MB.
+    """
     errors = "replace" if encoding == "cp1252" else "strict"
     with path.open("r", encoding=encoding, errors=errors, newline="") as handle:
-        first = handle.readline()
-        number = 1
-        if not first.startswith("#TYPE"):
-            yield number, first
-        for line in handle:
+        number = 0
+        while line := handle.readline(MAX_ROW_CHARS + 1):
             number += 1
+            if len(line) > MAX_ROW_CHARS:
+                raise _row_too_long(path, number)
+            if number == 1 and line.startswith("#TYPE"):
+                continue
             yield number, line
+
+
+class _RowLimit(Exception):
+    """Cause of an InputError for a row over the limits: no other delimiter can help."""
+
+
+def _row_too_long(path: Path, row: int) -> InputError:
+    error = InputError(
+        f"rækken fylder over {MAX_ROW_CHARS >> 20} MB tekst, hvilket ingen eksport har "
+        "(en kæmpestor celle, eller et anførselstegn der ikke er lukket?). "
+        "Tjek, at det er den rigtige fil.",
+        path=str(path),
+        row=row,
+    )
+    error.__cause__ = _RowLimit()
+    return error
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Generator[tuple[int, Sequence[Any]]]:
     lines = _text_lines(path, encoding)
     current = [0]  # line number of the last line read
     start = [0]  # first line of the record being read (quoted cells may span lines)
+    size = [0]  # characters of the record being read
 
     def feed() -> Iterator[str]:
         for number, line in lines:
             current[0] = number
             start[0] = start[0] or number
+            size[0] += len(line)
+            if size[0] > MAX_ROW_CHARS:  # one record over many lines (an open quote)
+                raise _row_too_long(path, start[0])
             yield line
 
     reader = csv.reader(feed(), delimiter=delimiter)
     try:
         for cells in reader:
+            if len(cells) > MAX_ROW_FIELDS:
+                raise InputError(
+                    f"rækken har {thousands(len(cells))} felter; højst {thousands(MAX_ROW_FIELDS)} "
+                    "kan læses. Tjek, at det er den rigtige fil, og at den er gemt som CSV med "
+                    "semikolon.",
+                    path=str(path),
+                    row=start[0],
+                ) from _RowLimit()
             yield start[0], cells
-            start[0] = 0
+            start[0] = size[0] = 0
     except (csv.Error, UnicodeDecodeError) as exc:
         if isinstance(exc, csv.Error) and "field limit" in str(exc):
             raise InputError(
@@ -569,6 +682,8 @@ def _open_csv(
         try:
             header = _find_header(rows, matcher)
         except InputError as exc:
+            if isinstance(exc.__cause__, _RowLimit):
+                raise
             # A wrong delimiter can turn a wide line into one giant cell: try the next one.
             failure = failure or exc
             continue
