@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from telefonspor.errors import InputError
@@ -83,12 +83,6 @@ def test_seed_is_valid(seed: str) -> None:
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    database=None,
-)
 @given(steps=st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_file_gives_records_or_input_error(
     seed: str, steps: list[tuple[str, float, int]]

@@ -36,6 +36,7 @@ from telefonspor import __version__
 from telefonspor.errors import InputError
 from telefonspor.model import CAUSE_CODES, FINDING_CODES, pct
 from telefonspor.national.municipalities import Municipality, match_municipality
+from telefonspor.sources.jsonfile import parse_json
 from telefonspor.texts import FINDING_LABELS
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def from_statement_json(doc: Mapping[str, Any], *, origin: str = "") -> Statemen
 def read_json(path: Path) -> dict[str, Any]:
     """Parse a JSON file; InputError when it cannot be read or is not a JSON object."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = parse_json(path.read_text(encoding="utf-8-sig"), path=str(path), what="Filen")
     except FileNotFoundError:
         raise InputError("Filen findes ikke.", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
