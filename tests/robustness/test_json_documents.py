@@ -129,7 +129,7 @@ def test_seed_is_valid(seed: str) -> None:
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
-@examples(40)
+@examples(40, fuzz=200)
 @given(steps=st.lists(mutation, min_size=1, max_size=3))
 def test_damaged_bytes_give_a_result_or_one_danish_line(
     seed: str, steps: list[tuple[str, float, int]]
@@ -138,7 +138,7 @@ def test_damaged_bytes_give_a_result_or_one_danish_line(
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
-@examples(40)
+@examples(40, fuzz=200)
 @given(where=st.floats(0, 1, exclude_max=True), raw=json_value)
 @example(where=0.5, raw="9" * 5_000)
 @example(where=0.5, raw="1e999")
