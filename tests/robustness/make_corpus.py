@@ -264,6 +264,7 @@ VALID: dict[str, tuple[str, bytes]] = {
     "os2sync-db": ("success_users.csv", OS2SYNC_CSV.encode()),
     "opus": ("opus.xml", OPUS_XML.encode()),
     "hr": ("hr.csv", HR_CSV.encode("utf-8-sig")),
+    "config": ("kaede.toml", CONFIG_TOML.encode()),
 }
 
 
@@ -728,6 +729,22 @@ def cases() -> list[Case]:
             "error",
             "ikke UTF-8-tekst",
             _write(b"\xff\xfe\x00[\x00"),
+        ),
+        Case(
+            "config_huge_number.toml",
+            "config",
+            "error",
+            "et tal har for mange cifre",
+            _write("[audit]\nfail_under = " + "9" * 5_000 + "\n"),
+            note="tomllib's int() raises a plain ValueError past 4,300 digits",
+        ),
+        Case(
+            "config_deep.toml",
+            "config",
+            "error",
+            "indlejret for dybt",
+            _write("x = " + "[" * 5_000 + "]" * 5_000 + "\n"),
+            note="tomllib recurses per level: RecursionError",
         ),
     ]
 

@@ -18,7 +18,13 @@ from telefonspor.errors import ConfigError
 from telefonspor.progress import DelayedProgress
 from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
-from telefonspor.settings import Settings, coerce, parse_assignments, parse_source_option
+from telefonspor.settings import (
+    Settings,
+    coerce,
+    parse_assignments,
+    parse_source_option,
+    toml_limit,
+)
 from telefonspor.texts import CAUSE_LABELS
 
 
@@ -88,6 +94,8 @@ def _scenario_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Scenariefilen {path} findes ikke.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: ugyldig TOML ({exc}).") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: ugyldig TOML ({toml_limit(exc)}).") from exc
     out: dict[str, Any] = {}
     for section, table in data.items():
         if not isinstance(table, dict):

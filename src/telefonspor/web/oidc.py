@@ -136,7 +136,7 @@ def _claims(token: str) -> dict[str, Any]:
     try:
         payload = token.split(".")[1]
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError) as exc:
+    except (IndexError, ValueError, RecursionError) as exc:
         raise SourceError("ID-tokenet fra OpenID Connect-udstederen kan ikke læses.") from exc
     if not isinstance(data, dict):
         raise SourceError("ID-tokenet fra OpenID Connect-udstederen kan ikke læses.")
