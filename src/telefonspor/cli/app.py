@@ -74,6 +74,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: Exceptions that are Typer's/click's way to end a command (Typer >= 0.2x has its own).
+_CLI_EXITS: Final = (
+    typer.Exit,
+    typer.Abort,
+    typer.TyperException,
+    click.exceptions.Exit,
+    click.exceptions.Abort,
+    click.ClickException,
+)
+
+
 def internal_error_line(exc: BaseException) -> str:
     """The Danish line for a fault in telefonspor: the exception's type, never its message."""
     return (
@@ -106,7 +117,7 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err_console.print("[yellow]Afbrudt.[/yellow] Intet halvfærdigt er gemt.")
             raise typer.Exit(130) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except _CLI_EXITS:
             raise  # Typer's own exits and usage errors keep their codes
         except Exception as exc:
             raise typer.Exit(report_internal_error(exc, debug=_debug())) from None
