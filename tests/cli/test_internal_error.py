@@ -157,3 +157,23 @@ def test_deeply_nested_statement_exits_2(tmp_path: Path) -> None:
     done = runner.invoke(app, ["national", str(path), "--out", str(tmp_path / "ud")])
     assert done.exit_code == 2, done.output
     assert "erklaering.json" in done.stderr and "indlejret for dybt" in done.stderr
+
+
+def test_count_beyond_float_range_in_a_statement_exits_2(tmp_path: Path) -> None:
+    """Found by the value-swapping property: 400 digits parse, but the percentage of them
+    raised OverflowError (int too large to convert to float)."""
+    path = tmp_path / "erklaering.json"
+    doc = {
+        "schema": "telefonspor/statement/v1",
+        "municipality": {"code": "101", "name": "København"},
+        "date": "2024-05-02",
+        "roles": 3,
+        "roles_covered": 2,
+        "role_holders": 3,
+        "covered_holders": 2,
+    }
+    path.write_text(_huge(doc, "roles").replace("9" * 5_000, "9" * 400), encoding="utf-8")
+    done = runner.invoke(app, ["national", str(path), "--out", str(tmp_path / "ud")])
+    assert done.exit_code == 2, done.output
+    assert "erklaering.json" in done.stderr and "Feltet 'roles'" in done.stderr
+    assert len(done.stderr) < 400  # the 400 digits are not echoed back

@@ -57,6 +57,7 @@ SEEDS = {"resultat": RESULT, "statement": STATEMENT}
 #: Raw JSON text swapped in for one value: what Python's json module trips over.
 _RAW_VALUES = [
     "9" * 5_000,
+    "9" * 400,
     "-" + "9" * 5_000,
     "1e999",
     "-1e999",

@@ -49,6 +49,9 @@ AUDIT_SCHEMA: Final = "telefonspor/audit/v1"
 _CAUSE_KEYS: Final = frozenset(CAUSE_CODES)
 _FINDING_KEYS: Final = frozenset(FINDING_CODES) | frozenset(FINDING_LABELS)
 _COUNT_FIELDS: Final = ("roles", "roles_covered", "role_holders", "covered_holders")
+#: No municipality has a billion role assignments; larger counts are a damaged file (and
+#: beyond ~1e308 they could not even become a percentage or an Excel number).
+MAX_COUNT: Final = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +223,10 @@ def _counts(doc: Mapping[str, Any], origin: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for name in _COUNT_FIELDS:
         value = doc.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
             raise InputError(
-                f"Feltet '{name}' skal være et helt tal større end eller lig 0, ikke {value!r}.",
+                f"Feltet '{name}' skal være et helt tal fra 0 til 1.000.000.000, ikke {shown}.",
                 path=origin,
             )
         out[name] = value
@@ -239,7 +243,7 @@ def _codes(raw: object, allowed: frozenset[str]) -> dict[str, int]:
     return {
         str(k): int(v)
         for k, v in raw.items()
-        if k in allowed and isinstance(v, int) and not isinstance(v, bool) and v > 0
+        if k in allowed and isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_COUNT
     }
 
 
