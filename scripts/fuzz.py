@@ -60,7 +60,7 @@ def main() -> int:
         code = subprocess.call(command, cwd=ROOT)
         if code != 0:
             print(
-                f"\nfuzz: round {rounds} (seed {seed}) FAILED after {elapsed:.1f} min; "
+                f"\nfuzz: round {rounds} (seed {seed}) FAILED after {(time.monotonic() - started) / 60:.1f} min; "
                 "the falsifying example is printed above.",
                 flush=True,
             )

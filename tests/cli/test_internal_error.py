@@ -177,3 +177,11 @@ def test_count_beyond_float_range_in_a_statement_exits_2(tmp_path: Path) -> None
     assert done.exit_code == 2, done.output
     assert "erklaering.json" in done.stderr and "Feltet 'roles'" in done.stderr
     assert len(done.stderr) < 400  # the 400 digits are not echoed back
+
+
+def test_statement_of_a_superscript_run_number_is_input_error(tmp_path: Path) -> None:
+    """'²'.isdigit() is True, so '²' was taken for a run number and int('²') raised."""
+    args = ["statement", "²", "--municipality", "101", "--db", f"sqlite:///{tmp_path / 'h.db'}"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 2, done.output
+    assert "Traceback" not in done.output

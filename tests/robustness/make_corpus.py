@@ -496,6 +496,25 @@ def cases() -> list[Case]:
             _write(AD_LDIF.replace("anha", "an\x00ha")),
         ),
         Case("ad_empty.ldif", "ad", "error", "LDIF-filen er tom", _write("# intet\n\n")),
+        Case(
+            "ad_uac_superscript.ldif",
+            "ad",
+            "records",
+            "",
+            _write(AD_LDIF.replace("userAccountControl: 512", "userAccountControl: 51²2")),
+            note="found by make fuzz: '²'.isdigit() is True, but int() refused it (ValueError)",
+        ),
+        Case(
+            "ad_uac_superscript.csv",
+            "ad",
+            "records",
+            "",
+            _write(
+                '"SamAccountName","userAccountControl","telephoneNumber"\r\n'
+                '"anha","5²2","33663366"\r\n'
+            ),
+            note="the same in the CSV reader",
+        ),
         Case("ad_folder", "ad", "error", "mappe", _mkdir("ad.csv")),
         # --- OS2sofd ---------------------------------------------------------------------
         Case("sofd_truncated.json", "os2sofd", "error", "afkortet", _write(sofd[: len(sofd) // 2])),
@@ -637,6 +656,22 @@ def cases() -> list[Case]:
             "error",
             "ikke et regneark",
             _write(b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ),
+        Case(
+            "os2sync_odd_ids.csv",
+            "os2sync-db",
+            "records",
+            "",
+            _write(
+                csv_text(
+                    [
+                        ["id", "uuid", "user_id", "landline", "operation"],
+                        ["²", "1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "anha", "33663366", "UPDATE"],
+                        ["9" * 5_000, "1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "anha", "", "UPDATE"],
+                    ]
+                )
+            ),
+            note="ids int() refuses: '²' (isdigit) and 5,000 digits (over 4,300)",
         ),
         # --- OPUS ---------------------------------------------------------------------------
         Case("opus_xxe.xml", "opus", "error", "DTD", _write(_XXE)),

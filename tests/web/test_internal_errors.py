@@ -49,3 +49,11 @@ def test_unexpected_exception_in_a_background_run_is_a_failed_job(
     assert "uventet fejl" in page.text
     assert "Traceback" not in page.text and "010203" not in page.text
     assert admin.get("/").status_code == 200
+
+
+def test_content_length_that_int_cannot_read_is_not_a_fault(admin: TestClient) -> None:
+    """'²'.isdigit() is True, but int('²') raised ValueError in the upload-size check."""
+    for length in ("²".encode("latin-1"), b"9" * 5_000):
+        page = admin.post("/ny-koersel", headers={"content-length": length}, content=b"")
+        assert page.status_code != 500, page.text
+        assert "Intern fejl" not in page.text

@@ -105,7 +105,9 @@ def _add_middleware(app: FastAPI) -> None:
             return _error_page(request, exc)
         limit_mb = state.settings.integer("web.max_upload_mb")
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit_mb * 1024 * 1024 + _FORM_OVERHEAD:
+        # ASCII digits only ("²".isdigit() is True, but int() refuses it); 19+ digits is huge.
+        declared = length.isascii() and length.isdigit()
+        if declared and (len(length) > 18 or int(length) > limit_mb * 1024 * 1024 + _FORM_OVERHEAD):
             # Refused before the body is read: a huge upload never reaches the disk.
             response: Response = _too_large(request, limit_mb)
         else:
