@@ -383,7 +383,10 @@ def _values_from_toml(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         for name, value in table.items():
             if section == "klik" and name == "map":
                 continue
-            out[f"{section}.{name}"] = coerce(f"{section}.{name}", value)
+            try:
+                out[f"{section}.{name}"] = coerce(f"{section}.{name}", value)
+            except ConfigError as exc:  # name the file, as every other config error does
+                raise ConfigError(f"{path}: {exc}") from exc
     return out
 
 

@@ -766,6 +766,14 @@ def cases() -> list[Case]:
             _write(b"\xff\xfe\x00[\x00"),
         ),
         Case(
+            "config_unknown_setting.toml",
+            "config",
+            "error",
+            "Ukendt indstilling 's.urce'",
+            _write(CONFIG_TOML.replace("[[source]]", "[s.urce]")),
+            note="found by make fuzz: a wrong setting did not name the file",
+        ),
+        Case(
             "config_huge_number.toml",
             "config",
             "error",
