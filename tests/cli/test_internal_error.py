@@ -185,3 +185,37 @@ def test_statement_of_a_superscript_run_number_is_input_error(tmp_path: Path) ->
     done = runner.invoke(app, args)
     assert done.exit_code == 2, done.output
     assert "Traceback" not in done.output
+
+
+def test_closed_stdout_is_not_an_internal_fault(tmp_path: Path) -> None:
+    """`telefonspor ... --out - | head`: the reader closing the pipe ends quietly with 141."""
+    result = tmp_path / "resultat.json"
+    result.write_text(
+        json.dumps(
+            {
+                "schema": "telefonspor/audit/v1",
+                "generated_at": "2024-05-02T08:30:00+00:00",
+                "summary": {
+                    "roles": 3,
+                    "roles_covered": 2,
+                    "role_holders": 3,
+                    "covered_holders": 2,
+                },
+                "holders": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from telefonspor.cli import main\n"
+        "def closed(text): raise BrokenPipeError(32, 'Broken pipe')\n"
+        "sys.stdout.write = closed\n"
+        "main()\n"
+    )
+    args = ["statement", str(result), "--municipality", "101", "--out", "-"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 141, done.stderr
+    assert "Intern fejl" not in done.stderr and "Traceback" not in done.stderr

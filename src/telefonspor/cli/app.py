@@ -11,6 +11,7 @@ traceback first; the exit code stays the same.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from telefonspor.errors import TelefonsporError
 
 #: Exit code for an unexpected exception (a fault in telefonspor): EX_SOFTWARE from sysexits.h.
 EXIT_INTERNAL: Final = 70
+#: Exit code when stdout's reader went away (128 + SIGPIPE, as the shell reports it).
+EXIT_BROKEN_PIPE: Final = 141
 
 app = typer.Typer(
     name="telefonspor",
@@ -119,6 +122,12 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(130) from None
         except _CLI_EXITS:
             raise  # Typer's own exits and usage errors keep their codes
+        except BrokenPipeError:
+            # stdout was closed by the reader (`... --out - | head`): not a fault; end quietly
+            # with the shell's code for SIGPIPE, and keep the final flush from failing again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:
             raise typer.Exit(report_internal_error(exc, debug=_debug())) from None
 
