@@ -272,6 +272,18 @@ def _truncated(data: bytes, keep: float = 0.5) -> bytes:
     return data[: int(len(data) * keep)]
 
 
+def _central_directory_patch(data: bytes, offset: int, value: bytes) -> bytes:
+    """``data`` (a zip) with ``value`` written at ``offset`` of its first central directory entry."""
+    at = data.index(b"PK\x01\x02") + offset
+    return data[:at] + value + data[at + len(value) :]
+
+
+def _bad_utf8_name(data: bytes) -> bytes:
+    """The first central directory entry flagged UTF-8 (bit 11) with 0xFF in its file name."""
+    flagged = _central_directory_patch(data, 8, (0x0800).to_bytes(2, "little"))
+    return _central_directory_patch(flagged, 46, b"\xff")
+
+
 def _corrupt_member(data: bytes, name: str = "xl/worksheets/sheet1.xml") -> bytes:
     """Flip the packed bytes of one zip member: the directory stays intact, the sheet is garbage."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -344,6 +356,22 @@ def cases() -> list[Case]:
             note="xlsx saved with a .csv name: read by content",
         ),
         Case("klik_html.xls", "klik", "error", "HTML/XML-side", _write(_HTML_XLS)),
+        Case(
+            "klik_zip_version.xlsx",
+            "klik",
+            "error",
+            "zip-strukturen kan ikke læses",
+            _write(_central_directory_patch(KLIK_XLSX, 6, (84).to_bytes(2, "little"))),
+            note="found by make fuzz: zipfile raised NotImplementedError (zip file version 8.4)",
+        ),
+        Case(
+            "klik_zip_bad_name.xlsx",
+            "klik",
+            "error",
+            "zip-strukturen kan ikke læses",
+            _write(_bad_utf8_name(KLIK_XLSX)),
+            note="a file name flagged UTF-8 that is not: zipfile raised UnicodeDecodeError",
+        ),
         Case("klik_cp1252.csv", "klik", "records", "", _write(klik_csv, "cp1252")),
         Case(
             "klik_utf16.txt",
