@@ -4,12 +4,14 @@ never a traceback or the exception's message, and the server keeps serving."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from telefonspor.web.jobs import Job
 from telefonspor.web.state import WebState
+from telefonspor.web.uploads import sniff
 
 PERSONAL = "Anna Hansen 010203-1234 20304050"
 
@@ -57,3 +59,11 @@ def test_content_length_that_int_cannot_read_is_not_a_fault(admin: TestClient) -
         page = admin.post("/ny-koersel", headers={"content-length": length}, content=b"")
         assert page.status_code != 500, page.text
         assert "Intern fejl" not in page.text
+
+
+def test_upload_sniffing_survives_a_damaged_zip_directory() -> None:
+    """The corpus' damaged workbooks (found by make fuzz) raised NotImplementedError and
+    UnicodeDecodeError in the upload's type check; the reader now reports them instead."""
+    bad = Path(__file__).resolve().parents[1] / "data" / "bad"
+    for name in ("klik_zip_version.xlsx", "klik_zip_bad_name.xlsx"):
+        assert sniff((bad / name).read_bytes(), name) == "xlsx"
