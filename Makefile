@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+FUZZ_MINUTES ?= 20
 
-.PHONY: demo test lint format bench system-deps clean
+.PHONY: demo test fuzz lint format bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,11 @@ system-deps:
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Property and mutation tests, randomized (Hypothesis profile "fuzz"), round after round
+# until FUZZ_MINUTES have passed; stops at the first failure. `make test` runs them derandomized.
+fuzz: $(STAMP)
+	FUZZ_MINUTES=$(FUZZ_MINUTES) $(PY) scripts/fuzz.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
@@ -35,4 +41,4 @@ bench: $(STAMP)
 	$(PY) -m telefonspor.bench
 
 clean:
-	rm -rf $(VENV) demo-output bench/cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output bench/cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

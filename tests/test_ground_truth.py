@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from telefonspor.run import audit_files
@@ -56,12 +56,7 @@ def chains(draw: st.DrawFn) -> tuple[int, str, list[str], list[str]]:
     return draw(st.integers(0, 10_000)), local, faults, omit
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=6)  # each example is a whole audit; derandomized by the "ci" profile
 @given(chains())
 @example((1, "os2sofd", ["hidden_mobiles_not_sent"], []))
 @example((2, "os2sofd", ["ad_phone_not_mapped"], []))
@@ -98,12 +93,7 @@ def test_pipeline_recovers_the_ground_truth_of_the_os2sofd_upstream_cases() -> N
     assert rules["os2sofd.no_matching_affiliation"] and rules["os2sofd.do_not_transfer"]
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=4)  # a whole audit per example; derandomized by the "ci" profile
 @given(st.integers(0, 10_000), st.sampled_from([[], [], ["os2sync-db"]]))
 @example(1, [])
 @example(2, ["os2sync-db"])

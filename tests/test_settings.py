@@ -96,8 +96,9 @@ position = "local"
 )
 def test_bad_config_gives_danish_error(tmp_path: Path, text: str, message: str) -> None:
     config = write(tmp_path / "kaede.toml", text)
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=message) as caught:
         load(config, environ={})
+    assert "kaede.toml" in str(caught.value)  # every config error names the file
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

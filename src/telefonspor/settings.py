@@ -424,6 +424,16 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{path} er ikke UTF-8-tekst. Gem kædefilen som UTF-8.") from None
     except OSError as exc:
         raise ConfigError(f"{path} kan ikke læses ({exc.strerror or exc}).") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: ugyldig TOML ({toml_limit(exc)}).") from exc
+
+
+def toml_limit(exc: ValueError | RecursionError) -> str:
+    """Danish reason for what tomllib raises beyond TOMLDecodeError: a 4,300+ digit integer
+    (ValueError from int()) or nesting deeper than Python's stack (RecursionError)."""
+    if isinstance(exc, RecursionError):
+        return "tabeller eller lister er indlejret for dybt"
+    return "et tal har for mange cifre"
 
 
 _NON_SETTING_TABLES: Final = {"source", "kilde"}

@@ -84,7 +84,13 @@ def test_employee_messages_use_template(result: AuditResult) -> None:
 
 
 @pytest.mark.parametrize(
-    ("template", "match"), [("Hej {fornavn}", "ukendte felter: fornavn"), ("Hej {navn", "klamme")]
+    ("template", "match"),
+    [
+        ("Hej {fornavn}", "ukendte felter: fornavn"),
+        ("Hej {navn", "klamme"),
+        ("Hej {navn!x}", "ugyldigt felt"),  # format_map's ValueError was a crash
+        ("Hej {navn:d}", "ugyldigt felt"),
+    ],
 )
 def test_bad_template_is_a_config_error(result: AuditResult, template: str, match: str) -> None:
     with pytest.raises(ConfigError, match=match):

@@ -425,11 +425,24 @@ VALID: dict[str, tuple[str, bytes]] = {
     "os2sync-db": ("success_users.csv", OS2SYNC_CSV.encode()),
     "opus": ("opus.xml", OPUS_XML.encode()),
     "hr": ("hr.csv", HR_CSV.encode("utf-8-sig")),
+    "config": ("kaede.toml", CONFIG_TOML.encode()),
 }
 
 
 def _truncated(data: bytes, keep: float = 0.5) -> bytes:
     return data[: int(len(data) * keep)]
+
+
+def _central_directory_patch(data: bytes, offset: int, value: bytes) -> bytes:
+    """``data`` (a zip) with ``value`` written at ``offset`` of its first central directory entry."""
+    at = data.index(b"PK\x01\x02") + offset
+    return data[:at] + value + data[at + len(value) :]
+
+
+def _bad_utf8_name(data: bytes) -> bytes:
+    """The first central directory entry flagged UTF-8 (bit 11) with 0xFF in its file name."""
+    flagged = _central_directory_patch(data, 8, (0x0800).to_bytes(2, "little"))
+    return _central_directory_patch(flagged, 46, b"\xff")
 
 
 def _corrupt_member(data: bytes, name: str = "xl/worksheets/sheet1.xml") -> bytes:
@@ -504,6 +517,22 @@ def cases() -> list[Case]:
             note="xlsx saved with a .csv name: read by content",
         ),
         Case("klik_html.xls", "klik", "error", "HTML/XML-side", _write(_HTML_XLS)),
+        Case(
+            "klik_zip_version.xlsx",
+            "klik",
+            "error",
+            "zip-strukturen kan ikke læses",
+            _write(_central_directory_patch(KLIK_XLSX, 6, (84).to_bytes(2, "little"))),
+            note="found by make fuzz: zipfile raised NotImplementedError (zip file version 8.4)",
+        ),
+        Case(
+            "klik_zip_bad_name.xlsx",
+            "klik",
+            "error",
+            "zip-strukturen kan ikke læses",
+            _write(_bad_utf8_name(KLIK_XLSX)),
+            note="a file name flagged UTF-8 that is not: zipfile raised UnicodeDecodeError",
+        ),
         Case("klik_cp1252.csv", "klik", "records", "", _write(klik_csv, "cp1252")),
         Case(
             "klik_utf16.txt",
@@ -712,6 +741,25 @@ def cases() -> list[Case]:
             _write(AD_LDIF.replace("anha", "an\x00ha")),
         ),
         Case("ad_empty.ldif", "ad", "error", "LDIF-filen er tom", _write("# intet\n\n")),
+        Case(
+            "ad_uac_superscript.ldif",
+            "ad",
+            "records",
+            "",
+            _write(AD_LDIF.replace("userAccountControl: 512", "userAccountControl: 51²2")),
+            note="found by make fuzz: '²'.isdigit() is True, but int() refused it (ValueError)",
+        ),
+        Case(
+            "ad_uac_superscript.csv",
+            "ad",
+            "records",
+            "",
+            _write(
+                '"SamAccountName","userAccountControl","telephoneNumber"\r\n'
+                '"anha","5²2","33663366"\r\n'
+            ),
+            note="the same in the CSV reader",
+        ),
         Case("ad_folder", "ad", "error", "mappe", _mkdir("ad.csv")),
         # --- OS2sofd ---------------------------------------------------------------------
         Case("sofd_truncated.json", "os2sofd", "error", "afkortet", _write(sofd[: len(sofd) // 2])),
@@ -746,6 +794,14 @@ def cases() -> list[Case]:
             note="deeply nested",
         ),
         Case("sofd_number.json", "os2sofd", "error", "forventede en JSON-liste", _write("42")),
+        Case(
+            "sofd_huge_number.json",
+            "os2sofd",
+            "error",
+            "mere end 4.300 cifre",
+            _write(sofd.replace('"Hansen"', "9" * 5_000, 1)),
+            note="json.loads raises a plain ValueError past sys.get_int_max_str_digits()",
+        ),
         Case("SOFD_20240101.csv", "os2sofd", "records", "", _write(SOFD_CSV, "iso-8859-1")),
         Case(
             "sofd_csv_headerless.csv",
@@ -808,6 +864,13 @@ def cases() -> list[Case]:
             where="[0]",
         ),
         Case(
+            "fkorg_huge_number.json",
+            "fkorg",
+            "error",
+            "mere end 4.300 cifre",
+            _write('[{"uuid": ' + "1" * 4_301 + "}]"),
+        ),
+        Case(
             "fkorg_truncated.json",
             "fkorg",
             "error",
@@ -851,6 +914,22 @@ def cases() -> list[Case]:
             "ikke et regneark",
             _write(b"\x89PNG\r\n\x1a\n" + bytes(64)),
         ),
+        Case(
+            "os2sync_odd_ids.csv",
+            "os2sync-db",
+            "records",
+            "",
+            _write(
+                csv_text(
+                    [
+                        ["id", "uuid", "user_id", "landline", "operation"],
+                        ["²", "1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "anha", "33663366", "UPDATE"],
+                        ["9" * 5_000, "1027c4d1-c386-4bc4-ad61-3e30d8f16adf", "anha", "", "UPDATE"],
+                    ]
+                )
+            ),
+            note="ids int() refuses: '²' (isdigit) and 5,000 digits (over 4,300)",
+        ),
         # --- OPUS ---------------------------------------------------------------------------
         Case("opus_xxe.xml", "opus", "error", "DTD", _write(_XXE)),
         Case("opus_parameter_entity.xml", "opus", "error", "DTD", _write(_PARAMETER_XXE)),
@@ -879,6 +958,30 @@ def cases() -> list[Case]:
             _write('<?xml version="1.0"?><kmd><orgUnit id="1"/></kmd>'),
         ),
         Case("opus_empty.xml", "opus", "error", "ikke gyldig XML", _write(b"")),
+        Case(
+            "opus_unknown_encoding.xml",
+            "opus",
+            "error",
+            'tegnkodningen "UUF-8"',
+            _write(OPUS_XML.replace('encoding="UTF-8"', 'encoding="UUF-8"')),
+            note="found by test_mutation: expat's LookupError escaped as a traceback",
+        ),
+        Case(
+            "opus_multibyte_encoding.xml",
+            "opus",
+            "error",
+            'tegnkodningen "UTF-32"',
+            _write(OPUS_XML.replace('encoding="UTF-8"', 'encoding="UTF-32"')),
+            note="expat raises ValueError for multi-byte encodings it does not know",
+        ),
+        Case(
+            "opus_deep.xml",
+            "opus",
+            "error",
+            "indlejret mere end 100 niveauer",
+            _write("<kmd>" + "<a>" * 1_000 + "</a>" * 1_000 + "</kmd>"),
+            note="1,000 levels: the reader's walk would raise RecursionError",
+        ),
         Case("opus_folder", "opus", "error", "mappe", _mkdir("opus.xml")),
         # --- HR -------------------------------------------------------------------------------
         Case("hr_html.xls", "hr", "error", "HTML/XML-side", _write(_HTML_XLS)),
@@ -918,6 +1021,30 @@ def cases() -> list[Case]:
             "error",
             "ikke UTF-8-tekst",
             _write(b"\xff\xfe\x00[\x00"),
+        ),
+        Case(
+            "config_unknown_setting.toml",
+            "config",
+            "error",
+            "Ukendt indstilling 's.urce'",
+            _write(CONFIG_TOML.replace("[[source]]", "[s.urce]")),
+            note="found by make fuzz: a wrong setting did not name the file",
+        ),
+        Case(
+            "config_huge_number.toml",
+            "config",
+            "error",
+            "et tal har for mange cifre",
+            _write("[audit]\nfail_under = " + "9" * 5_000 + "\n"),
+            note="tomllib's int() raises a plain ValueError past 4,300 digits",
+        ),
+        Case(
+            "config_deep.toml",
+            "config",
+            "error",
+            "indlejret for dybt",
+            _write("x = " + "[" * 5_000 + "]" * 5_000 + "\n"),
+            note="tomllib recurses per level: RecursionError",
         ),
     ]
 

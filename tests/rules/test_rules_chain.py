@@ -66,7 +66,14 @@ def test_unknown_system_holds_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("3.0", (3, 0)), ("2.9.1", (2, 9, 1)), ("v2", (2,)), ("3.1-beta", (3, 1))],
+    [
+        ("3.0", (3, 0)),
+        ("2.9.1", (2, 9, 1)),
+        ("v2", (2,)),
+        ("3.1-beta", (3, 1)),
+        ("2.²", (2, 0)),  # "²".isdigit() is True, but int() refuses it
+        ("3." + "9" * 5_000, (3, 999_999_999)),  # int() refuses 4,300+ digits
+    ],
 )
 def test_version_tuple(text: str, expected: tuple[int, ...]) -> None:
     assert version_tuple(text) == expected

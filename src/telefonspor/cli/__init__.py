@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     audit_cmd,
     demo_cmd,
@@ -14,7 +16,7 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     web_cmd,
     whatif_cmd,
 )
-from telefonspor.cli.app import app
+from telefonspor.cli.app import app, report_internal_error
 
 
 def main() -> None:
@@ -22,7 +24,10 @@ def main() -> None:
     from telefonspor.sources.secrets import install_log_redaction
 
     install_log_redaction()
-    app()
+    try:
+        app()
+    except Exception as exc:  # outside a command (callbacks, startup): still no traceback, 70
+        sys.exit(report_internal_error(exc, debug="--debug" in sys.argv[1:]))
 
 
 __all__ = ["app", "main"]

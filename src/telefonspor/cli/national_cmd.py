@@ -128,7 +128,9 @@ def _chosen_municipality(option: str | None, settings: Settings) -> Municipality
 
 def _statement(source: str, chosen: Municipality | None, settings: Settings) -> st.Statement:
     path = Path(source)
-    is_run = source.strip().lower() in _LATEST or (source.strip().isdigit() and not path.exists())
+    number = source.strip()
+    is_number = number.isascii() and number.isdigit() and len(number) <= 18  # int() can read it
+    is_run = number.lower() in _LATEST or (is_number and not path.exists())
     if not is_run:
         return st.from_result_json(st.read_json(path), chosen, origin=str(path))
     if chosen is None:

@@ -20,7 +20,7 @@ from telefonspor.progress import DelayedProgress
 from telefonspor.reports.atomic import write_text_atomic
 from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
-from telefonspor.settings import coerce, parse_assignments
+from telefonspor.settings import coerce, parse_assignments, toml_limit
 from telefonspor.texts import CAUSE_LABELS, plural
 
 
@@ -88,6 +88,8 @@ def _scenario_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Scenariefilen {path} findes ikke.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: ugyldig TOML ({exc}).") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: ugyldig TOML ({toml_limit(exc)}).") from exc
     out: dict[str, Any] = {}
     for section, table in data.items():
         if not isinstance(table, dict):

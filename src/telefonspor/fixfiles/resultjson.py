@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from telefonspor.errors import InputError
 from telefonspor.model import AuditResult, Decision, HolderResult, Hop, PhoneValue, Summary
+from telefonspor.sources.jsonfile import parse_json
 
 SCHEMA_PREFIX: Final = "telefonspor/audit/"
 
@@ -25,7 +26,7 @@ def read_result_json(path: Path) -> tuple[AuditResult, dict[str, Decision]]:
     """The result and the per-holder decisions saved with it (user id -> decision)."""
     where = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        data = parse_json(Path(path).read_text(encoding="utf-8-sig"), path=where)
     except FileNotFoundError:
         raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -52,14 +53,14 @@ def read_result_json(path: Path) -> tuple[AuditResult, dict[str, Decision]]:
             decision = _decision(holder.user_id, item.get("decision"))
             if decision is not None:
                 decided[holder.user_id] = decision
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as exc:
             raise InputError(
                 f"rolleindehaver nr. {index} i 'holders' har et ugyldigt format ({exc}).",
                 path=where,
             ) from exc
     try:
         summary = _summary(data.get("summary") or {}, holders)
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, OverflowError, AttributeError) as exc:
         raise InputError(f"'summary' har et ugyldigt format ({exc}).", path=where) from exc
     generated = data.get("generated_at") or (data.get("run") or {}).get("generated_at") or ""
     result = AuditResult(

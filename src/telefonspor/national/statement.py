@@ -36,6 +36,7 @@ from telefonspor import __version__
 from telefonspor.errors import InputError
 from telefonspor.model import CAUSE_CODES, FINDING_CODES, pct
 from telefonspor.national.municipalities import Municipality, match_municipality
+from telefonspor.sources.jsonfile import parse_json
 from telefonspor.texts import FINDING_LABELS
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ AUDIT_SCHEMA: Final = "telefonspor/audit/v1"
 _CAUSE_KEYS: Final = frozenset(CAUSE_CODES)
 _FINDING_KEYS: Final = frozenset(FINDING_CODES) | frozenset(FINDING_LABELS)
 _COUNT_FIELDS: Final = ("roles", "roles_covered", "role_holders", "covered_holders")
+#: No municipality has a billion role assignments; larger counts are a damaged file (and
+#: beyond ~1e308 they could not even become a percentage or an Excel number).
+MAX_COUNT: Final = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +186,7 @@ def from_statement_json(doc: Mapping[str, Any], *, origin: str = "") -> Statemen
 def read_json(path: Path) -> dict[str, Any]:
     """Parse a JSON file; InputError when it cannot be read or is not a JSON object."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = parse_json(path.read_text(encoding="utf-8-sig"), path=str(path), what="Filen")
     except FileNotFoundError:
         raise InputError("Filen findes ikke.", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -219,9 +223,10 @@ def _counts(doc: Mapping[str, Any], origin: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for name in _COUNT_FIELDS:
         value = doc.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
             raise InputError(
-                f"Feltet '{name}' skal være et helt tal større end eller lig 0, ikke {value!r}.",
+                f"Feltet '{name}' skal være et helt tal fra 0 til 1.000.000.000, ikke {shown}.",
                 path=origin,
             )
         out[name] = value
@@ -238,7 +243,7 @@ def _codes(raw: object, allowed: frozenset[str]) -> dict[str, int]:
     return {
         str(k): int(v)
         for k, v in raw.items()
-        if k in allowed and isinstance(v, int) and not isinstance(v, bool) and v > 0
+        if k in allowed and isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_COUNT
     }
 
 

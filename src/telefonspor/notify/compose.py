@@ -150,7 +150,12 @@ def fill_template(template: str, values: Mapping[str, str]) -> str:
             f"notify.employee_text bruger ukendte felter: {', '.join(unknown)}. "
             f"Mulige felter: {', '.join('{' + f + '}' for f in EMPLOYEE_FIELDS)}."
         )
-    return template.format_map(values)
+    try:
+        return template.format_map(values)
+    except ValueError as exc:  # a conversion or format spec: {navn!x}, {navn:d}
+        raise ConfigError(
+            f"notify.employee_text har et ugyldigt felt ({exc}). Skriv felterne som {{navn}}."
+        ) from exc
 
 
 def to_email(message: Message, *, sender: str, now: datetime) -> EmailMessage:

@@ -27,7 +27,8 @@ def version_tuple(text: str) -> tuple[int, ...]:
     """'2.9.1' -> (2, 9, 1); parts without digits count as 0."""
     parts = []
     for part in text.strip().lstrip("vV").split("."):
-        digits = "".join(ch for ch in part if ch.isdigit())
+        # ASCII digits, at most 9: int() refuses "²" (isdigit) and 4,300+ digit numbers.
+        digits = "".join(ch for ch in part if ch.isascii() and ch.isdigit())[:9]
         parts.append(int(digits) if digits else 0)
     return tuple(parts)
 

@@ -215,7 +215,7 @@ def _record_from_texts(
         disabled = not truthy(enabled)
     else:
         control = get("useraccountcontrol", "")
-        disabled = control.isdigit() and bool(int(control) & _UAC_DISABLED)
+        disabled = _is_flag_number(control) and bool(int(control) & _UAC_DISABLED)
     phones: list[PhoneEntry] = []
     seen: set[tuple[str, str]] = set()
     for folded, canonical, multi in _PHONE_SOURCES:
@@ -288,9 +288,14 @@ def _disabled(values: Mapping[str, list[object]]) -> bool:
     if enabled:
         return not truthy(enabled)
     control = _first(values, "userAccountControl")
-    if control.isdigit():
+    if _is_flag_number(control):
         return bool(int(control) & _UAC_DISABLED)
     return False
+
+
+def _is_flag_number(text: str) -> bool:
+    """ASCII digits only: "²".isdigit() is True, but int() refuses it (found by make fuzz)."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _phones(values: Mapping[str, list[object]]) -> Iterable[PhoneEntry]:

@@ -185,7 +185,7 @@ class HttpClient:
     def decode(self, response: httpx.Response) -> Any:
         try:
             return response.json()
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # also 4,300+ digit numbers, deep nesting
             raise SourceError(
                 f"{self.system} på {short_url(response.url)} svarede ikke med gyldig JSON."
             ) from exc
@@ -214,7 +214,7 @@ def _detail(response: httpx.Response) -> str:
         return f": {redact(text[:200])}" if text else ""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     message = body.get("message") or body.get("error") if isinstance(body, dict) else None
     if not isinstance(message, str) or not message:

@@ -4,18 +4,24 @@ Every JSON reader (OS2sofd, OS2mo, FK-ORG) loads through :func:`load_json`
 and reads values through :class:`JsonAt`, so a wrong shape becomes an
 :class:`~telefonspor.errors.InputError` naming the file and the place inside
 it (``persons[3].phones[0]``) instead of a ``KeyError`` deep in a reader.
+
+:func:`parse_json` is the one ``json.loads`` for files a user gives (also used by
+``fix`` and ``national``): besides syntax errors, ``json.loads`` raises a plain
+``ValueError`` for an integer longer than Python converts (4,300 digits) and
+``RecursionError`` for deep nesting; both are bad input, not crashes.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
 from telefonspor.errors import InputError
 
-__all__ = ["MAX_JSON_BYTES", "JsonAt", "load_json", "looks_like_json"]
+__all__ = ["MAX_JSON_BYTES", "JsonAt", "load_json", "looks_like_json", "parse_json"]
 
 #: A saved API answer larger than this is not an export we can hold in memory.
 MAX_JSON_BYTES: Final = 2 << 30
@@ -61,7 +67,7 @@ def load_json(path: Path, *, what: str = "JSON-filen") -> object:
     if not text.strip():
         raise InputError(f"{what} er tom.", path=where)
     try:
-        return json.loads(text)
+        return parse_json(text, path=where, what=what)
     except json.JSONDecodeError as exc:
         # A string cut off mid-way is reported at its start, not at the end of the text.
         ending = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
@@ -73,9 +79,27 @@ def load_json(path: Path, *, what: str = "JSON-filen") -> object:
         raise InputError(
             f"{what} {why}, linje {exc.lineno}, tegn {exc.colno}.", path=where
         ) from exc
+
+
+def parse_json(text: str, *, path: str, what: str = "JSON-filen") -> object:
+    """``json.loads(text)``; a too long number or too deep nesting is an :class:`InputError`.
+
+    Syntax errors stay ``json.JSONDecodeError``, so each caller words them for its file.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # int() refuses more than sys.get_int_max_str_digits() digits
+        limit = f"{sys.get_int_max_str_digits():,}".replace(",", ".")
+        raise InputError(
+            f"{what} indeholder et tal med mere end {limit} cifre og kan ikke læses. "
+            "Den er beskadiget; hent eller gem den igen.",
+            path=path,
+        ) from exc
     except RecursionError as exc:
         raise InputError(
-            f"{what} er indlejret for dybt til at være en eksport og kan ikke læses.", path=where
+            f"{what} er indlejret for dybt til at være en eksport og kan ikke læses.", path=path
         ) from exc
 
 

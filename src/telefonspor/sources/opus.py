@@ -11,11 +11,14 @@ number (OS2sofd writes its typePrime LANDLINE, else typePrime MOBILE, there),
 is never a personal number and is not read as a phone. CPR numbers are never read.
 
 Parsed with defusedxml: a file with a DTD, entities or external references is
-refused, so a crafted file cannot read other files or exhaust memory.
+refused, so a crafted file cannot read other files or exhaust memory. A declared
+encoding Python cannot decode, and nesting deeper than :data:`MAX_DEPTH`, are
+bad input too (the walk below recurses per level).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as StdET
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -31,7 +34,7 @@ from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
 from telefonspor.sources.common import input_file, iso_date
 
-__all__ = ["COMMUNICATION_CODES", "read_opus", "records_from_xml"]
+__all__ = ["COMMUNICATION_CODES", "MAX_DEPTH", "read_opus", "records_from_xml"]
 
 KIND: Final = "opus"
 WORK: Final = "workPhone"
@@ -64,6 +67,9 @@ _FIELD_NAMES: Final[Mapping[str, tuple[str, ...]]] = {
     "leave": ("leavedate", "fratraedelsesdato", "slutdato"),
 }
 _NEVER_READ: Final = frozenset({"cpr", "cprnr", "cprnummer"})
+#: An employee export is a handful of levels deep; far deeper is a broken or crafted file.
+MAX_DEPTH: Final = 100
+_DECLARED_ENCODING: Final = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})""")
 
 
 def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
@@ -108,10 +114,52 @@ def _parse(path: Path) -> Element:
         ) from exc
     except OSError as exc:
         raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
+    except (LookupError, ValueError) as exc:
+        # expat asks Python for a declared encoding it does not know itself: an unknown
+        # name is a LookupError, a multi-byte or broken codec a ValueError/UnicodeError.
+        declared = _declared_encoding(path)
+        raise InputError(
+            f'XML-filen angiver tegnkodningen "{declared}", som ikke kan bruges. '
+            'Eksportér medarbejderudtrækket igen som UTF-8 (encoding="UTF-8").'
+            if declared
+            else "filen er ikke gyldig XML og kan ikke læses. Hent den igen.",
+            path=where,
+        ) from exc
     root = tree.getroot()
     if not isinstance(root, Element):
         raise InputError("filen har intet rodelement.", path=where)
+    if _depth_exceeds(root, MAX_DEPTH):
+        raise InputError(
+            f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er ikke et "
+            "medarbejderudtræk fra OPUS. Hent udtrækket igen.",
+            path=where,
+        )
     return root
+
+
+def _declared_encoding(path: Path) -> str:
+    """The encoding named in the XML declaration ("UUF-8"); '' when there is none."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return ""
+    found = _DECLARED_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if found is None:
+        return ""
+    name = found.group(1).decode("ascii", "replace")
+    return name if name.isprintable() else ""
+
+
+def _depth_exceeds(root: Element, limit: int) -> bool:
+    """True when elements nest deeper than ``limit``; iterative, so any depth is safe."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:

@@ -104,7 +104,9 @@ def _latest_rows(table: Table, *, failure_table: bool) -> list[SourceRecord]:
         record = _record(cell, table.path.name, number, is_failure=is_failure)
         key = record.uuid or record.user_id.casefold() or f"#{number}"
         identifier = cell("id")
-        order = (int(identifier) if identifier.isdigit() else 0, cell("time"), number)
+        # ASCII and short: int() refuses "²" (isdigit) and numbers over 4,300 digits.
+        numeric = identifier.isascii() and identifier.isdigit() and len(identifier) <= 18
+        order = (int(identifier) if numeric else 0, cell("time"), number)
         known = latest.get(key)
         if known is None or order >= known[0]:
             latest[key] = (order, record)

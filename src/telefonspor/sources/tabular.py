@@ -377,7 +377,9 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
+        # NotImplementedError: a damaged "version needed" field; ValueError: a damaged
+        # UTF-8 file name (both found by make fuzz).
         raise InputError(
             "regnearket er beskadiget eller ufuldstændigt (zip-strukturen kan ikke læses). "
             "Eksportér filen igen.",

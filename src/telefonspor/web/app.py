@@ -184,11 +184,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        # A fault in telefonspor: the page names only the exception's type (its message
+        # may hold personal data); the traceback goes to the server's log, and the server
+        # keeps serving.
         log.error("Uventet fejl ved %s %s", request.method, request.url.path, exc_info=exc)
         return render(
             request,
             "error.html",
             status_code=500,
             title="Der opstod en uventet fejl",
-            message="Fejlen er skrevet i serverens log. Prøv igen, eller kontakt den driftsansvarlige.",
+            message=f"Intern fejl i telefonspor ({type(exc).__name__}). Fejlen er skrevet i "
+            "serverens log. Prøv igen, eller send loggen til jeres leverandør.",
         )

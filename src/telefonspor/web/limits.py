@@ -94,7 +94,9 @@ class BodyLimit:
         upload = content_type == b"multipart/form-data"
         limit, error = body_limit(request, upload=upload)
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
+        # ASCII digits only ("²".isdigit() is True, but int() refuses it); 19+ digits is huge.
+        declared = length.isascii() and length.isdigit()
+        if declared and (len(length) > 18 or int(length) > limit):
             # Refused before the body is read: a huge upload never reaches the disk.
             await too_large_page(request, error)(scope, receive, send)
             return

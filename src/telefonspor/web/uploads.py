@@ -73,8 +73,10 @@ def _zip_kind(head: bytes, name: str) -> str:
     # The head alone may not hold the zip directory; callers pass the whole file when small.
     try:
         names = set(zipfile.ZipFile(io.BytesIO(head)).namelist())
-    except zipfile.BadZipFile:
-        return "xlsx"  # a big file: its directory is at the end; the reader checks it fully
+    except (zipfile.BadZipFile, NotImplementedError, ValueError):
+        # A big file (its directory is at the end) or a damaged directory (a wrong version
+        # field, a bad UTF-8 name): the reader checks it fully and names what is wrong.
+        return "xlsx"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names and "mimetype" in names:
