@@ -17,6 +17,10 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     whatif_cmd,
 )
 from telefonspor.cli.app import app, report_internal_error
+from telefonspor.cli.danish import apply_short_helps, debug_anywhere
+
+#: Commands without a one-line help (tests/cli/test_danish_cli.py asks for none).
+WITHOUT_SHORT_HELP = apply_short_helps(app)
 
 
 def main() -> None:
@@ -25,7 +29,7 @@ def main() -> None:
 
     install_log_redaction()
     try:
-        app()
+        app(args=debug_anywhere(sys.argv[1:]))
     except Exception as exc:  # outside a command (callbacks, startup): still no traceback, 70
         sys.exit(report_internal_error(exc, debug="--debug" in sys.argv[1:]))
 

@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from telefonspor import settings as settings_mod
+from telefonspor.cli import danish
 from telefonspor.errors import TelefonsporError
 
 #: Exit code for an unexpected exception (a fault in telefonspor): EX_SOFTWARE from sysexits.h.
@@ -42,7 +43,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+danish.install()
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -58,11 +61,39 @@ class CliState:
 STATE = CliState()
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        console.print(f"telefonspor {package_version()}")
+        raise typer.Exit()
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("telefonspor")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "ukendt version"
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Vis det tekniske fejlspor (traceback) ved fejl.")
+        bool,
+        typer.Option(
+            "--debug",
+            help="Vis det tekniske fejlspor (traceback) ved fejl; kan også stå efter kommandoen.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Vis telefonspors version og afslut.",
+            is_eager=True,
+            callback=_show_version,
+        ),
     ] = False,
 ) -> None:
     STATE.debug = debug
