@@ -49,3 +49,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if hasattr(getattr(item, "obj", None), "hypothesis"):
             item.add_marker(pytest.mark.property)
+
+
+@pytest.fixture(autouse=True)
+def _private_default_database(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default history database (used by `demo` and `audit --save` without --db) lives in
+    the test's own data folder, never in the developer's or CI user's home."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+    monkeypatch.delenv("TELEFONSPOR_STORE_DB", raising=False)
