@@ -23,12 +23,12 @@ from telefonspor.cli.app import (
     load_settings,
 )
 from telefonspor.cli.app import danish_number as _da
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import AuditResult, ReportContext
-from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.reports.jsonout import write_json
-from telefonspor.run import audit_files
 from telefonspor.settings import SETTINGS, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
 from telefonspor.texts import (

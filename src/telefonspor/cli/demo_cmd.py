@@ -12,10 +12,10 @@ from rich.markup import escape
 from telefonspor.cli.app import DbOption, app, console, guarded
 from telefonspor.cli.audit_cmd import print_summary
 from telefonspor.cli.hints import command
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError
-from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
-from telefonspor.run import audit_files
 from telefonspor.sample import PRESETS, generate_chain
 from telefonspor.settings import load
 

@@ -37,7 +37,7 @@ def load_input(
     """A saved resultat.json (with its decisions), or a fresh audit of a KLIK export."""
     if path.suffix.lower() == ".json":
         return read_result_json(path)
-    from telefonspor.run import audit_files  # the readers load only when an audit is run
+    from telefonspor.edge.run import audit_files  # the readers load only when an audit is run
 
     extra = tuple(parse_source_option(s) for s in source or [])
     return audit_files(path, settings, sources=settings.sources + extra), {}

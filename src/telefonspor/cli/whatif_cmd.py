@@ -14,9 +14,9 @@ from rich.table import Table
 
 from telefonspor.cli.app import ConfigOption, app, console, err_console, guarded, load_settings
 from telefonspor.cli.app import danish_number as _da
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import read_inputs
 from telefonspor.errors import ConfigError
-from telefonspor.progress import DelayedProgress
-from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
 from telefonspor.settings import Settings, coerce, parse_assignments, parse_source_option
 from telefonspor.texts import CAUSE_LABELS, plural

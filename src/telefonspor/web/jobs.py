@@ -118,9 +118,9 @@ def audit_work(request: AuditRequest) -> Work:
 
 
 def _audit(job: Job, request: AuditRequest) -> int:
+    from telefonspor.edge.run import audit_files
     from telefonspor.fixfiles import write_fix_files
     from telefonspor.reports import write_reports
-    from telefonspor.run import audit_files
     from telefonspor.store import Store
     from telefonspor.store.plausible import likely_wrong_file
 
