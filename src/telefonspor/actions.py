@@ -60,11 +60,13 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {r.code: (r.detail, r.fix) for r 
 
 def responsible(cause: str, rule: str) -> str:
     """The party (a PARTY_CODES entry) that must act on ``cause`` lost by ``rule``."""
-    if cause == "lost_local_to_fkorg":
-        entry = RULE.get(rule)
-        return entry.party if entry is not None else "hr"
-    entry_cause = CAUSE.get(cause)
-    return entry_cause.party if entry_cause is not None else "klik_admin"
+    entry = CAUSE.get(cause)
+    if entry is None:
+        return "klik_admin"
+    if entry.party_by_rule:
+        by_rule = RULE.get(rule)
+        return by_rule.party if by_rule is not None else entry.party
+    return entry.party
 
 
 def explain(rule: str, facts: Facts) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from telefonspor.model import (
 )
 from telefonspor.phones import PhoneEngine, contextual_findings
 from telefonspor.rules.os2sync_ad import chain_sources
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.systemic import find_systemic
 from telefonspor.texts import FINDING_EXPLANATIONS, SLOT_LABELS
 
@@ -43,13 +43,13 @@ def run_audit(
     """Audit ``klik`` against the chain; ``with_systemic=False`` skips the what-if ranking."""
     clock = _StageClock(timings)
     sources = chain_sources(sources, settings)  # a chain preset may move a system's position
-    engine = PhoneEngine(settings.strings("audit.placeholders"))
+    engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
     holders = [u for u in klik.users if u.roles]
     without_roles = tuple(u for u in klik.users if not u.roles)
 
     phones = [(engine.parse(u.direct_raw), engine.parse(u.mobile_raw)) for u in holders]
     phones = [contextual_findings(direct, mobile) for direct, mobile in phones]
-    phones = _mark_shared(phones, settings.integer("audit.shared_threshold"))
+    phones = _mark_shared(phones, settings.get(Key.AUDIT_SHARED_THRESHOLD))
     clock.stage("normalise")
 
     diagnoser = Diagnoser(sources, settings, engine)

@@ -23,6 +23,17 @@ class FindingCode:
     usable: bool  # a value with this finding can still be called
     direct_reach: bool  # a usable value with it reaches the person, not a switchboard
     scope: Literal["value", "row"] = "value"
+    details: str = ""  # Danish, for the documentation only: what exactly counts
+    usable_doc: str = ""  # Danish, the documentation's "Kan bruges?" when yes/no says too little
+
+    @property
+    def usable_text(self) -> str:
+        """The documentation's answer to "Kan bruges?"."""
+        if self.usable_doc:
+            return self.usable_doc
+        if not self.usable:
+            return "Nej"
+        return "Ja" if self.direct_reach else "Ja, men ikke direkte kontakt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +43,10 @@ class CauseCode:
     code: str
     label: str  # Danish
     explanation: str  # Danish
-    party: str  # who fixes it; for lost_local_to_fkorg the rule's party decides
+    party: str  # who fixes it (unless ``party_by_rule``)
     priority: int | None  # the holder's cause is its slots' cause with the lowest number
+    fix: str = ""  # Danish: the usual fix (the rule's fix text is the precise one)
+    party_by_rule: bool = False  # the rule that lost the number names the party
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +80,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Ikke et gyldigt dansk nummer (skal være 8 cifre og må ikke starte med 0 eller 1).",
         usable=False,
         direct_reach=False,
+        details="Ikke 8 cifre, starter med 0 eller 1, eller et ugyldigt udenlandsk nummer.",
     ),
     FindingCode(
         "placeholder",
@@ -74,6 +88,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Et kendt pladsholdernummer (fx 12345678, ens cifre, Fon tid 70101155 eller et konfigureret hovednummer); kan ikke bruges.",
         usable=False,
         direct_reach=False,
+        details="Ens cifre (fx `22222222`), `12345678`, `87654321`, `23456789`, `98765432`, Fon tid `70101155` og numre fra indstillingen `audit.placeholders` (fx rådhusets hovednummer, i valgfri skrivemåde).",
     ),
     FindingCode(
         "extension_only",
@@ -88,6 +103,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Samme nummer står på mange personer (fx et hovednummer); det kan bruges, men rammer ikke personen direkte.",
         usable=True,
         direct_reach=False,
+        details="Samme nummer hos mange rolleindehavere (`audit.shared_threshold`).",
     ),
     FindingCode(
         "service_number",
@@ -95,6 +111,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Et 70-, 80- eller 90-nummer (servicenummer); kan bruges, men er ikke en personlig linje.",
         usable=True,
         direct_reach=False,
+        details="70-, 80- og 90-numre.",
     ),
     FindingCode(
         "foreign",
@@ -102,6 +119,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Et gyldigt udenlandsk nummer; kan bruges.",
         usable=True,
         direct_reach=True,
+        details="Et gyldigt udenlandsk nummer (`+46 ...`, `0049 ...`).",
     ),
     FindingCode(
         "multiple_numbers",
@@ -109,6 +127,8 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Feltet indeholder flere numre; det første brugbare er brugt.",
         usable=True,
         direct_reach=True,
+        details='Flere numre i feltet (adskilt med `/`, `,`, `;`, "og" eller linjeskift); det første brugbare bruges. `33 66 33 66` og `33/66/33/66` er ét nummer.',
+        usable_doc="Som det valgte nummer",
     ),
     FindingCode(
         "mobile_in_landline_field",
@@ -131,6 +151,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         usable=True,
         direct_reach=True,
         scope="row",
+        details="Samme bruger står i flere rækker med forskellige numre; værdien fra den første række er brugt, og fundet nævner begge rækkenumre.",
     ),
 )
 
@@ -142,6 +163,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Brugeren findes ikke i FK Organisation. Det er typisk en gammel KLIK-bruger, der ikke er oprettet via FK-ADM (KLIK-opgaven Brugerstyring 1).",
         party="klik_admin",
         priority=None,
+        fix="Opret brugeren via FK Administration og flyt rollerne, eller fjern rollerne.",
     ),
     CauseCode(
         "missing_in_source",
@@ -149,6 +171,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Ingen system i kæden har et nummer til personen: nummeret er aldrig registreret.",
         party="employee",
         priority=5,
+        fix="Bed medarbejderen oplyse nummeret, og registrér det.",
     ),
     CauseCode(
         "invalid_in_source",
@@ -156,6 +179,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Kilden har en værdi, men den kan ikke bruges (pladsholder, lokalnummer eller ugyldigt nummer).",
         party="hr",
         priority=4,
+        fix="Ret værdien til personens gyldige 8-cifrede nummer.",
     ),
     CauseCode(
         "lost_source_to_local",
@@ -163,6 +187,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Kilden (fx AD eller løn) har nummeret, men den lokale organisationsløsning har det ikke: overførslen mangler eller er sat forkert op.",
         party="supplier",
         priority=2,
+        fix="Få integrationen til at læse feltet fra kilden, eller registrér nummeret lokalt.",
     ),
     CauseCode(
         "lost_local_to_fkorg",
@@ -170,6 +195,8 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Den lokale organisationsløsning har nummeret, men det når ikke FK-ORG (synkroniseringsregler, indstillinger eller fejl i OS2sync).",
         party="hr",
         priority=1,
+        fix="Se reglen.",
+        party_by_rule=True,
     ),
     CauseCode(
         "lost_fkorg_to_klik",
@@ -177,6 +204,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "FK-ORG har nummeret, men KLIK viser det ikke. KLIK henter fra FK-ORG; kontakt KOMBIT, hvis det varer ved.",
         party="kombit",
         priority=0,
+        fix="Tjek at KLIK-brugeren er koblet til FK-ORG-brugeren; kontakt KOMBIT, hvis det varer ved.",
     ),
     CauseCode(
         "lost_before_fkorg",
@@ -184,6 +212,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "FK-ORG har intet nummer, og der er ikke angivet kilder før FK-ORG, så det kan ikke ses, hvor nummeret forsvandt.",
         party="klik_admin",
         priority=3,
+        fix="Angiv de manglende systemer i kæden og kør igen.",
     ),
     CauseCode(
         "undetermined",
@@ -191,6 +220,7 @@ CAUSES: Final[tuple[CauseCode, ...]] = (
         "Der er for få data til at afgøre årsagen (fx personen findes ikke i de angivne kilder).",
         party="klik_admin",
         priority=6,
+        fix="Angiv kæden, eller tjek brugernavn og e-mail.",
     ),
 )
 

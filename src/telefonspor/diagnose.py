@@ -28,7 +28,7 @@ from telefonspor.model import (
 )
 from telefonspor.rules import NOTHING, Passage, SlotOutcome, os2sync_ad, passage, sync_rule
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.texts import finding_label, system_label
 
 
@@ -259,7 +259,7 @@ class Diagnoser:
                     value,
                     entry=_entry(v, sent) if ad else None,
                     error=error,
-                    version=self._settings.text("os2sync.version"),
+                    version=self._settings.get(Key.OS2SYNC_VERSION),
                 )
                 return _Verdict("lost_local_to_fkorg", rule, facts)
 

@@ -17,7 +17,7 @@ from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError
 from telefonspor.reports import write_reports
 from telefonspor.sample import PRESETS, generate_chain
-from telefonspor.settings import load
+from telefonspor.settings import Key, load
 
 
 @app.command("demo")
@@ -73,7 +73,7 @@ def demo_command(
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=settings.flag("store.keep_names"),
+            keep_names=settings.get(Key.STORE_KEEP_NAMES),
             report_dir=str(out / "rapport"),
         )
         context = store.report_context(run_id)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from telefonspor.cli.app import ConfigOption, SetOption, app, console, guarded, load_settings
 from telefonspor.fixfiles import read_corrections, read_dns, read_result_json, write_fix_files
 from telefonspor.model import AuditResult, Decision
-from telefonspor.settings import Settings, parse_source_option
+from telefonspor.settings import Key, Settings, parse_source_option
 
 ResultArgument = Annotated[
     Path,
@@ -79,7 +79,7 @@ def fix_command(
     settings = load_settings(config, set_)
     result, decisions = load_input(result_file, settings, source)
     fixes = (
-        read_corrections(corrections, placeholders=settings.strings("audit.placeholders"))
+        read_corrections(corrections, placeholders=settings.get(Key.AUDIT_PLACEHOLDERS))
         if corrections is not None
         else None
     )

@@ -231,19 +231,19 @@ def client_from_options(
     base_url: str | None = None,
 ) -> HttpClient:
     """An :class:`HttpClient` configured from the common options (:data:`HTTP_OPTIONS`)."""
-    verify = opts.flag("tls_verify", True)
+    verify = opts.flag("tls_verify")
     if not verify:
         log.warning("%s: TLS-certifikatet kontrolleres ikke (tls_verify = false)", opts.system)
     return HttpClient(
         opts.system,
         base_url or opts.url(),
         headers=headers,
-        timeout=opts.number("timeout", 30.0, minimum=0.01),
+        timeout=opts.number("timeout"),
         retry=RetryPolicy(
-            retries=opts.integer("retries", 3, maximum=10),
-            base_delay=opts.number("retry_delay", 1.0),
+            retries=opts.integer("retries"),
+            base_delay=opts.number("retry_delay"),
         ),
         sleep=sleep,
-        verify=tls_verify(verify=verify, ca_file=opts.text("ca_file", "")),
+        verify=tls_verify(verify=verify, ca_file=opts.text("ca_file")),
         credential=credential,
     )

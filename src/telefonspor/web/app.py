@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from telefonspor.errors import ConfigError, InputError, SourceError, TelefonsporError
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.web.accounts import Accounts
 from telefonspor.web.auth import (
     COOKIE,
@@ -103,7 +103,7 @@ def _add_middleware(app: FastAPI) -> None:
         except TelefonsporError as exc:
             request.state.account = None
             return _error_page(request, exc)
-        limit_mb = state.settings.integer("web.max_upload_mb")
+        limit_mb = state.settings.get(Key.WEB_MAX_UPLOAD_MB)
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit_mb * 1024 * 1024 + _FORM_OVERHEAD:
             # Refused before the body is read: a huge upload never reaches the disk.

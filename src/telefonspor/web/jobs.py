@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from telefonspor.errors import InputError, TelefonsporError
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 
 log = logging.getLogger("telefonspor.web")
 
@@ -141,7 +141,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=request.settings.flag("store.keep_names"),
+            keep_names=request.settings.get(Key.STORE_KEEP_NAMES),
             report_dir=str(request.report_dir),
         )
         context = store.report_context(run_id)

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from telefonspor.errors import ConfigError, SourceError
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 _TIMEOUT_S = 15.0
 
@@ -35,17 +35,17 @@ class OidcConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OidcConfig | None:
-        issuer = settings.text("web.oidc_issuer").rstrip("/")
+        issuer = settings.get(Key.WEB_OIDC_ISSUER).rstrip("/")
         if not issuer:
             return None
         parts = urlsplit(issuer)
         loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
         if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
             raise ConfigError(f"web.oidc_issuer skal være en https-adresse, ikke '{issuer}'.")
-        client_id = settings.text("web.oidc_client_id")
+        client_id = settings.get(Key.WEB_OIDC_CLIENT_ID)
         if not client_id:
             raise ConfigError("web.oidc_client_id skal sættes, når web.oidc_issuer er sat.")
-        secret_env = settings.text("web.oidc_client_secret_env")
+        secret_env = settings.get(Key.WEB_OIDC_CLIENT_SECRET_ENV)
         return cls(issuer, client_id, os.environ.get(secret_env, "") if secret_env else "")
 
 
