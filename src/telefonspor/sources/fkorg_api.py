@@ -30,9 +30,9 @@ from telefonspor.sources.http import (
     HttpClient,
     HttpStatusError,
     Progress,
-    RetryPolicy,
     Sleep,
     client_from_options,
+    retry_policy,
     short_url,
 )
 from telefonspor.sources.live_options import HTTP_OPTIONS, FetchState, LiveOptions
@@ -261,10 +261,7 @@ def _token_from_options(opts: LiveOptions, *, cvr: str, sleep: Sleep | None) -> 
         f"{SYSTEM}s tokenudsteder",
         opts.url("token_url"),
         timeout=opts.number("timeout"),
-        retry=RetryPolicy(
-            retries=opts.integer("retries"),
-            base_delay=opts.number("retry_delay"),
-        ),
+        retry=retry_policy(opts),
         sleep=sleep,
         verify=context,
         credential="Klientcertifikatet",

@@ -222,6 +222,11 @@ def _detail(response: httpx.Response) -> str:
     return f": {redact(message[:200])}"
 
 
+def retry_policy(opts: LiveOptions) -> RetryPolicy:
+    """The ``retries`` and ``retry_delay`` options (rows ``live.retries``, ``live.retry_delay``)."""
+    return RetryPolicy(retries=opts.integer("retries"), base_delay=opts.number("retry_delay"))
+
+
 def client_from_options(
     opts: LiveOptions,
     *,
@@ -239,10 +244,7 @@ def client_from_options(
         base_url or opts.url(),
         headers=headers,
         timeout=opts.number("timeout"),
-        retry=RetryPolicy(
-            retries=opts.integer("retries"),
-            base_delay=opts.number("retry_delay"),
-        ),
+        retry=retry_policy(opts),
         sleep=sleep,
         verify=tls_verify(verify=verify, ca_file=opts.text("ca_file")),
         credential=credential,
