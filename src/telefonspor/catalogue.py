@@ -136,6 +136,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         "Direkte nummer ligger i en mobilnummerserie (kun et hint, numre kan være flyttet).",
         usable=True,
         direct_reach=True,
+        details="Direkte nummer er et dansk nummer i en mobilserie (kun et hint: numre kan være flyttet). Et udenlandsk mobilnummer giver kun `foreign`.",
     ),
     FindingCode(
         "same_number_both_fields",
@@ -152,6 +153,7 @@ FINDINGS: Final[tuple[FindingCode, ...]] = (
         direct_reach=True,
         scope="row",
         details="Samme bruger står i flere rækker med forskellige numre; værdien fra den første række er brugt, og fundet nævner begge rækkenumre.",
+        usable_doc="Som værdien fra første række",
     ),
 )
 
