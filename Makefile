@@ -32,13 +32,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src tests
 	$(VENV)/bin/ruff check --fix src tests
 
 bench: $(STAMP)
-	$(PY) -m telefonspor.bench
+	$(PY) -m telefonspor.edge.bench
 
 clean:
 	rm -rf $(VENV) demo-output bench/cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,5 +1,8 @@
-"""Assemble README.md from docs/readme/*.md and the settings table.
+"""Assemble README.md from docs/readme/*.md, the settings table and the code catalogue.
 
+A section may hold markers ``<!-- generated: NAME -->`` that are replaced by a table made
+from the code: ``findings`` and ``causes`` from ``telefonspor.catalogue``, ``live`` and
+``live_<system>`` from the connector rows of the settings table.
 Run `python scripts/build_readme.py` after changing a section; a test checks
 that README.md is up to date, so the documentation never drifts from the code.
 """
@@ -7,13 +10,17 @@ that README.md is up to date, so the documentation never drifts from the code.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from telefonspor.catalogue import CAUSES, FINDINGS, PARTY  # noqa: E402
 from telefonspor.settings import SETTINGS  # noqa: E402
+
+MARKER = re.compile(r"^<!-- generated: ([a-z0-9_]+) -->$", re.MULTILINE)
 
 #: Section files in reading order; files not listed are appended alphabetically.
 ORDER = [
@@ -68,13 +75,61 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def findings_table() -> str:
+    lines = ["| Fund | Navn | Betyder | Kan bruges? |", "|---|---|---|---|"]
+    for f in FINDINGS:
+        lines.append(
+            f"| `{f.code}` | {f.label} | {f.details or f.explanation} | {f.usable_text} |"
+        )
+    return "\n".join(lines)
+
+
+def causes_table() -> str:
+    lines = [
+        "| Kode | Navn | Forklaring | Ansvarlig | Typisk løsning |",
+        "|---|---|---|---|---|",
+    ]
+    for c in CAUSES:
+        party = "Afhænger af reglen (se nedenfor)" if c.party_by_rule else PARTY[c.party].label
+        lines.append(f"| `{c.code}` | {c.label} | {c.explanation} | {party} | {c.fix} |")
+    return "\n".join(lines)
+
+
+def options_table(section: str) -> str:
+    """The connector rows of one settings section, named as a ``[[source]]`` entry names them."""
+    rows = [s for s in SETTINGS if s.key.startswith(section + ".")]
+    if not rows:
+        raise SystemExit(f"docs/readme: no settings in section {section!r}")
+    whom = "alle live-kilder" if section == "live" else "alle kilder af denne type"
+    lines = [
+        f"Standard for {whom}: `[{section}]` i konfigurationsfilen; "
+        "samme navn i en `[[source]]` gælder kun den kilde.",
+        "",
+        "| Indstilling | Standard | Betydning |",
+        "|---|---|---|",
+    ]
+    for s in rows:
+        default = "–" if s.default in ("", []) else f"`{json.dumps(s.default, ensure_ascii=False)}`"
+        lines.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
+def generated(name: str) -> str:
+    if name == "findings":
+        return findings_table()
+    if name == "causes":
+        return causes_table()
+    return options_table(name)
+
+
 def build() -> str:
     folder = ROOT / "docs" / "readme"
     names = [n for n in ORDER if (folder / n).exists()]
     names += sorted(p.name for p in folder.glob("*.md") if p.name not in ORDER)
     parts = [HEAD]
     for name in names:
-        parts.append((folder / name).read_text(encoding="utf-8").strip() + "\n")
+        text = (folder / name).read_text(encoding="utf-8").strip() + "\n"
+        parts.append(MARKER.sub(lambda m: generated(m.group(1)), text))
     parts.append(settings_table())
     return "\n".join(parts)
 

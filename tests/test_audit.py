@@ -123,3 +123,29 @@ def test_coverage_per_role_and_unit() -> None:
         g.name: (g.holders, g.covered_holders, g.roles, g.roles_covered) for g in result.by_unit
     }
     assert units == {"IT": (2, 1, 3, 2), "HR": (1, 0, 1, 0)}
+
+
+def test_a_foreign_mobile_in_direct_is_no_danish_range_hint() -> None:
+    """Issue 14.3: the audit runs ``phones.contextual_findings``; it used a second copy that
+    flagged a Swedish mobile in Direkte nummer as ``mobile_in_landline_field``."""
+    result = run_audit(
+        export(user("se", direct="+46 70 123 45 67"), user("dk", direct="20304050")),
+        [],
+        defaults(),
+    )
+    se, dk = result.holders
+    assert se.direct.findings == ("foreign",)
+    assert se.covered and se.direct_reach
+    assert dk.direct.findings == ("mobile_in_landline_field",)
+    assert [(f.user_id, f.code) for f in result.findings] == [
+        ("se", "foreign"),
+        ("dk", "mobile_in_landline_field"),
+    ]
+
+
+def test_the_same_placeholder_in_both_fields_is_not_the_same_number() -> None:
+    """``same_number_both_fields`` compares usable numbers only (as the audit always did)."""
+    result = run_audit(export(user("p", direct="12345678", mobile="12 34 56 78")), [], defaults())
+    (p,) = result.holders
+    assert "same_number_both_fields" not in p.direct.findings + p.mobile.findings
+    assert "placeholder" in p.direct.findings

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from telefonspor.run import audit_files
+from telefonspor.edge.run import audit_files
 from telefonspor.sample import FAULTS, generate_chain
 from telefonspor.settings import load
 

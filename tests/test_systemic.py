@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from telefonspor.audit import run_audit
+from telefonspor.edge.run import audit_files
 from telefonspor.model import (
     InputFile,
     KlikExport,
@@ -18,7 +19,6 @@ from telefonspor.model import (
     SourceRecord,
     SystemicFinding,
 )
-from telefonspor.run import audit_files
 from telefonspor.sample import generate_chain
 from telefonspor.sample.os2mo import CLASS_UUIDS
 from telefonspor.scenario import run_scenario

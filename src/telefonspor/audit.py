@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from telefonspor.diagnose import Diagnoser
 from telefonspor.model import (
     CAUSE_CODES,
+    NOT_DIRECT_REACH_FINDINGS,
     AuditResult,
     Finding,
     GroupCoverage,
@@ -23,14 +24,11 @@ from telefonspor.model import (
     SourceData,
     Summary,
 )
-from telefonspor.phones import PhoneEngine
+from telefonspor.phones import PhoneEngine, contextual_findings
 from telefonspor.rules.os2sync_ad import chain_sources
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.systemic import find_systemic
 from telefonspor.texts import FINDING_EXPLANATIONS, SLOT_LABELS
-
-#: Findings that say a value is not a personal line: it covers, but is no *direct reach*.
-_NOT_DIRECT_REACH = frozenset({"shared", "service_number"})
 
 
 def run_audit(
@@ -45,13 +43,13 @@ def run_audit(
     """Audit ``klik`` against the chain; ``with_systemic=False`` skips the what-if ranking."""
     clock = _StageClock(timings)
     sources = chain_sources(sources, settings)  # a chain preset may move a system's position
-    engine = PhoneEngine(settings.strings("audit.placeholders"))
+    engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
     holders = [u for u in klik.users if u.roles]
     without_roles = tuple(u for u in klik.users if not u.roles)
 
     phones = [(engine.parse(u.direct_raw), engine.parse(u.mobile_raw)) for u in holders]
-    phones = [_in_context(direct, mobile) for direct, mobile in phones]
-    phones = _mark_shared(phones, settings.integer("audit.shared_threshold"))
+    phones = [contextual_findings(direct, mobile) for direct, mobile in phones]
+    phones = _mark_shared(phones, settings.get(Key.AUDIT_SHARED_THRESHOLD))
     clock.stage("normalise")
 
     diagnoser = Diagnoser(sources, settings, engine)
@@ -61,7 +59,8 @@ def run_audit(
     for user, (direct, mobile) in zip(holders, phones, strict=True):
         covered = direct.usable or mobile.usable
         reach = any(
-            v.usable and not _NOT_DIRECT_REACH.intersection(v.findings) for v in (direct, mobile)
+            v.usable and not NOT_DIRECT_REACH_FINDINGS.intersection(v.findings)
+            for v in (direct, mobile)
         )
         diagnosis = diagnoser.diagnose(user, direct, mobile, covered)
         results.append(
@@ -120,16 +119,6 @@ def run_audit(
     )
     clock.stage("summarise")
     return result
-
-
-def _in_context(direct: PhoneValue, mobile: PhoneValue) -> tuple[PhoneValue, PhoneValue]:
-    """Findings that need both fields: a mobile range in the landline field, one number twice."""
-    if direct.usable and direct.kind == "mobile":
-        direct = direct.with_findings("mobile_in_landline_field")
-    if direct.usable and mobile.usable and direct.e164 == mobile.e164:
-        direct = direct.with_findings("same_number_both_fields")
-        mobile = mobile.with_findings("same_number_both_fields")
-    return direct, mobile
 
 
 def _mark_shared(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from telefonspor.actions import Facts, explain, responsible, show_number
+from telefonspor.catalogue import CAUSES, CauseCode
 from telefonspor.identity import Identity, IdentityResolver, Link
 from telefonspor.model import (
     POSITIONS,
@@ -27,18 +28,17 @@ from telefonspor.model import (
 )
 from telefonspor.rules import NOTHING, Passage, SlotOutcome, os2sync_ad, passage, sync_rule
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.texts import finding_label, system_label
 
-#: Holder cause = the slot cause earliest in this list.
-CAUSE_PRIORITY: Final = (
-    "lost_fkorg_to_klik",
-    "lost_local_to_fkorg",
-    "lost_source_to_local",
-    "lost_before_fkorg",
-    "invalid_in_source",
-    "missing_in_source",
-    "undetermined",
+
+def _priority(cause: CauseCode) -> int:
+    return cause.priority if cause.priority is not None else len(CAUSES)
+
+
+#: Holder cause = the slot cause earliest in this list (the catalogue's priorities).
+CAUSE_PRIORITY: Final = tuple(
+    c.code for c in sorted((c for c in CAUSES if c.priority is not None), key=_priority)
 )
 #: When a local system blocks several usable numbers, the rule earliest here is reported.
 LOCAL_RULE_ORDER: Final = (
@@ -259,7 +259,7 @@ class Diagnoser:
                     value,
                     entry=_entry(v, sent) if ad else None,
                     error=error,
-                    version=self._settings.text("os2sync.version"),
+                    version=self._settings.get(Key.OS2SYNC_VERSION),
                 )
                 return _Verdict("lost_local_to_fkorg", rule, facts)
 

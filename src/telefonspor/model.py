@@ -11,46 +11,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from telefonspor.catalogue import CAUSES, FINDINGS, PARTIES
+
 # --- codes -------------------------------------------------------------------
 
-#: Data-quality findings on a phone value (DESIGN.md contract).
-FINDING_CODES: Final = (
-    "missing",
-    "invalid",
-    "placeholder",
-    "extension_only",
-    "shared",
-    "service_number",
-    "foreign",
-    "multiple_numbers",
-    "mobile_in_landline_field",
-    "same_number_both_fields",
-)
+# Derived from the catalogue (one entry per code); the names stay for every caller.
+#: Data-quality findings (DESIGN.md contract), in the order reports list them.
+FINDING_CODES: Final = tuple(f.code for f in FINDINGS)
 #: Findings that make a value unusable; every other finding leaves it usable.
-UNUSABLE_FINDINGS: Final = frozenset({"missing", "invalid", "placeholder", "extension_only"})
-
-#: Why a holder has no usable number (DESIGN.md contract), in the order
-#: reports list them.
-CAUSE_CODES: Final = (
-    "legacy_klik_user",
-    "missing_in_source",
-    "invalid_in_source",
-    "lost_source_to_local",
-    "lost_local_to_fkorg",
-    "lost_fkorg_to_klik",
-    "lost_before_fkorg",
-    "undetermined",
+UNUSABLE_FINDINGS: Final = frozenset(f.code for f in FINDINGS if not f.usable)
+#: Findings on a usable value that is no *direct reach* (a switchboard, not the person).
+NOT_DIRECT_REACH_FINDINGS: Final = frozenset(
+    f.code for f in FINDINGS if f.usable and not f.direct_reach
 )
-
-#: Parties who can fix something; labels live in ``texts``.
-PARTY_CODES: Final = (
-    "klik_admin",
-    "hr",
-    "employee",
-    "supplier",
-    "sync_operator",
-    "kombit",
-)
+#: Why a holder has no usable number (DESIGN.md contract), in the order reports list them.
+CAUSE_CODES: Final = tuple(c.code for c in CAUSES)
+#: Parties who can fix something; labels live in the catalogue.
+PARTY_CODES: Final = tuple(p.code for p in PARTIES)
 
 #: Chain positions, upstream first.
 POSITIONS: Final = ("source", "local", "sync", "fkorg")

@@ -311,11 +311,12 @@ def contextual_findings(direct: PhoneValue, mobile: PhoneValue) -> tuple[PhoneVa
     """Add the findings that compare a holder's two fields.
 
     ``mobile_in_landline_field``: Direkte nummer is a Danish number in a mainly-mobile
-    range. ``same_number_both_fields``: both fields hold the same number.
+    range. ``same_number_both_fields``: both fields hold the same usable number. The audit
+    runs this function; there is no second copy.
     """
     if direct.usable and direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
         direct = direct.with_findings("mobile_in_landline_field")
-    if direct.e164 is not None and direct.e164 == mobile.e164:
+    if direct.usable and mobile.usable and direct.e164 == mobile.e164:
         direct = direct.with_findings("same_number_both_fields")
         mobile = mobile.with_findings("same_number_both_fields")
     return direct, mobile

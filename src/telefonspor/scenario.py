@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from telefonspor.audit import run_audit
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.phones import PhoneEngine
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.whatif import ChainReplayer
 
 
@@ -46,7 +46,7 @@ def run_scenario(
     new = base.replace(assignments)
     if before is None:
         before = run_audit(klik, sources, base, with_systemic=False)
-    engine = PhoneEngine(base.strings("audit.placeholders"))
+    engine = PhoneEngine(base.get(Key.AUDIT_PLACEHOLDERS))
     replay = ChainReplayer(klik, sources, base, engine).replay(new)
     after = run_audit(replay.klik, replay.sources, new, with_systemic=False)
     old = {h.user_id: h for h in before.holders}

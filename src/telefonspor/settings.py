@@ -18,22 +18,34 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar, cast
 
 from telefonspor.errors import ConfigError
 from telefonspor.tomlerrors import danish_toml_error, did_you_mean, line_of
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
 
 @dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Generic[T_co]):
+    """One row of the settings table; ``T`` is the type of its value (see :class:`Key`)."""
+
     key: str  # "section.name"
-    default: Any
+    default: T_co
     help: str  # Danish
     choices: tuple[str, ...] = ()
+    minimum: float | None = None  # for numbers: the smallest value allowed
+    maximum: float | None = None
 
     @property
     def type(self) -> type:
         return type(self.default)
+
+    @property
+    def name(self) -> str:
+        """The name after the section: a ``[[source]]`` entry overrides a ``live*`` row by it."""
+        return self.key.partition(".")[2]
 
 
 def _home_db() -> str:
@@ -41,7 +53,152 @@ def _home_db() -> str:
     return f"sqlite:///{Path(base) / 'telefonspor' / 'telefonspor.db'}"
 
 
-SETTINGS: Final[tuple[Setting, ...]] = (
+#: Connector options of the live sources (``live = true`` in ``[[source]]``). A row is the
+#: default for every entry of its kind; the same name in a ``[[source]]`` entry overrides it
+#: there. ``live.*`` rows apply to every live source, ``live_<system>.*`` to one connector.
+#: Secrets (``<name>_env``/``<name>_file``) and certificate files stay in the entry they unlock.
+_AD_FILTER: Final = "(&(objectCategory=person)(objectClass=user))"
+_FKORG_CLIENT_ID: Final = "http://stoettesystemerne.dk/service/organisation/3"
+_REQUIRED: Final = " Skal angives (i `[[source]]` eller her)."
+LIVE_SETTINGS: Final[tuple[Setting[Any], ...]] = (
+    # every live source
+    Setting(
+        "live.timeout",
+        30.0,
+        "Sekunder før et kald opgives.",
+        minimum=0.01,
+    ),
+    Setting(
+        "live.retries",
+        3,
+        "HTTP-kilder: antal genforsøg ved HTTP 5xx, 429, timeout og netværksfejl (med stigende "
+        "ventetid og tilfældig spredning). 401/403 forsøges aldrig igen.",
+        minimum=0,
+        maximum=10,
+    ),
+    Setting(
+        "live.retry_delay",
+        1.0,
+        "HTTP-kilder: ventetid i sekunder før første genforsøg; fordobles for hvert forsøg "
+        "(højst 30 s).",
+        minimum=0.0,
+    ),
+    Setting(
+        "live.tls_verify",
+        True,
+        "Kontrollér serverens certifikat. Sæt kun `false` i et testmiljø.",
+    ),
+    Setting(
+        "live.ca_file",
+        "",
+        "Egen CA-fil (PEM), hvis serverens certifikat er udstedt af kommunens egen CA.",
+    ),
+    Setting(
+        "live.allow_partial",
+        False,
+        "Brug det, der blev hentet, når en hentning stopper halvvejs (kilden markeres "
+        "ufuldstændig); ellers stopper kørslen med en fejl.",
+    ),
+    # Active Directory (LDAP)
+    Setting(
+        "live_ad.url",
+        "",
+        "`ldaps://dc01.kommune.dk` (port 636) eller `ldap://...` sammen med `starttls = true`. "
+        "Ukrypteret LDAP afvises." + _REQUIRED,
+    ),
+    Setting("live_ad.starttls", False, "Brug StartTLS på en `ldap://`-forbindelse."),
+    Setting(
+        "live_ad.bind_dn",
+        "",
+        "Servicekontoen, fx `CN=svc-telefonspor,OU=Servicekonti,DC=kommune,DC=dk`." + _REQUIRED,
+    ),
+    Setting(
+        "live_ad.base_dn",
+        "",
+        "Hvor der søges, fx `OU=Brugere,DC=kommune,DC=dk`." + _REQUIRED,
+    ),
+    Setting("live_ad.filter", _AD_FILTER, "LDAP-filter."),
+    Setting(
+        "live_ad.guid_attribute",
+        "objectGUID",
+        "Attribut med kontoens UUID (`entryUUID` på OpenLDAP).",
+    ),
+    Setting("live_ad.page_size", 1000, "Poster pr. side.", minimum=1, maximum=5000),
+    Setting("live_ad.attributes", [], "Ekstra attributter at hente."),
+    # OS2sofd
+    Setting("live_os2sofd.url", "", "Fx `https://kommune.sofd.io`." + _REQUIRED),
+    Setting(
+        "live_os2sofd.page_size", 100, "Personer pr. side (højst 1000).", minimum=1, maximum=1000
+    ),
+    # OS2sync (FK-ORG read through OS2sync: kind = "fkorg", api = "os2sync")
+    Setting(
+        "live_os2sync.url",
+        "",
+        "OS2syncs adresse, fx `http://os2sync.kommune.local:5000`." + _REQUIRED,
+    ),
+    Setting(
+        "live_os2sync.cvr",
+        "",
+        "Kommunens CVR-nummer (sendes i headeren `cvr`)." + _REQUIRED,
+    ),
+    Setting("live_os2sync.concurrency", 8, "Samtidige kald.", minimum=1, maximum=64),
+    Setting(
+        "live_os2sync.use_hierarchy",
+        False,
+        "Læs i stedet via `/api/hierarchy` (hurtigere, men uden Direkte nummer).",
+    ),
+    Setting(
+        "live_os2sync.hierarchy_wait",
+        600.0,
+        "Højst så mange sekunder at vente på hierarkiet.",
+        minimum=0.0,
+    ),
+    Setting(
+        "live_os2sync.hierarchy_poll",
+        5.0,
+        "Hvor mange sekunder der går mellem hver forespørgsel efter hierarkiet.",
+        minimum=0.01,
+    ),
+    # OS2mo
+    Setting("live_os2mo.url", "", "OS2mo, fx `https://os2mo.kommune.dk`." + _REQUIRED),
+    Setting(
+        "live_os2mo.graphql_path",
+        "/graphql/v22",
+        "GraphQL-versionens sti (`/graphql/v22` … `/graphql/v30`); vælger forespørgslen.",
+    ),
+    Setting(
+        "live_os2mo.token_url",
+        "",
+        "Keycloak, fx "
+        "`https://os2mo.kommune.dk/auth/realms/mo/protocol/openid-connect/token`." + _REQUIRED,
+    ),
+    Setting("live_os2mo.client_id", "", "Klient-id i Keycloak." + _REQUIRED),
+    Setting("live_os2mo.page_size", 100, "Medarbejdere pr. side.", minimum=1, maximum=1000),
+    # FK Organisation (KOMBIT's GraphQL API)
+    Setting(
+        "live_fkorg.url",
+        "",
+        "Testmiljø: "
+        "`https://organisation.eksterntest-stoettesystemerne.dk/organisation/organisationhent/1`; "
+        "produktion: den tilsvarende adresse fra KOMBIT." + _REQUIRED,
+    ),
+    Setting("live_fkorg.cvr", "", "Kommunens CVR-nummer." + _REQUIRED),
+    Setting(
+        "live_fkorg.status",
+        ["AKTIV"],
+        '`"AKTIV"`, `"INAKTIV"` eller begge: `["AKTIV", "INAKTIV"]` (to gennemløb).',
+    ),
+    Setting("live_fkorg.page_size", 500, "Brugere pr. side (10–500).", minimum=10, maximum=500),
+    Setting(
+        "live_fkorg.token_url",
+        "",
+        "Tokenudstederen (når der ikke er et færdigt token), testmiljø: "
+        "`https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/oauth/v1/issue`.",
+    ),
+    Setting("live_fkorg.client_id", _FKORG_CLIENT_ID, "Tjenestens id."),
+)
+
+SETTINGS: Final[tuple[Setting[Any], ...]] = (
     # audit
     Setting(
         "audit.shared_threshold",
@@ -227,9 +384,120 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "TELEFONSPOR_SECRET_KEY",
         "Miljøvariabel med nøglen til sessionscookies.",
     ),
+    *LIVE_SETTINGS,
 )
 
 SETTINGS_BY_KEY: Final = {s.key: s for s in SETTINGS}
+
+
+def _row(key: str, kind: type[T]) -> Setting[T]:
+    """The table's row for ``key``, checked at import to exist and to hold a ``kind``."""
+    row = SETTINGS_BY_KEY[key]
+    if type(row.default) is not kind:
+        raise TypeError(f"{key}: the table's default is not a {kind.__name__}")
+    return cast(Setting[T], row)
+
+
+class Key:
+    """Typed handles on the rows of :data:`SETTINGS`: ``settings.get(Key.AUDIT_SHARED_THRESHOLD)``
+    is an ``int`` to mypy, and a misspelt name is a mypy error instead of a KeyError at run time.
+    A test checks that every row has its handle here.
+    """
+
+    AUDIT_SHARED_THRESHOLD: Final[Setting[int]] = _row("audit.shared_threshold", int)
+    AUDIT_PLACEHOLDERS: Final[Setting[list[str]]] = _row("audit.placeholders", list)
+    AUDIT_FAIL_UNDER: Final[Setting[float]] = _row("audit.fail_under", float)
+    AUDIT_MUNICIPALITY_CODE: Final[Setting[str]] = _row("audit.municipality_code", str)
+    AUDIT_MUNICIPALITY_NAME: Final[Setting[str]] = _row("audit.municipality_name", str)
+    KLIK_PATH: Final[Setting[str]] = _row("klik.path", str)
+    KLIK_SHEET: Final[Setting[str]] = _row("klik.sheet", str)
+    CHAIN_PRESET: Final[Setting[str]] = _row("chain.preset", str)
+    OS2SYNC_AD_PHONE_ATTRIBUTE: Final[Setting[str]] = _row("os2sync_ad.phone_attribute", str)
+    OS2SYNC_AD_TERMINATE_DISABLED_USERS: Final[Setting[bool]] = _row(
+        "os2sync_ad.terminate_disabled_users", bool
+    )
+    AD_DIRECT_ATTRIBUTE: Final[Setting[str]] = _row("ad.direct_attribute", str)
+    AD_MOBILE_ATTRIBUTE: Final[Setting[str]] = _row("ad.mobile_attribute", str)
+    AD_USER_ID_ATTRIBUTE: Final[Setting[str]] = _row("ad.user_id_attribute", str)
+    OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS: Final[Setting[bool]] = _row(
+        "os2sofd.send_hidden_phone_numbers", bool
+    )
+    OS2MO_PHONE_SCOPE_CLASSES: Final[Setting[list[str]]] = _row("os2mo.phone_scope_classes", list)
+    OS2MO_LANDLINE_SCOPE_CLASSES: Final[Setting[list[str]]] = _row(
+        "os2mo.landline_scope_classes", list
+    )
+    OS2MO_ADDRESSES_ON_IT_USER: Final[Setting[bool]] = _row("os2mo.addresses_on_it_user", bool)
+    OS2MO_IT_SYSTEM_USER_KEYS: Final[Setting[list[str]]] = _row("os2mo.it_system_user_keys", list)
+    OS2SYNC_VERSION: Final[Setting[str]] = _row("os2sync.version", str)
+    WHATIF_IMPORT_SOURCE_PHONES: Final[Setting[list[str]]] = _row(
+        "whatif.import_source_phones", list
+    )
+    WHATIF_FIX_TYPE_PRIME: Final[Setting[bool]] = _row("whatif.fix_type_prime", bool)
+    WHATIF_PUBLISH_ADDRESS_TYPES: Final[Setting[list[str]]] = _row(
+        "whatif.publish_address_types", list
+    )
+    WHATIF_SYNC_DELIVERS: Final[Setting[list[str]]] = _row("whatif.sync_delivers", list)
+    WHATIF_KLIK_REFRESHED: Final[Setting[bool]] = _row("whatif.klik_refreshed", bool)
+    WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE: Final[Setting[bool]] = _row(
+        "whatif.os2sync_ad_fill_phone_attribute", bool
+    )
+    STORE_DB: Final[Setting[str]] = _row("store.db", str)
+    STORE_KEEP_NAMES: Final[Setting[bool]] = _row("store.keep_names", bool)
+    STORE_KEY_FILE: Final[Setting[str]] = _row("store.key_file", str)
+    STORE_KEY_ENV: Final[Setting[str]] = _row("store.key_env", str)
+    SMTP_HOST: Final[Setting[str]] = _row("smtp.host", str)
+    SMTP_PORT: Final[Setting[int]] = _row("smtp.port", int)
+    SMTP_STARTTLS: Final[Setting[bool]] = _row("smtp.starttls", bool)
+    SMTP_USERNAME: Final[Setting[str]] = _row("smtp.username", str)
+    SMTP_PASSWORD_ENV: Final[Setting[str]] = _row("smtp.password_env", str)
+    SMTP_SENDER: Final[Setting[str]] = _row("smtp.sender", str)
+    NOTIFY_RATE_PER_MINUTE: Final[Setting[int]] = _row("notify.rate_per_minute", int)
+    NOTIFY_MIN_DAYS_BETWEEN: Final[Setting[int]] = _row("notify.min_days_between", int)
+    NOTIFY_EMPLOYEE_TEXT: Final[Setting[str]] = _row("notify.employee_text", str)
+    NOTIFY_REGISTER_WHERE: Final[Setting[str]] = _row("notify.register_where", str)
+    NOTIFY_PARTIES: Final[Setting[dict[str, str]]] = _row("notify.parties", dict)
+    WEB_MAX_UPLOAD_MB: Final[Setting[int]] = _row("web.max_upload_mb", int)
+    WEB_MAX_ANONYMOUS_KB: Final[Setting[int]] = _row("web.max_anonymous_kb", int)
+    WEB_MAX_FIELD_KB: Final[Setting[int]] = _row("web.max_field_kb", int)
+    WEB_KEEP_UPLOADS: Final[Setting[bool]] = _row("web.keep_uploads", bool)
+    WEB_OIDC_ISSUER: Final[Setting[str]] = _row("web.oidc_issuer", str)
+    WEB_OIDC_CLIENT_ID: Final[Setting[str]] = _row("web.oidc_client_id", str)
+    WEB_OIDC_CLIENT_SECRET_ENV: Final[Setting[str]] = _row("web.oidc_client_secret_env", str)
+    WEB_SECRET_KEY_ENV: Final[Setting[str]] = _row("web.secret_key_env", str)
+    LIVE_TIMEOUT: Final[Setting[float]] = _row("live.timeout", float)
+    LIVE_RETRIES: Final[Setting[int]] = _row("live.retries", int)
+    LIVE_RETRY_DELAY: Final[Setting[float]] = _row("live.retry_delay", float)
+    LIVE_TLS_VERIFY: Final[Setting[bool]] = _row("live.tls_verify", bool)
+    LIVE_CA_FILE: Final[Setting[str]] = _row("live.ca_file", str)
+    LIVE_ALLOW_PARTIAL: Final[Setting[bool]] = _row("live.allow_partial", bool)
+    LIVE_AD_URL: Final[Setting[str]] = _row("live_ad.url", str)
+    LIVE_AD_STARTTLS: Final[Setting[bool]] = _row("live_ad.starttls", bool)
+    LIVE_AD_BIND_DN: Final[Setting[str]] = _row("live_ad.bind_dn", str)
+    LIVE_AD_BASE_DN: Final[Setting[str]] = _row("live_ad.base_dn", str)
+    LIVE_AD_FILTER: Final[Setting[str]] = _row("live_ad.filter", str)
+    LIVE_AD_GUID_ATTRIBUTE: Final[Setting[str]] = _row("live_ad.guid_attribute", str)
+    LIVE_AD_PAGE_SIZE: Final[Setting[int]] = _row("live_ad.page_size", int)
+    LIVE_AD_ATTRIBUTES: Final[Setting[list[str]]] = _row("live_ad.attributes", list)
+    LIVE_OS2SOFD_URL: Final[Setting[str]] = _row("live_os2sofd.url", str)
+    LIVE_OS2SOFD_PAGE_SIZE: Final[Setting[int]] = _row("live_os2sofd.page_size", int)
+    LIVE_OS2SYNC_URL: Final[Setting[str]] = _row("live_os2sync.url", str)
+    LIVE_OS2SYNC_CVR: Final[Setting[str]] = _row("live_os2sync.cvr", str)
+    LIVE_OS2SYNC_CONCURRENCY: Final[Setting[int]] = _row("live_os2sync.concurrency", int)
+    LIVE_OS2SYNC_USE_HIERARCHY: Final[Setting[bool]] = _row("live_os2sync.use_hierarchy", bool)
+    LIVE_OS2SYNC_HIERARCHY_WAIT: Final[Setting[float]] = _row("live_os2sync.hierarchy_wait", float)
+    LIVE_OS2SYNC_HIERARCHY_POLL: Final[Setting[float]] = _row("live_os2sync.hierarchy_poll", float)
+    LIVE_OS2MO_URL: Final[Setting[str]] = _row("live_os2mo.url", str)
+    LIVE_OS2MO_GRAPHQL_PATH: Final[Setting[str]] = _row("live_os2mo.graphql_path", str)
+    LIVE_OS2MO_TOKEN_URL: Final[Setting[str]] = _row("live_os2mo.token_url", str)
+    LIVE_OS2MO_CLIENT_ID: Final[Setting[str]] = _row("live_os2mo.client_id", str)
+    LIVE_OS2MO_PAGE_SIZE: Final[Setting[int]] = _row("live_os2mo.page_size", int)
+    LIVE_FKORG_URL: Final[Setting[str]] = _row("live_fkorg.url", str)
+    LIVE_FKORG_CVR: Final[Setting[str]] = _row("live_fkorg.cvr", str)
+    LIVE_FKORG_STATUS: Final[Setting[list[str]]] = _row("live_fkorg.status", list)
+    LIVE_FKORG_PAGE_SIZE: Final[Setting[int]] = _row("live_fkorg.page_size", int)
+    LIVE_FKORG_TOKEN_URL: Final[Setting[str]] = _row("live_fkorg.token_url", str)
+    LIVE_FKORG_CLIENT_ID: Final[Setting[str]] = _row("live_fkorg.client_id", str)
+
 
 #: The kinds of system a chain may hold, with their default chain position.
 SOURCE_KINDS: Final = {
@@ -261,6 +529,16 @@ class Settings:
     klik_map: Mapping[str, str] = field(default_factory=dict)  # field -> header override
     config_path: str = ""
 
+    def get(self, setting: Setting[T]) -> T:
+        """The value of ``setting`` (a :class:`Key` handle), typed for mypy.
+
+        Values are coerced to the row's type when loaded; lists and tables are copies.
+        """
+        value = self.values.get(setting.key, setting.default)
+        return cast(T, _copy(value))
+
+    # Deprecated: read by string key (a typo is a KeyError at run time, not a mypy error).
+    # Kept so code written against them still runs; new code uses ``get(Key.X)``.
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
@@ -281,13 +559,13 @@ class Settings:
 
     def klik_path(self) -> str:
         """``klik.path`` resolved against the config file's folder ('' when not set)."""
-        path = self.text("klik.path")
+        path = self.get(Key.KLIK_PATH)
         if path and self.config_path and not Path(path).is_absolute():
             return str(Path(self.config_path).parent / path)
         return path
 
     def db_url(self) -> str:
-        return self.text("store.db") or _home_db()
+        return self.get(Key.STORE_DB) or _home_db()
 
     def replace(self, overrides: Mapping[str, Any]) -> Settings:
         """A copy with validated ``overrides`` applied (what-if, tests)."""
@@ -331,11 +609,11 @@ def coerce(key: str, value: Any) -> Any:
         if kind is int:
             if isinstance(value, bool):
                 raise ValueError(value)
-            return int(value)
+            return check_bounds(spec, int(value), f"Indstillingen '{key}'")
         if kind is float:
             if isinstance(value, bool):
                 raise ValueError(value)
-            return float(str(value).replace(",", "."))
+            return check_bounds(spec, float(str(value).replace(",", ".")), f"Indstillingen '{key}'")
         if kind is list:
             if isinstance(value, str):
                 return [v.strip() for v in value.split(",") if v.strip()]
@@ -361,6 +639,30 @@ def coerce(key: str, value: Any) -> Any:
         raise ConfigError(
             f"Indstillingen '{key}' skal være {_TYPE_DA[kind]}, men fik '{value}'."
         ) from None
+
+
+N = TypeVar("N", int, float)
+
+
+def check_bounds(spec: Setting[Any], value: N, subject: str) -> N:
+    """``value`` when it lies within the row's bounds, else a Danish ConfigError on ``subject``."""
+    return within(value, spec.minimum, spec.maximum, subject)
+
+
+def within(value: N, low: float | None, high: float | None, subject: str) -> N:
+    if (low is None or value >= low) and (high is None or value <= high):
+        return value
+    if low is None:
+        allowed = f"højst {_plain(high)}"
+    else:
+        allowed = f"mindst {_plain(low)}" + (
+            f" og højst {_plain(high)}" if high is not None else ""
+        )
+    raise ConfigError(f"{subject} skal være {allowed}, ikke {_plain(value)}.")
+
+
+def _plain(number: float | None) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
 
 
 _TYPE_DA: Final[dict[type, str]] = {

@@ -21,7 +21,7 @@ from telefonspor.rules import Passage, os2sync_ad, passage
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
-from telefonspor.settings import Settings, parse_assignments
+from telefonspor.settings import Key, Settings, parse_assignments
 from telefonspor.texts import system_label
 from telefonspor.whatif import ChainReplayer
 
@@ -363,7 +363,7 @@ def _os2sync_ad_outside_attribute(facts: _Population, rules: Counter[str]) -> It
 def _hidden_mobiles(
     facts: _Population, rules: Counter[str], settings: Settings
 ) -> Iterator[Candidate]:
-    if "os2sofd" not in facts.local_kinds or settings.flag("os2sofd.send_hidden_phone_numbers"):
+    if "os2sofd" not in facts.local_kinds or settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS):
         return
     hidden, total = facts.count(
         "os2sofd",
@@ -578,7 +578,7 @@ def _rule_groups(rules: Counter[str], settings: Settings) -> Iterator[Candidate]
         count = rules.get(rule, 0)
         if count < 2:
             continue
-        if rule == "os2mo.address_on_person" and not settings.flag("os2mo.addresses_on_it_user"):
+        if rule == "os2mo.address_on_person" and not settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER):
             continue
         yield Candidate(
             code,

@@ -32,7 +32,7 @@ from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.rules.os2sync_ad import chain_sources
 from telefonspor.rules.outcome import FAILURE, SKIPPED
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 #: FK-ORG address roles per slot (what the FK-ORG readers write as PhoneEntry.type).
 FKORG_TYPES: Final = {"direct": "FastnetTelefon", "mobile": "Telefon"}
@@ -154,7 +154,7 @@ class ChainReplayer:
             delivers_after = _delivers(slot, sync_rows, new)
             if not delivers_after:
                 continue
-            forced = slot in new.strings("whatif.sync_delivers")
+            forced = slot in new.get(Key.WHATIF_SYNC_DELIVERS)
             unchanged = self._same(sent_before, sent_after) and delivers_before and not forced
             if unchanged or not sent_after:
                 continue
@@ -164,7 +164,7 @@ class ChainReplayer:
                     continue
                 new_fkorg = _with_phone(new_fkorg, PhoneEntry(sent_after, FKORG_TYPES[slot]))
             klik_values[slot] = sent_after
-        if new.flag("whatif.klik_refreshed") and new_fkorg is not None:
+        if new.get(Key.WHATIF_KLIK_REFRESHED) and new_fkorg is not None:
             for slot in SLOTS:
                 klik_values[slot] = _held(new_fkorg, FKORG_TYPES[slot]) or klik_values[slot]
         if new_local is not local:
@@ -179,7 +179,7 @@ class ChainReplayer:
 
     def _refresh_only(self, user: KlikUser, fkorg: SourceRecord | None, new: Settings) -> KlikUser:
         """Without a local system only ``whatif.klik_refreshed`` can change what KLIK shows."""
-        if fkorg is None or not new.flag("whatif.klik_refreshed"):
+        if fkorg is None or not new.get(Key.WHATIF_KLIK_REFRESHED):
             return user
         direct = _held(fkorg, FKORG_TYPES["direct"]) or user.direct_raw
         mobile = _held(fkorg, FKORG_TYPES["mobile"]) or user.mobile_raw
@@ -191,10 +191,10 @@ class ChainReplayer:
         self, local: SourceRecord, slot: str, source: SourceRecord | None, new: Settings
     ) -> SourceRecord:
         record = local
-        if local.system == "os2sofd" and new.flag("whatif.fix_type_prime") and slot == "direct":
+        if local.system == "os2sofd" and new.get(Key.WHATIF_FIX_TYPE_PRIME) and slot == "direct":
             record = _fix_type_prime(record, self._engine)
         if local.system == "os2mo":
-            public = set(new.strings("whatif.publish_address_types"))
+            public = set(new.get(Key.WHATIF_PUBLISH_ADDRESS_TYPES))
             if public:
                 record = _publish(record, public)
         if source is not None and self._imports(slot, source, new):
@@ -215,7 +215,7 @@ class ChainReplayer:
         return record
 
     def _imports(self, slot: str, source: SourceRecord, new: Settings) -> bool:
-        if slot in new.strings("whatif.import_source_phones"):
+        if slot in new.get(Key.WHATIF_IMPORT_SOURCE_PHONES):
             return True
         key = _AD_ATTRIBUTE[slot]
         return source.system == "ad" and new.text(key) != self._base.text(key)
@@ -233,7 +233,7 @@ def _delivers(slot: str, rows: Sequence[SourceRecord], settings: Settings) -> bo
     """Whether OS2sync would put this slot into FK-ORG under ``settings``."""
     if slot == "direct" and drops_landline(settings):
         return False
-    if slot in settings.strings("whatif.sync_delivers"):
+    if slot in settings.get(Key.WHATIF_SYNC_DELIVERS):
         return True
     return not any({FAILURE, SKIPPED} & r.flags for r in rows)
 

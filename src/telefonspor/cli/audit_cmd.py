@@ -23,13 +23,13 @@ from telefonspor.cli.app import (
     load_settings,
 )
 from telefonspor.cli.app import danish_number as _da
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import AuditResult, ReportContext
-from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.reports.jsonout import write_json
-from telefonspor.run import audit_files
-from telefonspor.settings import SETTINGS, Settings, parse_source_option
+from telefonspor.settings import SETTINGS, Key, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
 from telefonspor.texts import (
     CAUSE_LABELS,
@@ -143,7 +143,7 @@ def audit_command(
     paths = write_reports(result, out, context=context)
     if json_out:
         write_json(result, json_out, context=context)
-    threshold = fail_under if fail_under is not None else settings.number("audit.fail_under")
+    threshold = fail_under if fail_under is not None else settings.get(Key.AUDIT_FAIL_UNDER)
     if not quiet:
         print_summary(screen, result, paths)
         if saved is not None and saved.run_id is not None:
@@ -199,7 +199,7 @@ def _settings(
 ) -> Settings:
     settings = load_settings(config, set_, db)
     for spec in SETTINGS:
-        if spec.key.startswith("whatif.") and settings[spec.key] != spec.default:
+        if spec.key.startswith("whatif.") and settings.get(spec) != spec.default:
             raise ConfigError(
                 f"Indstillingen {spec.key} er kun til afprøvning: brug 'telefonspor whatif "
                 f"--set {spec.key}=...' – en rigtig kørsel skal vise data, som de er."
@@ -247,7 +247,7 @@ def _save(
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=settings.flag("store.keep_names"),
+            keep_names=settings.get(Key.STORE_KEEP_NAMES),
         )
         return Saved(store.report_context(run_id), run_id, store.label)
 

@@ -12,13 +12,13 @@ from rich.markup import escape
 
 from telefonspor.cli.app import DbOption, app, console, guarded
 from telefonspor.cli.audit_cmd import print_summary, rerun_arguments
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError
 from telefonspor.hints import command
-from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
-from telefonspor.run import audit_files
 from telefonspor.sample import PRESETS, generate_chain
-from telefonspor.settings import load
+from telefonspor.settings import Key, load
 
 
 @app.command("demo")
@@ -75,7 +75,7 @@ def demo_command(
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=settings.flag("store.keep_names"),
+            keep_names=settings.get(Key.STORE_KEEP_NAMES),
             report_dir=str(out / "rapport"),
         )
         context = store.report_context(run_id)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from telefonspor.cli.app import ConfigOption, SetOption, app, console, guarded, load_settings
 from telefonspor.fixfiles import read_corrections, read_dns, read_result_json, write_fix_files
 from telefonspor.model import AuditResult, Decision
-from telefonspor.settings import Settings, parse_source_option
+from telefonspor.settings import Key, Settings, parse_source_option
 
 ResultArgument = Annotated[
     Path,
@@ -37,7 +37,7 @@ def load_input(
     """A saved resultat.json (with its decisions), or a fresh audit of a KLIK export."""
     if path.suffix.lower() == ".json":
         return read_result_json(path)
-    from telefonspor.run import audit_files  # the readers load only when an audit is run
+    from telefonspor.edge.run import audit_files  # the readers load only when an audit is run
 
     extra = tuple(parse_source_option(s) for s in source or [])
     return audit_files(path, settings, sources=settings.sources + extra), {}
@@ -79,7 +79,7 @@ def fix_command(
     settings = load_settings(config, set_)
     result, decisions = load_input(result_file, settings, source)
     fixes = (
-        read_corrections(corrections, placeholders=settings.strings("audit.placeholders"))
+        read_corrections(corrections, placeholders=settings.get(Key.AUDIT_PLACEHOLDERS))
         if corrections is not None
         else None
     )

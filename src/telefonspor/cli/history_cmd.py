@@ -14,6 +14,7 @@ from telefonspor.cli.app import ConfigOption, DbOption, app, console, guarded, l
 from telefonspor.errors import InputError
 from telefonspor.localtime import danish_datetime, short_datetime
 from telefonspor.model import Changes, Decision
+from telefonspor.settings import Key
 from telefonspor.store import Store, StoredHolder
 from telefonspor.store.kombit_message import kombit_message
 from telefonspor.texts import cause_label
@@ -326,7 +327,7 @@ def task_decide_command(
     settings = load_settings(config, db=db)
     with Store.from_settings(settings) as store:
         made = store.decide("", decision, reason, _who(by))
-        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
+        message = kombit_message(store.task_facts(settings.get(Key.AUDIT_MUNICIPALITY_NAME)))
     _print_decision(made)
     _print_message(message)
 
@@ -343,7 +344,7 @@ def task_message_command(config: ConfigOption = None, db: DbOption = None) -> No
     """Skriv beskeden til KOMBIT til KLIK-opgavens beskedfelt: beslutning, begrundelse, dækning."""
     settings = load_settings(config, db=db)
     with Store.from_settings(settings) as store:
-        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
+        message = kombit_message(store.task_facts(settings.get(Key.AUDIT_MUNICIPALITY_NAME)))
     typer.echo(message)
 
 
@@ -367,7 +368,7 @@ def task_complete_command(
             if reason.strip():
                 raise
             raise InputError(f'{exc} Brug --reason "...".') from exc
-        message = kombit_message(store.task_facts(settings.text("audit.municipality_name")))
+        message = kombit_message(store.task_facts(settings.get(Key.AUDIT_MUNICIPALITY_NAME)))
     console.print(
         f"[green]Opgaven er markeret som fuldført[/green] ({danish_datetime(step.done_at or '')}). {escape(step.note)}"
     )

@@ -25,7 +25,7 @@ from telefonspor.national import build_overview, write_overview
 from telefonspor.national import statement as st
 from telefonspor.national.municipalities import Municipality
 from telefonspor.reports.atomic import write_text_atomic
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 _LATEST = frozenset({"seneste", "latest"})
 
@@ -117,10 +117,10 @@ def national(
 def _chosen_municipality(option: str | None, settings: Settings) -> Municipality | None:
     if option:
         return st.resolve_municipality(option)
-    code = settings.text("audit.municipality_code").strip()
+    code = settings.get(Key.AUDIT_MUNICIPALITY_CODE).strip()
     if code:
         return st.resolve_municipality(code, what="audit.municipality_code")
-    name = settings.text("audit.municipality_name").strip()
+    name = settings.get(Key.AUDIT_MUNICIPALITY_NAME).strip()
     if name:
         return st.resolve_municipality(name, what="audit.municipality_name")
     return None

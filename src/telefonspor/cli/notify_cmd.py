@@ -32,6 +32,7 @@ from telefonspor.notify import (
     party_messages,
 )
 from telefonspor.notify.compose import EMPLOYEE_KIND
+from telefonspor.settings import Key
 from telefonspor.texts import party_label
 
 DRY_RUN_SENDER = "telefonspor@localhost"
@@ -86,7 +87,7 @@ def notify_command(
                 f"[yellow]{len(staff.missing_address)} medarbejdere har ingen e-mailadresse i "
                 f"KLIK-eksporten:[/yellow] {escape(', '.join(staff.missing_address))}"
             )
-    sender = settings.text("smtp.sender").strip()
+    sender = settings.get(Key.SMTP_SENDER).strip()
     if send and not sender:
         raise ConfigError("Angiv afsenderadressen i indstillingen smtp.sender for at sende.")
     if not messages:
@@ -95,7 +96,7 @@ def notify_command(
 
     from telefonspor.store import Store  # the store loads only when it is needed
 
-    limiter = RateLimiter(settings.integer("notify.rate_per_minute"))
+    limiter = RateLimiter(settings.get(Key.NOTIFY_RATE_PER_MINUTE))
     with Store.from_settings(settings) as store:
         if send:
             with SmtpTransport(settings) as transport:
@@ -105,7 +106,7 @@ def notify_command(
                     store,
                     sender=sender,
                     dry_run=False,
-                    min_days_between=settings.integer("notify.min_days_between"),
+                    min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
                     limiter=limiter,
                     now=lambda: datetime.now(UTC),
                     report=_print,
@@ -118,7 +119,7 @@ def notify_command(
                     store,
                     sender=sender or DRY_RUN_SENDER,
                     dry_run=True,
-                    min_days_between=settings.integer("notify.min_days_between"),
+                    min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
                     now=lambda: datetime.now(UTC),
                     report=_print,
                 )

@@ -25,7 +25,7 @@ def settings_command(
         return
     table = Table("Indstilling", "Værdi", "Standard", "Betydning")
     for spec in SETTINGS:
-        value = active[spec.key]
+        value = active.get(spec)
         if spec.key.endswith("_env"):
             shown = str(value)
         else:

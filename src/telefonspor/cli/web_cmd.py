@@ -23,7 +23,7 @@ from telefonspor.cli.app import (
 from telefonspor.errors import ConfigError, InputError
 from telefonspor.hints import command
 from telefonspor.localtime import short_datetime
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 users_app = typer.Typer(
     help="Lokale brugere til webappen (adgangskoder gemmes som argon2-hash).",
@@ -42,7 +42,7 @@ def is_loopback(host: str) -> bool:
 
 
 def auth_configured(settings: Settings, users: int) -> bool:
-    return users > 0 or bool(settings.text("web.oidc_issuer"))
+    return users > 0 or bool(settings.get(Key.WEB_OIDC_ISSUER))
 
 
 @app.command("serve")

@@ -15,10 +15,10 @@ from rich.table import Table
 from telefonspor.cli.app import ConfigOption, app, console, err_console, guarded, load_settings
 from telefonspor.cli.app import danish_number as _da
 from telefonspor.cli.audit_cmd import with_inputs
+from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.run import read_inputs
 from telefonspor.errors import ConfigError
-from telefonspor.progress import DelayedProgress
 from telefonspor.reports.atomic import write_text_atomic
-from telefonspor.run import read_inputs
 from telefonspor.scenario import ScenarioResult, run_scenario
 from telefonspor.settings import coerce, parse_assignments, toml_limit
 from telefonspor.texts import CAUSE_LABELS, plural

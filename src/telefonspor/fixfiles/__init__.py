@@ -27,7 +27,7 @@ from telefonspor.fixfiles.resultjson import load_result_json, read_result_json
 from telefonspor.model import AuditResult, Decision
 from telefonspor.private import make_private_dir
 from telefonspor.rules import os2sync_ad
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 __all__ = [
     "Correction",
@@ -59,12 +59,12 @@ def write_fix_files(
         result,
         corrections=corrections,
         decisions=decisions,
-        placeholders=settings.strings("audit.placeholders"),
+        placeholders=settings.get(Key.AUDIT_PLACEHOLDERS),
         os2sync_ad=os2sync_ad.active(settings),
     )
     attributes = {
-        "direct": settings.text("ad.direct_attribute"),
-        "mobile": settings.text("ad.mobile_attribute"),
+        "direct": settings.get(Key.AD_DIRECT_ATTRIBUTE),
+        "mobile": settings.get(Key.AD_MOBILE_ATTRIBUTE),
     }
     if os2sync_ad.active(settings):
         # OS2sync-AD sends one attribute, as Mobil nummer: that is where a number must go.
@@ -82,7 +82,7 @@ def write_fix_files(
         ),
         os2sofd_csv.FILE_NAME: os2sofd_csv.os2sofd_csv(plan.os2sofd),
         employees_csv.FILE_NAME: employees_csv.employees_csv(
-            plan.employees, settings.text("notify.register_where")
+            plan.employees, settings.get(Key.NOTIFY_REGISTER_WHERE)
         ),
     }
     out = Path(out_dir)

@@ -29,7 +29,7 @@ from telefonspor.national.municipalities import (
     Municipality,
     match_municipality,
 )
-from telefonspor.settings import Settings, defaults
+from telefonspor.settings import Key, Settings, defaults
 
 _JSON_SUFFIXES: Final = (".json",)
 
@@ -234,7 +234,7 @@ def _read_national_klik(
     # Imported here: the reader pulls in the spreadsheet libraries only when a KLIK file is given.
     from telefonspor.sources.klik import read_klik
 
-    export = read_klik(path, overrides=settings.klik_map, sheet=settings.text("klik.sheet"))
+    export = read_klik(path, overrides=settings.klik_map, sheet=settings.get(Key.KLIK_SHEET))
     if "municipality" not in export.columns:
         raise InputError(
             "KLIK-eksporten har ingen kolonne med kommunen (fx 'Kommune'). En landsdækkende "

@@ -20,7 +20,7 @@ from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import open_holders
 from telefonspor.localtime import danish_datetime
 from telefonspor.model import AuditResult, Decision, HolderResult
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.texts import cause_label, party_label, plural
 
 EMPLOYEE_KIND: Final = "employee"
@@ -61,7 +61,7 @@ def party_messages(
     result: AuditResult, settings: Settings, decisions: Mapping[str, Decision] | None = None
 ) -> Composed:
     """One message per responsible party (address from notify.parties) listing its open cases."""
-    addresses: Mapping[str, str] = settings["notify.parties"]
+    addresses: Mapping[str, str] = settings.get(Key.NOTIFY_PARTIES)
     cases: dict[str, list[HolderResult]] = {}
     for holder in open_holders(result, decisions):
         if holder.responsible and holder.responsible != EMPLOYEE_KIND:
@@ -99,13 +99,13 @@ def employee_messages(
     result: AuditResult, settings: Settings, decisions: Mapping[str, Decision] | None = None
 ) -> Composed:
     """One short message per employee who must register their own number."""
-    where = settings.text("notify.register_where").strip()
+    where = settings.get(Key.NOTIFY_REGISTER_WHERE).strip()
     if not where:
         raise ConfigError(
             "Angiv, hvor medarbejderne selv registrerer deres nummer: indstillingen "
             "notify.register_where (fx en adresse til selvbetjening)."
         )
-    template = settings.text("notify.employee_text") or DEFAULT_EMPLOYEE_TEXT
+    template = settings.get(Key.NOTIFY_EMPLOYEE_TEXT) or DEFAULT_EMPLOYEE_TEXT
     by_address: dict[str, list[HolderResult]] = {}
     missing: list[str] = []
     for holder in open_holders(result, decisions):
@@ -117,7 +117,7 @@ def employee_messages(
             continue
         by_address.setdefault(address.casefold(), []).append(holder)
     messages = []
-    municipality = settings.text("audit.municipality_name")
+    municipality = settings.get(Key.AUDIT_MUNICIPALITY_NAME)
     for key in sorted(by_address):
         holders = by_address[key]
         first = holders[0]
@@ -192,7 +192,7 @@ def _party_body(party: str, holders: list[HolderResult], settings: Settings) -> 
 
 
 def _closing(result: AuditResult, settings: Settings) -> str:
-    municipality = settings.text("audit.municipality_name")
+    municipality = settings.get(Key.AUDIT_MUNICIPALITY_NAME)
     lines = []
     if result.generated_at:
         lines.append(f"Listen bygger på kørslen fra {danish_datetime(result.generated_at)}.")

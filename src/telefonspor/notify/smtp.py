@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from types import TracebackType
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 
 class SmtpTransport:
@@ -28,11 +28,11 @@ class SmtpTransport:
         ssl_context: ssl.SSLContext | None = None,
         timeout: float = 30.0,
     ) -> None:
-        self.host = settings.text("smtp.host").strip()
-        self.port = settings.integer("smtp.port")
-        self.starttls = settings.flag("smtp.starttls")
-        self.username = settings.text("smtp.username").strip()
-        self._password_env = settings.text("smtp.password_env")
+        self.host = settings.get(Key.SMTP_HOST).strip()
+        self.port = settings.get(Key.SMTP_PORT)
+        self.starttls = settings.get(Key.SMTP_STARTTLS)
+        self.username = settings.get(Key.SMTP_USERNAME).strip()
+        self._password_env = settings.get(Key.SMTP_PASSWORD_ENV)
         self._environ = os.environ if environ is None else environ
         self._ssl_context = ssl_context
         self._timeout = timeout

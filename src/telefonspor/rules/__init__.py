@@ -24,7 +24,7 @@ from telefonspor.rules.os2sofd import os2sofd
 from telefonspor.rules.os2sync import drops_landline, os2sync_db, sync_rule
 from telefonspor.rules.outcome import EMPTY_SLOT, NOTHING, Passage, SlotOutcome
 from telefonspor.rules.source import ad, hr, opus
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 __all__ = [
     "EMPTY_SLOT",
@@ -54,7 +54,7 @@ RULES: Final[dict[str, Rule]] = {
 
 def passage(record: SourceRecord, settings: Settings) -> Passage:
     """What ``record``'s system holds per slot and sends on; unknown systems hold nothing."""
-    if record.system == "ad" and settings.values.get("chain.preset") == os2sync_ad.PRESET:
+    if record.system == "ad" and settings.get(Key.CHAIN_PRESET) == os2sync_ad.PRESET:
         return os2sync_ad.replay(record, settings)
     rule = RULES.get(record.system)
     return rule(record, settings) if rule is not None else NOTHING

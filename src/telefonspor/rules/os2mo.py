@@ -20,7 +20,7 @@ from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
 from telefonspor.rules.outcome import NO_ENGAGEMENT, Passage, SlotOutcome, non_blank, outcome
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 #: Visibility scopes the export sends ("" = no visibility set).
 PUBLIC: Final = frozenset({"PUBLIC", ""})
@@ -59,7 +59,7 @@ def os2mo(record: SourceRecord, settings: Settings) -> Passage:
         p for p in phones if class_of(p, landline) is not None or class_of(p, phone) is None
     )
     mobile = tuple(p for p in phones if class_of(p, phone) is not None)
-    on_it_user = settings.flag("os2mo.addresses_on_it_user")
+    on_it_user = settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER)
     if on_it_user:
         stop = "os2mo.it_user_no_engagement" if NO_IT_USER_ENGAGEMENT in record.flags else ""
     else:

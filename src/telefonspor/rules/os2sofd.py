@@ -26,7 +26,7 @@ from telefonspor.rules.outcome import (
     non_blank,
     outcome,
 )
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 #: Landline order: typePrime LANDLINE, else typePrime IP, else typePrime BROADBAND.
 DIRECT_TYPES: Final = ("LANDLINE", "IP", "BROADBAND")
@@ -65,7 +65,7 @@ def os2sofd(record: SourceRecord, settings: Settings) -> Passage:
     stop = stop_rule(record)
     if stop:
         return make_passage(_stopped(direct, stop, other), _stopped(mobile, stop, other))
-    send_hidden = settings.flag("os2sofd.send_hidden_phone_numbers")
+    send_hidden = settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS)
     return make_passage(_direct(direct, other), _mobile(mobile, other, send_hidden))
 
 

@@ -13,7 +13,7 @@ from telefonspor.rules.outcome import (
     non_blank,
     pass_through,
 )
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 
 def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:
@@ -35,7 +35,7 @@ def version_tuple(text: str) -> tuple[int, ...]:
 
 def drops_landline(settings: Settings) -> bool:
     """OS2sync before 3.0 cannot set a user's landline (FastnetTelefon)."""
-    return version_tuple(settings.text("os2sync.version")) < (3,)
+    return version_tuple(settings.get(Key.OS2SYNC_VERSION)) < (3,)
 
 
 def sync_rule(slot: str, rows: Iterable[SourceRecord], settings: Settings) -> str:

@@ -33,7 +33,7 @@ from telefonspor.rules.outcome import (
     non_blank,
     slot_outcome,
 )
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 PRESET: Final = "os2sync-ad"
 
@@ -55,7 +55,7 @@ _LOCAL_SYSTEMS: Final = frozenset({"os2sofd", "os2mo"})
 
 def active(settings: Settings) -> bool:
     """Whether the chain is an OS2sync-AD chain (``[chain] preset = "os2sync-ad"``)."""
-    return bool(settings.values.get("chain.preset") == PRESET)
+    return bool(settings.get(Key.CHAIN_PRESET) == PRESET)
 
 
 def check_chain(kinds: Iterable[str], settings: Settings) -> None:
@@ -92,12 +92,12 @@ def chain_sources(sources: Sequence[SourceData], settings: Settings) -> tuple[So
 
 
 def phone_attribute(settings: Settings) -> str:
-    return settings.text("os2sync_ad.phone_attribute").strip() or "telephoneNumber"
+    return settings.get(Key.OS2SYNC_AD_PHONE_ATTRIBUTE).strip() or "telephoneNumber"
 
 
 def stops(record: SourceRecord, settings: Settings) -> bool:
     """A disabled account is removed from FK-ORG (``TerminateDisabledUsers``)."""
-    return DISABLED in record.flags and settings.flag("os2sync_ad.terminate_disabled_users")
+    return DISABLED in record.flags and settings.get(Key.OS2SYNC_AD_TERMINATE_DISABLED_USERS)
 
 
 def replay(record: SourceRecord, settings: Settings) -> Passage:
@@ -116,7 +116,7 @@ def replay(record: SourceRecord, settings: Settings) -> Passage:
         )
         return make_passage(_never_sent(direct_other), mobile)
     sent: PhoneEntry | None = held[0] if held else None
-    if sent is None and settings.flag("whatif.os2sync_ad_fill_phone_attribute"):
+    if sent is None and settings.get(Key.WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE):
         # What-if: the number is copied into the phone attribute from where it was found.
         sent = next(iter((*mobile_other, *direct_other)), None)
         if sent is not None:

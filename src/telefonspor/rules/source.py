@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telefonspor.model import SourceRecord
 from telefonspor.rules.outcome import Passage, make_passage, non_blank, pass_through
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 
 def by_types(record: SourceRecord, direct_type: str, mobile_type: str) -> Passage:
@@ -18,7 +18,7 @@ def by_types(record: SourceRecord, direct_type: str, mobile_type: str) -> Passag
 
 def ad(record: SourceRecord, settings: Settings) -> Passage:
     return by_types(
-        record, settings.text("ad.direct_attribute"), settings.text("ad.mobile_attribute")
+        record, settings.get(Key.AD_DIRECT_ATTRIBUTE), settings.get(Key.AD_MOBILE_ATTRIBUTE)
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
-from telefonspor.settings import SOURCE_KINDS, Settings
+from telefonspor.settings import SOURCE_KINDS, Key, Settings
 from telefonspor.sources.common import (
     canonical_uuid,
     guid_from_bytes,
@@ -81,7 +81,7 @@ _REQUIRED: Final = (("sAMAccountName", "uid", "userPrincipalName", "objectGUID")
 @without_gc
 def read_ad(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read an AD export (CSV/XLSX or LDIF, detected from the content)."""
-    user_id_attribute = settings.text("ad.user_id_attribute")
+    user_id_attribute = settings.get(Key.AD_USER_ID_ATTRIBUTE)
     if path.is_file() and looks_like_ldif(path):
         return _read_ldif(path, user_id_attribute)
     return _read_table(path, options, user_id_attribute)

@@ -26,7 +26,7 @@ import contextlib
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.model import SourceData, SourceRecord
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources.http import Progress
 from telefonspor.sources.live_options import FetchState, LiveOptions
 from telefonspor.sources.secrets import read_secret
@@ -50,7 +50,6 @@ OPTIONS: Final = frozenset(
         "attributes",
     }
 )
-AD_FILTER: Final = "(&(objectCategory=person)(objectClass=user))"
 #: The phone and identity attributes every read asks for (plus the slot mapping's).
 USUAL_ATTRIBUTES: Final = (
     "sAMAccountName",
@@ -81,28 +80,28 @@ def fetch(
     max_entries: int | None = None,
 ) -> SourceData:
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
-    url = opts.text("url")
+    url = opts.text("url", required=True)
     if not url.startswith(("ldap://", "ldaps://")):
         raise ConfigError(
             f"{opts.where}: url skal starte med ldaps:// eller ldap://, ikke '{url}'."
         )
-    starttls = opts.flag("starttls", False)
+    starttls = opts.flag("starttls")
     if url.startswith("ldap://") and not starttls:
         raise ConfigError(
             f"{opts.where}: {url} er ukrypteret. Brug ldaps://, eller sæt starttls = true."
         )
-    user_id_attribute = settings.text("ad.user_id_attribute")
-    guid_attribute = opts.text("guid_attribute", "objectGUID")
+    user_id_attribute = settings.get(Key.AD_USER_ID_ATTRIBUTE)
+    guid_attribute = opts.text("guid_attribute")
     attributes = attribute_list(
         (
             user_id_attribute,
-            settings.text("ad.direct_attribute"),
-            settings.text("ad.mobile_attribute"),
+            settings.get(Key.AD_DIRECT_ATTRIBUTE),
+            settings.get(Key.AD_MOBILE_ATTRIBUTE),
             guid_attribute,
         ),
         opts.strings("attributes"),
     )
-    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
+    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial"))
     connection = connect(opts, url=url, starttls=starttls)
     from telefonspor.sources import ad  # the file reader's converter
 
@@ -110,10 +109,10 @@ def fetch(
     try:
         for entry in search(
             connection,
-            base_dn=opts.text("base_dn"),
-            search_filter=opts.text("filter", AD_FILTER),
+            base_dn=opts.text("base_dn", required=True),
+            search_filter=opts.text("filter"),
             attributes=attributes,
-            page_size=opts.integer("page_size", 1000, minimum=1, maximum=5000),
+            page_size=opts.integer("page_size"),
             state=state,
             url=url,
             max_entries=max_entries,
@@ -153,15 +152,15 @@ def attribute_list(configured: Iterable[str], extra: Iterable[str]) -> list[str]
 
 def connect(opts: LiveOptions, *, url: str, starttls: bool) -> ldap3.Connection:
     """Open, secure and bind; errors become our Danish errors."""
-    verify = opts.flag("tls_verify", True)
-    ca_file = opts.text("ca_file", "")
+    verify = opts.flag("tls_verify")
+    ca_file = opts.text("ca_file")
     tls = ldap3.Tls(
         validate=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
         ca_certs_file=ca_file or None,
         version=ssl.PROTOCOL_TLS_CLIENT if verify else ssl.PROTOCOL_TLS,
     )
-    timeout = opts.number("timeout", 30.0, minimum=0.1)
-    bind_dn = opts.text("bind_dn")
+    timeout = opts.number("timeout", minimum=0.1)
+    bind_dn = opts.text("bind_dn", required=True)
     password = read_secret(opts.values, "password", where=opts.where) or ""
     server = ldap3.Server(
         url,

@@ -25,14 +25,14 @@ from typing import Any, Final
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.model import SourceData
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources.http import (
     HttpClient,
     HttpStatusError,
     Progress,
-    RetryPolicy,
     Sleep,
     client_from_options,
+    retry_policy,
     short_url,
 )
 from telefonspor.sources.live_options import HTTP_OPTIONS, FetchState, LiveOptions
@@ -56,9 +56,9 @@ OPTIONS: Final = HTTP_OPTIONS | {
     "pkcs12_password_env",
     "pkcs12_password_file",
 }
-MAX_PAGE: Final = 500
-MIN_PAGE: Final = 10
-DEFAULT_CLIENT_ID: Final = "http://stoettesystemerne.dk/service/organisation/3"
+#: The smallest page a 408 (query over 120 s) halves to: the page_size row's minimum.
+MIN_PAGE: Final = int(Key.LIVE_FKORG_PAGE_SIZE.minimum or 10)
+DEFAULT_CLIENT_ID: Final = Key.LIVE_FKORG_CLIENT_ID.default
 TELEFON: Final = "5ef6be2d-59f4-4652-a680-585929924ba9"
 FASTNET_TELEFON: Final = "47c05422-5379-4c27-9ddf-e02b52b3d961"
 EMAIL: Final = "5d13e891-162a-456b-abf2-fd9b864df96d"
@@ -181,8 +181,8 @@ def fetch(
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
     cvr = opts.cvr()
     statuses = read_statuses(opts)
-    page_size = opts.integer("page_size", MAX_PAGE, minimum=MIN_PAGE, maximum=MAX_PAGE)
-    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
+    page_size = opts.integer("page_size")
+    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial"))
     token = _token_from_options(opts, cvr=cvr, sleep=sleep)
     nodes: list[dict[str, Any]] = []
     try:
@@ -217,7 +217,7 @@ def fetch(
 
 def read_statuses(opts: LiveOptions) -> tuple[str, ...]:
     """The ``status`` option: AKTIV (default), INAKTIV, or both (one walk each)."""
-    value = opts.values.get("status", DEFAULT_STATUS)
+    value = opts.values.get("status")
     given = [value] if isinstance(value, str) else value
     if not isinstance(given, list) or not all(isinstance(item, str) for item in given):
         given = ["?"]
@@ -260,16 +260,13 @@ def _token_from_options(opts: LiveOptions, *, cvr: str, sleep: Sleep | None) -> 
     issuer = HttpClient(
         f"{SYSTEM}s tokenudsteder",
         opts.url("token_url"),
-        timeout=opts.number("timeout", 30.0, minimum=0.01),
-        retry=RetryPolicy(
-            retries=opts.integer("retries", 3, maximum=10),
-            base_delay=opts.number("retry_delay", 1.0),
-        ),
+        timeout=opts.number("timeout"),
+        retry=retry_policy(opts),
         sleep=sleep,
         verify=context,
         credential="Klientcertifikatet",
     )
-    client_id = opts.text("client_id", DEFAULT_CLIENT_ID)
+    client_id = opts.text("client_id")
     form = {
         "client_id": client_id,
         "grant_type": "client_credentials",
@@ -280,9 +277,9 @@ def _token_from_options(opts: LiveOptions, *, cvr: str, sleep: Sleep | None) -> 
 
 def _client_cert_context(opts: LiveOptions) -> ssl.SSLContext:
     """A TLS context that verifies the server and presents the municipality's certificate."""
-    ca_file = opts.text("ca_file", "")
+    ca_file = opts.text("ca_file")
     context = ssl.create_default_context(cafile=ca_file or None)
-    if not opts.flag("tls_verify", True):
+    if not opts.flag("tls_verify"):
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     try:

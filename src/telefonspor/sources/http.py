@@ -222,6 +222,11 @@ def _detail(response: httpx.Response) -> str:
     return f": {redact(message[:200])}"
 
 
+def retry_policy(opts: LiveOptions) -> RetryPolicy:
+    """The ``retries`` and ``retry_delay`` options (rows ``live.retries``, ``live.retry_delay``)."""
+    return RetryPolicy(retries=opts.integer("retries"), base_delay=opts.number("retry_delay"))
+
+
 def client_from_options(
     opts: LiveOptions,
     *,
@@ -231,19 +236,16 @@ def client_from_options(
     base_url: str | None = None,
 ) -> HttpClient:
     """An :class:`HttpClient` configured from the common options (:data:`HTTP_OPTIONS`)."""
-    verify = opts.flag("tls_verify", True)
+    verify = opts.flag("tls_verify")
     if not verify:
         log.warning("%s: TLS-certifikatet kontrolleres ikke (tls_verify = false)", opts.system)
     return HttpClient(
         opts.system,
         base_url or opts.url(),
         headers=headers,
-        timeout=opts.number("timeout", 30.0, minimum=0.01),
-        retry=RetryPolicy(
-            retries=opts.integer("retries", 3, maximum=10),
-            base_delay=opts.number("retry_delay", 1.0),
-        ),
+        timeout=opts.number("timeout"),
+        retry=retry_policy(opts),
         sleep=sleep,
-        verify=tls_verify(verify=verify, ca_file=opts.text("ca_file", "")),
+        verify=tls_verify(verify=verify, ca_file=opts.text("ca_file")),
         credential=credential,
     )

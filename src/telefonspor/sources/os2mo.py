@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
-from telefonspor.settings import SOURCE_KINDS, Settings, defaults
+from telefonspor.settings import SOURCE_KINDS, Key, Settings, defaults
 from telefonspor.sources.common import canonical_uuid, input_file, iso_date
 from telefonspor.sources.jsonfile import JsonAt, load_json
 
@@ -80,7 +80,7 @@ def records_from_employees(
 
 
 def _it_systems(settings: Settings) -> frozenset[str]:
-    return frozenset(k.strip().casefold() for k in settings.strings("os2mo.it_system_user_keys"))
+    return frozenset(k.strip().casefold() for k in settings.get(Key.OS2MO_IT_SYSTEM_USER_KEYS))
 
 
 # --- shapes -------------------------------------------------------------------------------

@@ -53,7 +53,6 @@ _EXPIRY_MARGIN: Final = 30.0  # renew this many seconds before the token expires
 #: GraphQL versions the queries are validated for; from v26 the ``persons`` query is used.
 SUPPORTED_VERSIONS: Final = range(22, 31)
 FIRST_PERSONS_VERSION: Final = 26
-DEFAULT_PATH: Final = "/graphql/v22"
 
 _ENGAGEMENT: Final = "uuid user_key validity { from to }"
 
@@ -218,11 +217,11 @@ def fetch(
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
     secret = read_secret(opts.values, "client_secret", where=opts.where) or ""
     token_url = opts.url("token_url")
-    client_id = opts.text("client_id")
-    path = "/" + opts.text("graphql_path", DEFAULT_PATH).lstrip("/")
+    client_id = opts.text("client_id", required=True)
+    path = "/" + opts.text("graphql_path").lstrip("/")
     query_for(path)  # an unsupported version fails before any request
-    page_size = opts.integer("page_size", 100, minimum=1, maximum=1000)
-    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
+    page_size = opts.integer("page_size")
+    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial"))
     with client_from_options(opts, credential="Adgangstokenet", sleep=sleep) as client:
         token = ClientCredentialsToken(
             client, token_url=token_url, client_id=client_id, client_secret=secret

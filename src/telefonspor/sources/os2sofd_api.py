@@ -38,8 +38,8 @@ def fetch(
 ) -> SourceData:
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
     api_key = read_secret(opts.values, "api_key", where=opts.where) or ""
-    page_size = opts.integer("page_size", 100, minimum=1, maximum=1000)
-    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
+    page_size = opts.integer("page_size")
+    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial"))
     with client_from_options(opts, headers={"ApiKey": api_key}, sleep=sleep) as client:
         persons = fetch_persons(
             client, page_size=page_size, state=state, progress=progress, max_pages=max_pages

@@ -68,15 +68,15 @@ def fetch(
     opts = LiveOptions(spec, settings, system=SYSTEM, allowed=OPTIONS)
     cvr = opts.cvr()
     api_key = read_secret(opts.values, "api_key", where=opts.where) or ""
-    concurrency = opts.integer("concurrency", 8, minimum=1, maximum=64)
-    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial", False))
+    concurrency = opts.integer("concurrency")
+    state = FetchState(SYSTEM, allow_partial=opts.flag("allow_partial"))
     headers = {"cvr": cvr, "apiKey": api_key}
     from telefonspor.sources import fkorg  # the file reader's converter
 
     with client_from_options(opts, headers=headers, sleep=sleep) as client:
-        if opts.flag("use_hierarchy", False):
-            wait = opts.number("hierarchy_wait", 600.0)
-            poll = opts.number("hierarchy_poll", 5.0, minimum=0.01)
+        if opts.flag("use_hierarchy"):
+            wait = opts.number("hierarchy_wait")
+            poll = opts.number("hierarchy_poll")
             users = fetch_hierarchy_users(
                 client, state=state, wait=wait, poll=poll, sleep=sleep or time.sleep
             )

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from telefonspor.errors import InputError
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.web.accounts import Account, Accounts
 from telefonspor.web.uploads import TooLarge
 
@@ -119,7 +119,7 @@ class SessionCodec:
 
 def secret_key(settings: Settings, data_dir: Path) -> str:
     """The cookie key: from the configured environment variable, else a key file made once."""
-    env_name = settings.text("web.secret_key_env")
+    env_name = settings.get(Key.WEB_SECRET_KEY_ENV)
     from_env = os.environ.get(env_name, "") if env_name else ""
     if from_env:
         return from_env

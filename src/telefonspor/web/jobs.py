@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from telefonspor.errors import InputError, TelefonsporError
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 
 log = logging.getLogger("telefonspor.web")
 
@@ -118,9 +118,9 @@ def audit_work(request: AuditRequest) -> Work:
 
 
 def _audit(job: Job, request: AuditRequest) -> int:
+    from telefonspor.edge.run import audit_files
     from telefonspor.fixfiles import write_fix_files
     from telefonspor.reports import write_reports
-    from telefonspor.run import audit_files
     from telefonspor.store import Store, key_options
     from telefonspor.store.plausible import likely_wrong_file
 
@@ -141,7 +141,7 @@ def _audit(job: Job, request: AuditRequest) -> int:
             result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=request.settings.flag("store.keep_names"),
+            keep_names=request.settings.get(Key.STORE_KEEP_NAMES),
             report_dir=str(request.report_dir),
         )
         context = store.report_context(run_id)

@@ -28,7 +28,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from telefonspor.errors import ConfigError, SourceError
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 _TIMEOUT_S: Final = 15.0
 #: Clock skew allowed between the provider and this server.
@@ -50,15 +50,15 @@ class OidcConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OidcConfig | None:
-        issuer = settings.text("web.oidc_issuer").rstrip("/")
+        issuer = settings.get(Key.WEB_OIDC_ISSUER).rstrip("/")
         if not issuer:
             return None
         if not _secure(issuer):
             raise ConfigError(f"web.oidc_issuer skal være en https-adresse, ikke '{issuer}'.")
-        client_id = settings.text("web.oidc_client_id")
+        client_id = settings.get(Key.WEB_OIDC_CLIENT_ID)
         if not client_id:
             raise ConfigError("web.oidc_client_id skal sættes, når web.oidc_issuer er sat.")
-        secret_env = settings.text("web.oidc_client_secret_env")
+        secret_env = settings.get(Key.WEB_OIDC_CLIENT_SECRET_ENV)
         return cls(issuer, client_id, os.environ.get(secret_env, "") if secret_env else "")
 
 

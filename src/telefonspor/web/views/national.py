@@ -28,7 +28,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from telefonspor.errors import InputError
 from telefonspor.national import OUTPUT_NAMES, build_overview, write_overview
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.web.auth import AdminUser, CheckedForm, CurrentUser
 from telefonspor.web.pages import render
 from telefonspor.web.state import WebState, state_of
@@ -82,7 +82,7 @@ def national_page(
         ranking=_ranking(data) if data else [],
         without_data=_without_data(data) if data else [],
         downloads=_DOWNLOADS,
-        max_mb=state.settings.integer("web.max_upload_mb"),
+        max_mb=state.settings.get(Key.WEB_MAX_UPLOAD_MB),
     )
 
 
@@ -93,7 +93,7 @@ async def build_national(
     form: CheckedForm,
 ) -> Response:
     state = state_of(request)
-    folder = UploadFolder(state.uploads_dir, state.settings.integer("web.max_upload_mb"))
+    folder = UploadFolder(state.uploads_dir, state.settings.get(Key.WEB_MAX_UPLOAD_MB))
     try:
         stored: dict[Path, str] = {}
         for number, upload in enumerate(form.getlist(UPLOAD_FIELD), start=1):

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from telefonspor.errors import InputError
-from telefonspor.settings import SOURCE_KINDS, SourceSpec, source_spec
+from telefonspor.settings import SOURCE_KINDS, Key, SourceSpec, source_spec
 from telefonspor.texts import system_label
 from telefonspor.web.auth import (
     AdminUser,
@@ -42,8 +42,8 @@ def new_run_page(
         kinds=[(k, system_label(k)) for k in SOURCE_KINDS],
         slots=range(1, SOURCE_SLOTS + 1),
         configured=state.settings.sources,
-        max_mb=state.settings.integer("web.max_upload_mb"),
-        keep_uploads=state.settings.flag("web.keep_uploads"),
+        max_mb=state.settings.get(Key.WEB_MAX_UPLOAD_MB),
+        keep_uploads=state.settings.get(Key.WEB_KEEP_UPLOADS),
     )
 
 
@@ -54,7 +54,7 @@ async def start_run(
     form: CheckedForm,
 ) -> Response:
     state = state_of(request)
-    folder = UploadFolder(state.uploads_dir, state.settings.integer("web.max_upload_mb"))
+    folder = UploadFolder(state.uploads_dir, state.settings.get(Key.WEB_MAX_UPLOAD_MB))
     try:
         klik_file = form.get("klik")
         if not isinstance(klik_file, UploadFile) or not klik_file.filename:
@@ -65,7 +65,7 @@ async def start_run(
     except BaseException:
         folder.remove()
         raise
-    keep = state.settings.flag("web.keep_uploads")
+    keep = state.settings.get(Key.WEB_KEEP_UPLOADS)
     job = state.jobs.start(
         audit_work(
             AuditRequest(

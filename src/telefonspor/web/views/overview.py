@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from telefonspor.errors import InputError
+from telefonspor.settings import Key
 from telefonspor.store.kombit_message import kombit_message
 from telefonspor.web.auth import (
     AdminUser,
@@ -52,7 +53,7 @@ def _overview(request: Request, koersel: int | None, *, task_error: str = "") ->
         is_latest=selected.is_latest,
         task_error=task_error,
         kombit_message=kombit_message(
-            store.task_facts(state_of(request).settings.text("audit.municipality_name"))
+            store.task_facts(state_of(request).settings.get(Key.AUDIT_MUNICIPALITY_NAME))
         ),
         status_code=400 if task_error else 200,
     )

@@ -22,6 +22,7 @@ from telefonspor.notify import (
     deliver,
     party_messages,
 )
+from telefonspor.settings import Key
 from telefonspor.texts import party_label
 from telefonspor.web.auth import AdminUser, CheckedForm
 from telefonspor.web.pages import render
@@ -42,7 +43,7 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
     if selected.run is None or selected.detail is None:
         raise HTTPException(404)
     really = form.get("maade") == "send"
-    sender = settings.text("smtp.sender").strip()
+    sender = settings.get(Key.SMTP_SENDER).strip()
     if really and not sender:
         raise ConfigError("Angiv afsenderadressen i indstillingen smtp.sender for at sende.")
     composed = party_messages(selected.detail.result, settings, selected.decisions)
@@ -56,9 +57,9 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
             store,
             sender=sender or DRY_RUN_SENDER,
             dry_run=dry_run,
-            min_days_between=settings.integer("notify.min_days_between"),
+            min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
             run_id=selected.run.id if selected.run else None,
-            limiter=RateLimiter(settings.integer("notify.rate_per_minute")),
+            limiter=RateLimiter(settings.get(Key.NOTIFY_RATE_PER_MINUTE)),
         )
 
     if really:

@@ -1,6 +1,6 @@
 """`make bench`: time the full audit at three sizes and the phone engine's throughput.
 
-Each measurement runs in a fresh process (``python -m telefonspor.bench --one DIR``)
+Each measurement runs in a fresh process (``python -m telefonspor.edge.bench --one DIR``)
 so caches and memory start cold; the median of three runs is reported with
 the peak RSS. Results go to ``bench/result.json`` and a table on the screen.
 Speed is proved here, never by timed asserts in tests.
@@ -46,7 +46,7 @@ SEED = 20261128
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="telefonspor.bench", description="Måler telefonspors hastighed."
+        prog="telefonspor.edge.bench", description="Måler telefonspors hastighed."
     )
     parser.add_argument("--cache", type=Path, default=Path("bench/cache"))
     parser.add_argument("--out", type=Path, default=Path("bench/result.json"))
@@ -102,7 +102,7 @@ def _generate(size: Size, cache: Path) -> Path:
 
 def _timed_subprocess(directory: Path) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-m", "telefonspor.bench", "--one", str(directory)],
+        [sys.executable, "-m", "telefonspor.edge.bench", "--one", str(directory)],
         check=True,
         capture_output=True,
         text=True,
@@ -112,10 +112,10 @@ def _timed_subprocess(directory: Path) -> dict[str, float]:
 
 def _one_run(directory: Path) -> dict[str, float]:
     """The full audit with every report, as the CLI does it, timed per stage."""
+    from telefonspor.edge.run import audit_files
     from telefonspor.reports.excel import write_excel
     from telefonspor.reports.html import write_html
     from telefonspor.reports.jsonout import write_json
-    from telefonspor.run import audit_files
     from telefonspor.settings import load
 
     started = time.perf_counter()

@@ -14,7 +14,7 @@ from pathlib import Path
 from telefonspor.audit import run_audit
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.rules.os2sync_ad import check_chain
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources import read_source
 from telefonspor.sources.klik import read_klik
 
@@ -38,7 +38,7 @@ def read_inputs(
     klik = read_klik(
         Path(klik_path),
         overrides=settings.klik_map,
-        sheet=settings.text("klik.sheet"),
+        sheet=settings.get(Key.KLIK_SHEET),
         progress=klik_progress,
     )
     specs = settings.sources if sources is None else sources
