@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench system-deps clean
+.PHONY: demo test lint format bench docs system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m telefonspor.bench
+
+# The documentation site (mkdocs.yml): strict, so a broken link fails; open build/site/index.html.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 clean:
 	rm -rf $(VENV) demo-output bench/cache .pytest_cache .mypy_cache .ruff_cache
