@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -521,8 +520,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if src.startswith("readme/"):
         # The sections were written for the README at the repository root.
         markdown = markdown.replace("](docs/", "](../")
-        if not re.search(r"^# ", markdown, re.M):  # a README section starts at "##": its title
-            markdown = re.sub(r"^## ", "# ", markdown, count=1, flags=re.M)
+        if markdown.lstrip().startswith("## "):  # a README section's "##" is the page's title
+            markdown = markdown.lstrip()[1:]
     if src == "readme/ydelse.md":
         markdown = markdown.replace(BENCH_MARKER, bench_section())
     return markdown

@@ -145,6 +145,7 @@ def test_every_code_is_explained_in_the_reference() -> None:
     for code in FINDING_CODES:
         assert FINDING_LABELS[code] and FINDING_EXPLANATIONS[code]
         assert f"| `{code}` | {FINDING_LABELS[code]} |" in page, code
+        assert f"`{code}`" in GUIDE, code  # and the user guide explains each finding
     for code in CAUSE_CODES:
         assert CAUSE_LABELS[code] and CAUSE_EXPLANATIONS[code]
         assert f"| `{code}` | {CAUSE_LABELS[code]} |" in page, code

@@ -59,6 +59,10 @@ def test_site_is_danish_and_has_the_generated_reference(site: Path) -> None:
     # the user guide's README-era image links point into the site
     assert 'src="../img/web-login.png"' in _page(site, "readme/web.html")
     assert (site / "img" / "web-login.png").is_file()
+    # a README section's "##" title is the page's one title, not a second heading under it
+    guide = _page(site, "readme/kom-i-gang.html")
+    assert guide.count("<h1") == 1
+    assert re.search(r"<h1[^>]*>Kom i gang", guide)
 
 
 def test_performance_page_shows_the_committed_result(site: Path) -> None:
