@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -515,6 +516,14 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+#: A code span on a table row (Markdown on code hosts needs "\\|" there; Python-Markdown keeps it).
+_CODE_IN_TABLE_ROW = re.compile(r"^\|.*$", re.M)
+
+
+def _unescape_pipes(row: re.Match[str]) -> str:
+    return re.sub(r"`[^`\n]*`", lambda code: code.group(0).replace("\\|", "|"), row.group(0))
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     if src.startswith("readme/"):
@@ -522,6 +531,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = markdown.replace("](docs/", "](../")
         if markdown.lstrip().startswith("## "):  # a README section's "##" is the page's title
             markdown = markdown.lstrip()[1:]
+    markdown = _CODE_IN_TABLE_ROW.sub(_unescape_pipes, markdown)
     if src == "readme/ydelse.md":
         markdown = markdown.replace(BENCH_MARKER, bench_section())
     return markdown
