@@ -199,11 +199,22 @@ def _bench_plan() -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[floa
         from telefonspor import bench
     except ImportError:  # moved: the page then shows the measurements only
         return {}, {}, 0.0
-    sizes = {
-        s.name: (s.holders, s.users, getattr(s, "municipalities", 1))
-        for s in getattr(bench, "SIZES", ())
-    }
-    return sizes, dict(getattr(bench, "TARGETS", {})), float(getattr(bench, "PHONE_TARGET", 0))
+    try:
+        sizes = {
+            s.name: (s.holders, s.users, getattr(s, "municipalities", 1))
+            for s in getattr(bench, "SIZES", ())
+        }
+    except AttributeError:  # bench changed its sizes: leave out the sizes table
+        sizes = {}
+    try:
+        targets = {
+            str(name): (float(seconds), float(mb))
+            for name, (seconds, mb) in dict(getattr(bench, "TARGETS", {})).items()
+        }
+        phone = float(getattr(bench, "PHONE_TARGET", 0))
+    except (TypeError, ValueError):  # bench changed its targets: leave out the goals table
+        targets, phone = {}, 0.0
+    return sizes, targets, phone
 
 
 # --- pages --------------------------------------------------------------------------------
