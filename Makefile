@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 FUZZ_MINUTES ?= 20
 
-.PHONY: demo test fuzz lint format bench system-deps clean
+.PHONY: demo test fuzz lint format bench docs system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m telefonspor.edge.bench
+
+# The documentation site (mkdocs.yml): strict, so a broken link fails; open build/site/index.html.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 clean:
 	rm -rf $(VENV) demo-output bench/cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

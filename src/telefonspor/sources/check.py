@@ -44,7 +44,7 @@ def check_sources(
     if not settings.sources:
         raise ConfigError(
             "Konfigurationen har ingen [[source]]-afsnit; der er intet at kontrollere. "
-            "Se afsnittet om live-kilder i README."
+            "Se afsnittet Live-kilder i dokumentationen (docs/readme/live-kilder.md)."
         )
     return [
         check_source(spec, settings, read_file=read_file, read_live=read_live)
