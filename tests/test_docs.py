@@ -188,7 +188,7 @@ def test_every_connector_option_is_in_the_reference() -> None:
     ldap = next(text for title, text in sections.items() if title.startswith("AD (LDAP)"))
     assert "| `page_size` | `1000` |" in ldap
     os2mo = next(text for title, text in sections.items() if title.startswith("OS2mo"))
-    assert "| `graphql_path` | `\"/graphql/v22\"` |" in os2mo
+    assert '| `graphql_path` | `"/graphql/v22"` |' in os2mo
 
 
 # --- performance figures come from bench/result.json --------------------------------------
