@@ -28,6 +28,7 @@ from telefonspor.rules.os2sync_ad import chain_sources
 from telefonspor.settings import Settings
 from telefonspor.systemic import find_systemic
 from telefonspor.texts import FINDING_EXPLANATIONS, SLOT_LABELS
+from telefonspor.twins import find_twins, gain_items
 
 #: Findings that say a value is not a personal line: it covers, but is no *direct reach*.
 _NOT_DIRECT_REACH = frozenset({"shared", "service_number"})
@@ -86,6 +87,7 @@ def run_audit(
                 flags=diagnosis.flags,
             )
         )
+    results = find_twins(klik, results, diagnoser.resolver, settings, engine)
     clock.stage("diagnose")
 
     systemic = (
@@ -97,6 +99,7 @@ def run_audit(
             engine,
             resolver=diagnoser.resolver,
             identities=diagnoser.identities,
+            groups=gain_items(results),
         )
         if with_systemic
         else ()
