@@ -138,7 +138,7 @@ class _TwinFinder:
             if not found:
                 continue
             if len(found) > 1:
-                names = tuple(sorted(found))
+                names = tuple(sorted(r.user_id or key for key, r in found.items()))
                 return LegacyTwin("", AMBIGUOUS, AMBIGUOUS, False, candidates=names)
             ((name, record),) = found.items()
             direct, mobile = self._numbers(name, record)
