@@ -67,7 +67,7 @@ def test_terminal_html_excel_and_json_show_the_same_ranked_items(
     assert html.count("Afprøv: <code>") == sum(1 for i in items if i["setting"])
 
     book = openpyxl.load_workbook(out / "rapport.xlsx", read_only=True)
-    rows = [r for r in book["Overblik"].iter_rows(values_only=True)]
+    rows = list(book["Overblik"].iter_rows(values_only=True))
     book.close()
     start = next(n for n, r in enumerate(rows) if r[0] == "Ændring") + 1
     excel = [(r[0], r[3], r[7] or "") for r in rows[start : start + len(items)]]

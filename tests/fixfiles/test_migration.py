@@ -40,7 +40,7 @@ def test_fix_writes_the_migration_list_from_resultat_json(tmp_path: Path) -> Non
     rows = _csv_rows((out / CSV_NAME).read_bytes())
     assert tuple(rows[0]) == HEADER
     body = rows[1:]
-    legacy = {uid: t for uid, t in chain.twins.items()}
+    legacy = dict(chain.twins)
     assert {r[0] for r in body} == set(legacy)
     col = {name: i for i, name in enumerate(HEADER)}
     for r in body:
