@@ -15,6 +15,7 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
+from telefonspor.reports.jsonout import to_json
 from telefonspor.settings import defaults
 from telefonspor.twins import CREATE_CODE, MOVE_CODE, migration_rows, twin_action
 
@@ -234,3 +235,34 @@ def test_twin_action_without_roles_text_is_stable() -> None:
         twin_action(holder, twin)
         == "Flyt rollen A fra klik1 til mama0042 (samme e-mail), og nedlæg klik1"
     )
+
+
+def test_resultat_json_adds_legacy_twin_and_sole_roles_to_every_holder() -> None:
+    """Schema telefonspor/audit/v1 only grows: the fields are added, null/empty when unused."""
+    result = audit(
+        [
+            klik("klik1", "Mona", "mama0042@ad.kommune.dk", ("A",)),
+            klik("klik2", "Bo", "bo@gammel.dk", ("B",)),
+            klik("mama0042", "Mona", "mama0042@kommune.dk", ("B",), mobile="20304050"),
+        ],
+        [fk("mama0042", "Mona", "mama0042@kommune.dk", mobile="20304050")],
+    )
+    doc = to_json(result)
+    holders = {h["user_id"]: h for h in doc["holders"]}
+    assert doc["schema"] == "telefonspor/audit/v1"
+    assert holders["klik1"]["legacy_twin"] == {
+        "user_id": "mama0042",
+        "matched_by": "upn",
+        "confidence": "probable",
+        "covered": True,
+        "direct": "",
+        "mobile": "20304050",
+        "candidates": [],
+    }
+    assert holders["klik1"]["sole_roles"] == ["A"]
+    assert holders["klik2"]["legacy_twin"] is None and holders["klik2"]["sole_roles"] == []
+    assert holders["mama0042"]["legacy_twin"] is None
+    gains = {s["code"]: s for s in doc["systemic"]}
+    assert gains[MOVE_CODE]["setting"] == "" and gains[MOVE_CODE]["gap_closed_pct"] == 50.0
+    assert gains[CREATE_CODE]["cumulative_roles_gained"] == 2
+    assert gains[CREATE_CODE]["gap_closed_pct"] == 100.0
