@@ -132,6 +132,7 @@ def test_a_decision_per_row_is_saved_as_a_decision(
     # The person page shows the same decision: it is an ordinary holder decision.
     person = admin.get(f"/person/{move.holder.user_id}").text
     assert "Rollemigrering: flyt rollerne til " + move.twin.user_id in person
+    assert f"<dd>{move.twin.user_id} (nummer efter flytning)" in person
 
 
 def test_viewers_read_but_cannot_decide(viewer: TestClient, run_id: int) -> None:
