@@ -130,11 +130,13 @@ class _TwinFinder:
         return self._users[user_id]
 
     def find(self, user: KlikUser) -> LegacyTwin | None:
-        for how, found in (
-            ("email", self._by_email(user)),
-            ("upn", self._by_upn(user)),
-            ("name_unit", self._by_name_and_unit(user)),
-        ):
+        steps = (
+            ("email", self._by_email),
+            ("upn", self._by_upn),
+            ("name_unit", self._by_name_and_unit),
+        )
+        for how, step in steps:
+            found = step(user)  # a later key is only tried when the earlier found no one
             if not found:
                 continue
             if len(found) > 1:
