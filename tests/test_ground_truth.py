@@ -2,7 +2,8 @@
 
 A sample chain is generated with known ground truth, written to the files real
 users export, read back by the real readers and audited; every holder's
-(covered, cause, rule, responsible) must equal the truth.
+(covered, cause, rule, responsible) must equal the truth, and every old KLIK
+user's FK-ORG twin (user, matched_by, covered, candidates) too (issue 18).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from telefonspor.edge.run import audit_files
+from telefonspor.model import LegacyTwin
 from telefonspor.sample import FAULTS, generate_chain
 from telefonspor.settings import load
 
@@ -30,16 +32,35 @@ def _mismatches(
             Path(tmp), seed=seed, local=local, faults=faults, omit=omit, preset=preset, **SIZE
         )
         result = audit_files(chain.klik, load(chain.config))
-    got = {h.user_id: (h.covered, h.cause, h.rule, h.responsible) for h in result.holders}
+    got = {
+        h.user_id: (h.covered, h.cause, h.rule, h.responsible, _twin(h.legacy_twin))
+        for h in result.holders
+    }
     lines: Counter[str] = Counter()
     for user_id, truth in chain.truth.items():
-        expected = (truth.covered, truth.cause, truth.rule, truth.responsible)
+        twin = chain.twins.get(user_id)
+        expected = (
+            truth.covered,
+            truth.cause,
+            truth.rule,
+            truth.responsible,
+            None
+            if twin is None
+            else (twin.user_id, twin.matched_by, twin.covered, twin.candidates),
+        )
         actual = got.pop(user_id, None)
         if actual != expected:
             lines[f"forventet {expected}, fik {actual}"] += 1
     lines.update(f"ukendt rolleindehaver {uid}" for uid in got)
     report = [f"{n} x {line}" for line, n in lines.most_common()]
     return len(chain.truth), report
+
+
+def _twin(twin: LegacyTwin | None) -> tuple[str, str, bool, tuple[str, ...]] | None:
+    """The twin as the truth states it: found user, key, covered, candidates when ambiguous."""
+    if twin is None:
+        return None
+    return (twin.user_id, twin.matched_by, twin.covered, twin.candidates)
 
 
 def _applicable(local: str) -> list[str]:

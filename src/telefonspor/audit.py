@@ -29,6 +29,7 @@ from telefonspor.rules.os2sync_ad import chain_sources
 from telefonspor.settings import Key, Settings
 from telefonspor.systemic import find_systemic
 from telefonspor.texts import FINDING_EXPLANATIONS, SLOT_LABELS
+from telefonspor.twins import find_twins, gain_items
 
 
 def run_audit(
@@ -85,6 +86,7 @@ def run_audit(
                 flags=diagnosis.flags,
             )
         )
+    results = find_twins(klik, results, diagnoser.resolver, settings, engine)
     clock.stage("diagnose")
 
     systemic = (
@@ -96,6 +98,7 @@ def run_audit(
             engine,
             resolver=diagnoser.resolver,
             identities=diagnoser.identities,
+            groups=gain_items(results),
         )
         if with_systemic
         else ()

@@ -183,6 +183,11 @@ class IdentityResolver:
         self.sources = tuple(sources)
         self._indexes = tuple(RecordIndex(s.records) for s in self.sources)
 
+    @property
+    def indexes(self) -> tuple[RecordIndex, ...]:
+        """One index per source (same order as ``sources``), reused by ``twins``."""
+        return self._indexes
+
     def resolve(self, user: KlikUser) -> Identity:
         links: list[Link] = [NO_LINK] * len(self.sources)
         flags: list[str] = []

@@ -220,6 +220,29 @@ class HolderResult:
     rule: str = ""  # stable id of the replayed rule that lost the number, if any
     trace: tuple[Hop, ...] = ()
     flags: tuple[str, ...] = ()  # "stale", "no_active_employment", "ambiguous_match", ...
+    #: legacy_klik_user holders only: the person's FK-ORG user, if one was found (issue 18)
+    legacy_twin: LegacyTwin | None = None
+    #: legacy_klik_user holders only: roles no other holder in the municipality has
+    sole_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyTwin:
+    """The FK-ORG user an old KLIK user's roles should move to (see ``twins``).
+
+    ``matched_by`` is "email", "upn", "name_unit" or "ambiguous"; when ambiguous,
+    ``user_id`` is "" and ``candidates`` lists the FK-ORG users that fit.
+    ``direct``/``mobile`` are the twin's numbers as KLIK (else FK-ORG) holds them;
+    ``covered`` says whether moving the roles gives a usable number today.
+    """
+
+    user_id: str
+    matched_by: str
+    confidence: str  # "probable" | "possible" | "ambiguous"
+    covered: bool
+    direct: str = ""
+    mobile: str = ""
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

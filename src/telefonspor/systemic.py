@@ -62,8 +62,13 @@ def find_systemic(
     *,
     resolver: IdentityResolver | None = None,
     identities: Mapping[str, Identity] | None = None,
+    groups: Sequence[SystemicFinding] = (),
 ) -> tuple[SystemicFinding, ...]:
-    """Systemic findings ranked by roles gained, each with its cumulative gain."""
+    """Systemic findings ranked by roles gained, each with its cumulative gain.
+
+    ``groups`` are ranked items without a setting (e.g. the legacy users' role
+    migration): their holders count as gained as they are, beside the replay.
+    """
     uncovered = {h.user_id: h for h in holders if not h.covered}
     if not uncovered or not sources:
         return ()
@@ -107,13 +112,20 @@ def find_systemic(
                 user_ids=tuple(users),
             )
         )
+    found.extend(g for g in groups if g.roles_gained)
     found.sort(key=lambda f: (-f.roles_gained, f.code))
     out = []
     assignments: list[str] = []
+    together: set[str] = set()
+    grouped: set[str] = set()
     for finding in found:
-        assignments.extend(finding.setting.split(" "))
-        together = gained(assignments)
-        out.append(replace(finding, cumulative_roles_gained=sum(roles[u] for u in together)))
+        if finding.setting:
+            assignments.extend(finding.setting.split(" "))
+            together = set(gained(assignments))
+        else:
+            grouped.update(u for u in finding.user_ids if u in roles)
+        reached = together | grouped
+        out.append(replace(finding, cumulative_roles_gained=sum(roles[u] for u in reached)))
     return tuple(out)
 
 

@@ -29,6 +29,7 @@ from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.reports import write_reports
 from telefonspor.reports.jsonout import write_json
+from telefonspor.reports.view import ranked_gains
 from telefonspor.settings import SETTINGS, Key, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
 from telefonspor.texts import (
@@ -265,18 +266,19 @@ def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> No
     )
     if s.users_without_roles:
         screen.print(f"Brugere uden roller (tæller ikke med): {_da(s.users_without_roles, 0)}")
-    top = result.systemic[:3]
-    if top:
-        screen.print("[bold]Største gevinster[/bold] (systemiske årsager, se rapporten):")
-    for number, systemic in enumerate(top, start=1):
+    # The same ranked items, figures and rounding as the HTML report (view.ranked_gains).
+    gains = ranked_gains(result)
+    if gains:
+        screen.print("[bold]Største gevinster[/bold] (se rapporten):")
+    for number, (item, _) in enumerate(gains, start=1):
         screen.print(
-            f"  {number}. {escape(systemic.title)}: +{systemic.roles_gained} {plural(systemic.roles_gained, 'rolle', 'roller')} – "
-            f"{escape(PARTY_LABELS.get(systemic.responsible, systemic.responsible))}"
+            f"  {number}. {escape(item.title)}: +{_da(item.roles_gained, 0)} {plural(item.roles_gained, 'rolle', 'roller')} – "
+            f"{escape(PARTY_LABELS.get(item.responsible, item.responsible))}"
         )
-    gap = s.roles - s.roles_covered
-    if top and gap:
-        closed = 100.0 * top[-1].cumulative_roles_gained / gap
-        screen.print(f"  [green]{len(top)} ændringer lukker {_da(closed, 0)} % af hullet.[/green]")
+    if gains and s.roles > s.roles_covered:
+        closed = gains[-1][1]
+        changes = plural(len(gains), "ændring", "ændringer")
+        screen.print(f"  [green]{len(gains)} {changes} lukker {_da(closed)} % af hullet.[/green]")
     if not result.sources and s.role_holders > s.covered_holders:
         screen.print(f"[yellow]{NO_CHAIN_TITLE}:[/yellow] {escape(NO_CHAIN_TEXT)}")
     if s.causes:

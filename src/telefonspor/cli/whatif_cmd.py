@@ -19,6 +19,7 @@ from telefonspor.cli.progress import DelayedProgress
 from telefonspor.edge.run import read_inputs
 from telefonspor.errors import ConfigError
 from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.reports.view import gap_closed_pct
 from telefonspor.scenario import ScenarioResult, run_scenario
 from telefonspor.settings import coerce, parse_assignments, toml_limit
 from telefonspor.texts import CAUSE_LABELS, plural
@@ -141,9 +142,9 @@ def _print(screen: Any, result: ScenarioResult) -> None:
         f"efter: {_da(a.roles_covered, 0)} af {_da(a.roles, 0)} ({_da(a.coverage_pct)} %)"
     )
     gap = b.roles - b.roles_covered
-    share = 100.0 * result.roles_gained / gap if gap else 0.0
+    share = gap_closed_pct(result.roles_gained, gap)  # rounded as the reports round it
     screen.print(
-        f"[green]{result.roles_gained:+d} {plural(abs(result.roles_gained), 'rolle', 'roller')}[/green] ({_da(share, 0)} % af hullet), "
+        f"[green]{result.roles_gained:+d} {plural(abs(result.roles_gained), 'rolle', 'roller')}[/green] ({_da(share)} % af hullet), "
         f"{len(result.changes)} {plural(len(result.changes), 'rolleindehaver', 'rolleindehavere')} ændrer sig."
     )
     if result.changes:

@@ -5,7 +5,9 @@
 - ``ad-rettelser.ps1``: Set-ADUser lines, -WhatIf unless run with -Udfoer;
 - ``ad-rettelser.ldif``: the same changes as LDIF modify records;
 - ``os2sofd-telefoner.csv``: phones to add or correct in OS2sofd;
-- ``medarbejdere-uden-nummer.csv``: employees who must register their own number.
+- ``medarbejdere-uden-nummer.csv``: employees who must register their own number;
+- ``rollemigrering.xlsx``/``.csv``: old KLIK users' roles to move to their FK-ORG twin
+  (only when the run has old KLIK users).
 
 Every file is deterministic (sorted rows; the only date is the run's
 ``generated_at``), so two runs on the same result give the same bytes.
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from telefonspor.errors import InputError
-from telefonspor.fixfiles import employees_csv, ldif, os2sofd_csv, powershell
+from telefonspor.fixfiles import employees_csv, ldif, migration, os2sofd_csv, powershell
 from telefonspor.fixfiles.corrections import Correction, read_corrections
 from telefonspor.fixfiles.dns import read_dns
 from telefonspor.fixfiles.plan import FixPlan, make_plan, open_holders
@@ -51,7 +53,7 @@ def write_fix_files(
     settings: Settings,
     dns: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write the four fix files into ``out_dir``; returns their paths.
+    """Write the fix files into ``out_dir``; returns their paths.
 
     ``dns`` maps case-folded AD account names to DNs for the LDIF file.
     """
@@ -85,6 +87,7 @@ def write_fix_files(
             plan.employees, settings.get(Key.NOTIFY_REGISTER_WHERE)
         ),
     }
+    files.update(migration.migration_files(result.holders))
     out = Path(out_dir)
     try:
         make_private_dir(out)  # the files name people and their numbers: 0700, files 0600

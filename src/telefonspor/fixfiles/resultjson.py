@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from telefonspor.errors import InputError
-from telefonspor.model import AuditResult, Decision, HolderResult, Hop, PhoneValue, Summary
+from telefonspor.model import (
+    AuditResult,
+    Decision,
+    HolderResult,
+    Hop,
+    LegacyTwin,
+    PhoneValue,
+    Summary,
+)
 from telefonspor.sources.jsonfile import parse_json
 
 SCHEMA_PREFIX: Final = "telefonspor/audit/"
@@ -151,6 +159,23 @@ def _holder(item: dict[str, Any]) -> HolderResult:
         rule=_text(item, "rule"),
         trace=_trace(item.get("trace")),
         flags=tuple(str(f) for f in item.get("flags") or ()),
+        legacy_twin=_twin(item.get("legacy_twin")),
+        sole_roles=tuple(str(r) for r in item.get("sole_roles") or ()),
+    )
+
+
+def _twin(item: Any) -> LegacyTwin | None:
+    """``legacy_twin`` as written by reports/jsonout (absent in files from older versions)."""
+    if not isinstance(item, dict):
+        return None
+    return LegacyTwin(
+        user_id=_text(item, "user_id"),
+        matched_by=_text(item, "matched_by"),
+        confidence=_text(item, "confidence"),
+        covered=bool(item.get("covered", False)),
+        direct=_text(item, "direct"),
+        mobile=_text(item, "mobile"),
+        candidates=tuple(str(c) for c in item.get("candidates") or ()),
     )
 
 

@@ -169,7 +169,6 @@ class _Book:
 
     def gains(self, sh: _Sheet) -> None:
         r = self.result
-        gap = r.summary.roles - r.summary.roles_covered
         sh.line(["Største gevinster – rettelser ordnet efter roller, de dækker"], self.heading)
         headers = (
             "Ændring",
@@ -182,17 +181,15 @@ class _Book:
             "Afprøv med whatif",
         )
         first = sh.line(headers, self.header)
-        running = 0
-        ranked = sorted(r.systemic, key=lambda f: (-f.roles_gained, f.code))
-        for f in ranked:
-            # Fixes overlap: the cumulative gain is replayed together, not summed.
-            running = f.cumulative_roles_gained or running + f.roles_gained
+        gains = view.ranked_gains(r)
+        ranked = [f for f, _ in gains]
+        for f, closed in gains:
             sh.line(
                 [
                     f.title,
                     f.roles_gained,
                     f.holders_gained,
-                    view.gap_closed_pct(running, gap),
+                    closed,
                     party_label(f.responsible),
                     f.evidence_text,
                     f.fix,

@@ -102,12 +102,9 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
     open_, accepted = view.split_uncovered(result, context)
     decided = view.decisions(context)
     gap = s.roles - s.roles_covered
-    gains = sorted(result.systemic, key=lambda f: (-f.roles_gained, f.code))
-    running, cumulative = 0, []
-    for f in gains:
-        # Fixes overlap: the cumulative gain is replayed together, not summed.
-        running = f.cumulative_roles_gained or running + f.roles_gained
-        cumulative.append(view.gap_closed_pct(running, gap))
+    ranked = view.ranked_gains(result)
+    gains = [f for f, _ in ranked]
+    cumulative = [pct for _, pct in ranked]
     causes = view.cause_counts(result)
     trend = context.trend if context else ()
     quality = Counter(f.code for f in result.findings)

@@ -22,6 +22,7 @@ from telefonspor.model import (
     GroupCoverage,
     HolderResult,
     Hop,
+    LegacyTwin,
     PhoneValue,
     ReportContext,
     SourceData,
@@ -30,7 +31,13 @@ from telefonspor.model import (
     TrendPoint,
 )
 from telefonspor.reports.atomic import write_text_atomic
-from telefonspor.reports.view import decisions, holder_order, keyed_hops, municipality
+from telefonspor.reports.view import (
+    decisions,
+    gap_closed_pct,
+    holder_order,
+    keyed_hops,
+    municipality,
+)
 
 SCHEMA: Final = "telefonspor/audit/v1"
 _FINDING_RANK: Final = {code: i for i, code in enumerate(FINDING_CODES)}
@@ -60,7 +67,7 @@ def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[s
             "causes": dict(s.causes),
             "users_without_roles": s.users_without_roles,
         },
-        "systemic": [_systemic(f) for f in result.systemic],
+        "systemic": [_systemic(f, s.roles - s.roles_covered) for f in result.systemic],
         "holders": [_holder(h, decided.get(h.user_id)) for h in holder_order(result.holders)],
         "findings": [_finding(f) for f in result.findings],
         "by_role": [_group(g) for g in result.by_role],
@@ -176,6 +183,22 @@ def _holder(h: HolderResult, decision: Decision | None) -> dict[str, Any]:
         "decision": _decision(decision),
         # Chain order is meaningful: upstream first, KLIK last.
         "trace": {key: _hop(hop) for key, hop in keyed_hops(h.trace)},
+        "legacy_twin": _twin(h.legacy_twin),
+        "sole_roles": list(h.sole_roles),
+    }
+
+
+def _twin(t: LegacyTwin | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "user_id": t.user_id,
+        "matched_by": t.matched_by,
+        "confidence": t.confidence,
+        "covered": t.covered,
+        "direct": t.direct,
+        "mobile": t.mobile,
+        "candidates": list(t.candidates),
     }
 
 
@@ -201,7 +224,7 @@ def _group(g: GroupCoverage) -> dict[str, Any]:
     }
 
 
-def _systemic(f: SystemicFinding) -> dict[str, Any]:
+def _systemic(f: SystemicFinding, gap: int) -> dict[str, Any]:
     return {
         "code": f.code,
         "title": f.title,
@@ -213,6 +236,8 @@ def _systemic(f: SystemicFinding) -> dict[str, Any]:
         "roles_gained": f.roles_gained,
         "holders_gained": f.holders_gained,
         "user_ids": sorted(f.user_ids),
+        "cumulative_roles_gained": f.cumulative_roles_gained,
+        "gap_closed_pct": gap_closed_pct(f.cumulative_roles_gained, gap),
     }
 
 

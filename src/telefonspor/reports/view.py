@@ -21,6 +21,7 @@ from telefonspor.model import (
     Hop,
     PhoneValue,
     ReportContext,
+    SystemicFinding,
     TaskStep,
 )
 from telefonspor.texts import (
@@ -206,6 +207,22 @@ def party_order() -> tuple[str, ...]:
 def gap_closed_pct(gained: int, gap: int) -> float:
     """Share of the gap (uncovered roles) closed, capped at 100."""
     return min(100.0, round(100.0 * gained / gap, 1)) if gap else 0.0
+
+
+def ranked_gains(result: AuditResult) -> list[tuple[SystemicFinding, float]]:
+    """ "Største gevinster": every ranked item with the share of the gap closed with those above.
+
+    The one computation the terminal, the HTML report, Excel and resultat.json show:
+    the same items, in the same order, with the same rounding (one decimal).
+    """
+    s = result.summary
+    gap = s.roles - s.roles_covered
+    running, out = 0, []
+    for f in sorted(result.systemic, key=lambda f: (-f.roles_gained, f.code)):
+        # Fixes overlap: the cumulative gain is replayed together, not summed.
+        running = f.cumulative_roles_gained or running + f.roles_gained
+        out.append((f, gap_closed_pct(running, gap)))
+    return out
 
 
 KEY_LABELS: Final = {

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from telefonspor.sample.chain import DEFAULT_FAULTS, FAULTS, Municipality, Truth, build
 from telefonspor.sample.os2sync_ad import build_os2sync_ad
+from telefonspor.sample.twins import TwinTruth, with_twins
 from telefonspor.sample.writers import (
     sofd_source_options,
     write_ad,
@@ -28,7 +29,15 @@ from telefonspor.sample.writers import (
     write_os2sync,
 )
 
-__all__ = ["DEFAULT_FAULTS", "FAULTS", "PRESETS", "SampleChain", "Truth", "generate_chain"]
+__all__ = [
+    "DEFAULT_FAULTS",
+    "FAULTS",
+    "PRESETS",
+    "SampleChain",
+    "Truth",
+    "TwinTruth",
+    "generate_chain",
+]
 
 #: Chain presets the generator can write (``[chain] preset``).
 PRESETS = ("os2sync-ad",)
@@ -48,6 +57,8 @@ class SampleChain:
     fault_holders: Mapping[str, int] = field(default_factory=dict)
     #: per applied fault: the role assignments of those holders
     fault_roles: Mapping[str, int] = field(default_factory=dict)
+    #: legacy KLIK user id -> the FK-ORG twin the pipeline must find (None: none)
+    twins: Mapping[str, TwinTruth | None] = field(default_factory=dict)
 
 
 #: The made-up municipality of the demo: its reports are headed with this name.
@@ -90,6 +101,7 @@ def generate_chain(
             omit=omit,
             hostile_names=hostile_names,
         )
+        with_twins(world, seed)
         return _write_os2sync_ad_chain(world, Path(directory), seed=seed, klik_format=klik_format)
     world = build(
         holders=holders,
@@ -101,6 +113,7 @@ def generate_chain(
         hostile_names=hostile_names,
         omit=omit,
     )
+    with_twins(world, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     klik = directory / f"klik_brugere.{klik_format}"
@@ -147,6 +160,7 @@ def generate_chain(
         settings=MappingProxyType(world.settings),
         fault_holders=MappingProxyType({f: len(u) for f, u in world.fault_users.items()}),
         fault_roles=MappingProxyType(fault_roles),
+        twins=MappingProxyType(world.twins),
     )
 
 
@@ -173,4 +187,5 @@ def _write_os2sync_ad_chain(
         sources=MappingProxyType({kind: directory / rel for kind, rel in relative.items()}),
         truth=MappingProxyType(world.truth),
         settings=MappingProxyType(world.settings),
+        twins=MappingProxyType(world.twins),
     )

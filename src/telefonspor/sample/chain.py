@@ -15,7 +15,7 @@ import random
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from telefonspor.sample import os2mo as mo
 from telefonspor.sample.os2mo import LANDLINE_CLASS, MOBILE_CLASS, OFF_SCOPE_CLASS
@@ -197,6 +197,7 @@ class Person:
     phones: Sequence[Phone] = ()
     sent: dict[str, str] = field(default_factory=dict)
     fk: dict[str, str] = field(default_factory=dict)
+    ad_mail: str = ""  # AD's mail when it differs from the e-mail elsewhere ("" = email)
     # KLIK role holder data (roles empty: not a holder)
     roles: tuple[str, ...] = ()
     klik_junk: dict[str, str] = field(default_factory=dict)  # unusable text typed in KLIK
@@ -226,6 +227,7 @@ class Municipality:
     omit: frozenset[str] = frozenset()  # systems left out of the configured chain
     truth: dict[str, Truth] = field(default_factory=dict)
     fault_users: dict[str, list[str]] = field(default_factory=dict)
+    twins: dict[str, Any] = field(default_factory=dict)  # legacy user id -> sample.twins.TwinTruth
 
 
 # --- building ---------------------------------------------------------------------------

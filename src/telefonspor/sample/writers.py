@@ -115,7 +115,7 @@ def write_ad(world: Municipality, path: Path) -> None:
                 p.guid,
                 "True" if p.ad_enabled else "False",
                 p.name,
-                p.email,
+                p.ad_mail or p.email,
                 p.employee_id,
                 p.ad_direct,
                 p.ad_mobile,

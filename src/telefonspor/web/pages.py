@@ -22,6 +22,7 @@ NAVIGATION: Final = (
     ("/", "Overblik"),
     ("/roller", "Roller uden telefon"),
     ("/ansvarlige", "Ansvarlige"),
+    ("/rollemigrering", "Rollemigrering"),
     ("/koersler", "Kørsler"),
     ("/ny-koersel", "Ny kørsel"),
     ("/indstillinger", "Indstillinger"),
