@@ -36,13 +36,13 @@ from telefonspor import __version__
 from telefonspor.errors import InputError
 from telefonspor.model import CAUSE_CODES, FINDING_CODES, pct
 from telefonspor.national.municipalities import Municipality, match_municipality
+from telefonspor.reports.jsonin import check_result
 from telefonspor.texts import FINDING_LABELS
 
 if TYPE_CHECKING:
     from telefonspor.store.records import RunInfo
 
 STATEMENT_SCHEMA: Final = "telefonspor/statement/v1"
-AUDIT_SCHEMA: Final = "telefonspor/audit/v1"
 
 #: Only these keys survive into a statement's count maps.
 _CAUSE_KEYS: Final = frozenset(CAUSE_CODES)
@@ -105,11 +105,7 @@ def from_result_json(
 ) -> Statement:
     """A statement from a parsed ``resultat.json``; the municipality comes from the caller,
     else from the file's ``municipality`` field. InputError when neither names one."""
-    if doc.get("schema") != AUDIT_SCHEMA:
-        raise InputError(
-            f"Filen er ikke et telefonspor-resultat (forventede schema '{AUDIT_SCHEMA}').",
-            path=origin,
-        )
+    check_result(doc, origin)
     summary = doc.get("summary")
     if not isinstance(summary, Mapping):
         raise InputError("Filen mangler 'summary'.", path=origin)
