@@ -29,6 +29,7 @@ ORDER = [
     "live-kilder.md",
     "web.md",
     "landsoversigt.md",
+    "bibliotek.md",
     "demo-data.md",
     "graenser.md",
     "ydelse.md",
