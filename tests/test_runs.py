@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import gc
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,11 +33,11 @@ def _settings(chain: SampleChain, db: Path, *extra: str) -> Settings:
 
 
 @pytest.fixture
-def freezes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def freezes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts gc.freeze calls instead of freezing the test process."""
     calls: list[int] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append(1))
-    yield calls
+    return calls
 
 
 def test_a_saved_run_records_its_folder_and_writes_fix_files(
@@ -136,8 +136,17 @@ def test_demo_honours_store_keep_names(
     db = tmp_path / "demo.db"
     result = runner.invoke(
         app,
-        ["demo", "--out", str(tmp_path / "d"), "--holders", "40", "--users", "120"]
-        + ["--db", f"sqlite:///{db}"],
+        [
+            "demo",
+            "--out",
+            str(tmp_path / "d"),
+            "--holders",
+            "40",
+            "--users",
+            "120",
+            "--db",
+            f"sqlite:///{db}",
+        ],
     )
     assert result.exit_code == 0, result.output
     with Store.open(f"sqlite:///{db}") as store:
@@ -161,9 +170,12 @@ def _strings(path: Path) -> Iterator[str]:
         and isinstance(node.body[0].value, ast.Constant)
     }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                yield node.value
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
+            yield node.value
 
 
 def test_the_result_schema_id_is_defined_once() -> None:

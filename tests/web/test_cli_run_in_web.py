@@ -26,8 +26,17 @@ def test_audit_save_from_the_cli_is_shown_in_full(
     monkeypatch.chdir(tmp_path)  # a relative --out, as people type it
     result = runner.invoke(
         cli,
-        ["audit", str(chain.klik), "--config", str(chain.config), "--out", "rapport"]
-        + ["--save", "--db", settings.db_url()],
+        [
+            "audit",
+            str(chain.klik),
+            "--config",
+            str(chain.config),
+            "--out",
+            "rapport",
+            "--save",
+            "--db",
+            settings.db_url(),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Gemt som kørsel nr. 1" in result.output
