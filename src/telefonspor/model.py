@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from telefonspor.catalogue import CAUSES, FINDINGS, PARTIES
 
@@ -393,3 +393,49 @@ class ReportContext:
     task: tuple[TaskStep, ...] = ()
     decisions: Mapping[str, Decision] = field(default_factory=dict)  # user_id -> decision
     task_decision: Decision | None = None  # whole-task decision, if any
+
+
+# --- a run read back (reports.jsonin fills these; fix files, notify and the web read them) ---
+
+
+class Holders(Protocol):
+    """What follow-up work reads from a run: a fresh :class:`AuditResult` or a :class:`LoadedRun`.
+
+    Fix files, notifications and the web app's pages need only the figures and the holders,
+    so they take this and work the same on a run just audited and on one read back.
+    """
+
+    @property
+    def summary(self) -> Summary: ...
+
+    @property
+    def holders(self) -> tuple[HolderResult, ...]: ...
+
+    @property
+    def generated_at(self) -> str: ...
+
+    def uncovered(self) -> tuple[HolderResult, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRun:
+    """A run read back from its ``resultat.json``: exactly what the file keeps.
+
+    The figures, every holder with phones, cause and trace, and the decisions saved
+    with it. Not the findings list, the group tables, the systemic findings, the
+    sources or the settings used: the file keeps them for people, not for re-reading,
+    so they are absent here instead of empty look-alikes of an :class:`AuditResult`.
+    """
+
+    summary: Summary
+    holders: tuple[HolderResult, ...]
+    generated_at: str  # ISO 8601, UTC ("" when the file has none)
+    decisions: Mapping[str, Decision] = field(default_factory=dict)  # user_id -> decision
+    municipality: str = ""
+    #: the stored run's number the file was written for (None: a run that was not saved)
+    run_id: int | None = None
+    #: the resultat.json it was read from
+    path: str = ""
+
+    def uncovered(self) -> tuple[HolderResult, ...]:
+        return tuple(h for h in self.holders if not h.covered)

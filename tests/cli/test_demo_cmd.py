@@ -20,7 +20,14 @@ def test_demo_audits_a_full_sample_chain(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     report = out / "rapport"
-    assert {p.name for p in report.iterdir()} == {"rapport.xlsx", "rapport.html", "resultat.json"}
+    # The saved run's fix files sit beside its reports, as for a run started in the web app.
+    assert {p.name for p in report.iterdir()} == {
+        "rapport.xlsx",
+        "rapport.html",
+        "resultat.json",
+        "rettelser",
+    }
+    assert (report / "rettelser" / "ad-rettelser.ps1").is_file()
     data = json.loads((report / "resultat.json").read_text(encoding="utf-8"))
     causes = set(data["summary"]["causes"])
     assert {"legacy_klik_user", "missing_in_source", "lost_local_to_fkorg"} <= causes

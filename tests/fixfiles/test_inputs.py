@@ -103,7 +103,8 @@ def test_result_json_round_trip_gives_same_fix_files(
     ("content", "message"),
     [
         ("{", "ikke gyldig JSON"),
-        ('{"a": 1}', "mangler 'holders'"),
+        ('{"a": 1}', "ikke et resultat fra 'telefonspor audit' \\(forventede schema"),
+        ('{"schema": "telefonspor/audit/v1", "a": 1}', "mangler 'holders'"),
         ('{"schema": "andet/v1", "holders": []}', "ukendt skema"),
     ],
 )

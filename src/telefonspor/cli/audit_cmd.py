@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,17 +17,16 @@ from telefonspor.cli.app import (
     app,
     console,
     err_console,
+    freeze_inputs,
     guarded,
     load_settings,
 )
 from telefonspor.cli.app import danish_number as _da
 from telefonspor.cli.progress import DelayedProgress
-from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError, InputError
-from telefonspor.model import AuditResult, ReportContext
-from telefonspor.reports import write_reports
-from telefonspor.reports.jsonout import write_json
+from telefonspor.model import AuditResult
 from telefonspor.reports.view import ranked_gains
+from telefonspor.runs import make_run
 from telefonspor.settings import SETTINGS, Key, Settings, parse_source_option
 from telefonspor.sources.klik import HEADER_VARIANTS
 from telefonspor.texts import (
@@ -94,7 +91,9 @@ def audit_command(
     save: Annotated[
         bool,
         typer.Option(
-            "--save", help="Gem kørslen i historikken (til diff, tendens og beslutninger)."
+            "--save",
+            help="Gem kørslen i historikken (til diff, tendens, beslutninger og webappen); "
+            "rettelsesfilerne skrives da også i mappen rettelser i --out.",
         ),
     ] = False,
     accept_drop: Annotated[
@@ -131,28 +130,28 @@ def audit_command(
         klik_export = Path(settings.klik_path())
     # With JSON on stdout, everything for humans goes to stderr.
     screen = err_console if json_out == "-" else console
-    started = datetime.now(UTC)
     with DelayedProgress(screen, enabled=not quiet) as progress:
-        result = audit_files(klik_export, settings, progress=progress)
-    rerun = rerun_arguments(klik_export, None if config is None else config, source, map_, set_)
-    result = replace(result, rerun=rerun)
-    context: ReportContext | None = None
-    saved: Saved | None = None
-    if save:
-        saved = _save(result, settings, started, accept_drop=accept_drop)
-        context = saved.context
-    paths = write_reports(result, out, context=context)
-    if json_out:
-        write_json(result, json_out, context=context)
+        made = make_run(
+            klik_export,
+            settings,
+            out,
+            save=save,
+            accept_drop=accept_drop,
+            json_to=json_out,
+            rerun=rerun_arguments(klik_export, config, source, map_, set_),
+            progress=progress,
+            after_read=freeze_inputs,
+        )
+    result = made.result
     threshold = fail_under if fail_under is not None else settings.get(Key.AUDIT_FAIL_UNDER)
     if not quiet:
-        print_summary(screen, result, paths)
-        if saved is not None and saved.run_id is not None:
-            screen.print(f"Gemt som kørsel nr. {saved.run_id} i {escape(saved.where)}.")
-    if saved is not None and saved.held_back:
+        print_summary(screen, result, list(made.reports))
+        if made.run_id is not None:
+            screen.print(f"Gemt som kørsel nr. {made.run_id} i {escape(made.store_label)}.")
+    if made.held_back:
         # Printed even with --quiet, and exit 2: a scheduled run must not hide a wrong file.
         err_console.print(
-            f"[red]Kørslen er ikke gemt:[/red] {escape(saved.held_back)} Rapporterne er "
+            f"[red]Kørslen er ikke gemt:[/red] {escape(made.held_back)} Rapporterne er "
             "skrevet. Er filen rigtig, så gem kørslen med --accept-drop."
         )
         raise typer.Exit(2)
@@ -222,35 +221,6 @@ def with_inputs(settings: Settings, map_: list[str] | None, source: list[str] | 
             )
         klik_map[field] = header.strip().strip('"')
     return Settings(settings.values, settings.sources + extra, klik_map, settings.config_path)
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """What --save did: the run's number and database, or why it was held back."""
-
-    context: ReportContext | None
-    run_id: int | None
-    where: str
-    held_back: str = ""
-
-
-def _save(
-    result: AuditResult, settings: Settings, started: datetime, *, accept_drop: bool
-) -> Saved:
-    from telefonspor.store import Store  # the store is only loaded when asked for
-    from telefonspor.store.plausible import likely_wrong_file
-
-    with Store.from_settings(settings) as store:
-        warning = likely_wrong_file(store.latest(), result.summary.role_holders)
-        if warning and not accept_drop:
-            return Saved(None, None, store.label, held_back=warning)
-        run_id = store.save_run(
-            result,
-            started_at=started,
-            finished_at=datetime.now(UTC),
-            keep_names=settings.get(Key.STORE_KEEP_NAMES),
-        )
-        return Saved(store.report_context(run_id), run_id, store.label)
 
 
 def print_summary(screen: Console, result: AuditResult, paths: list[Path]) -> None:

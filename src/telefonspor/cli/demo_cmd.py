@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from telefonspor.cli.app import DbOption, app, console, guarded
+from telefonspor.cli.app import DbOption, app, console, freeze_inputs, guarded
 from telefonspor.cli.audit_cmd import print_summary, rerun_arguments
 from telefonspor.cli.progress import DelayedProgress
-from telefonspor.edge.run import audit_files
 from telefonspor.errors import ConfigError
 from telefonspor.hints import command
-from telefonspor.reports import write_reports
+from telefonspor.runs import make_run
 from telefonspor.sample import PRESETS, generate_chain
-from telefonspor.settings import Key, load
+from telefonspor.settings import load
 
 
 @app.command("demo")
@@ -64,24 +61,19 @@ def demo_command(
     )
     # The same default database as audit --save and serve: one history, not two (issue 16.4).
     settings = load(chain.config, overrides=[f"store.db={db}"] if db else ())
-    started = datetime.now(UTC)
     with DelayedProgress(console) as progress:
-        result = audit_files(chain.klik, settings, progress=progress)
-    result = replace(result, rerun=rerun_arguments(chain.klik, chain.config, None, None, None))
-    from telefonspor.store import Store  # loaded only when used: keeps the CLI quick to start
-
-    with Store.from_settings(settings) as store:
-        run_id = store.save_run(
-            result,
-            started_at=started,
-            finished_at=datetime.now(UTC),
-            keep_names=settings.get(Key.STORE_KEEP_NAMES),
-            report_dir=str(out / "rapport"),
+        made = make_run(
+            chain.klik,
+            settings,
+            out / "rapport",
+            save=True,
+            accept_drop=True,  # a demo is generated: a drop against earlier runs is no wrong file
+            rerun=rerun_arguments(chain.klik, chain.config, None, None, None),
+            progress=progress,
+            after_read=freeze_inputs,
         )
-        context = store.report_context(run_id)
-        where = store.label
-    paths = write_reports(result, out / "rapport", context=context)
-    print_summary(console, result, paths)
+    run_id, where = made.run_id, made.store_label
+    print_summary(console, made.result, list(made.reports))
     # Commands are printed unwrapped so they can be copied as they stand, and name the program
     # the way it was called (after `make demo` it is .venv/bin/telefonspor, not on PATH).
     lines = [

@@ -8,9 +8,18 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from telefonspor.cli.app import ConfigOption, SetOption, app, console, guarded, load_settings
-from telefonspor.fixfiles import read_corrections, read_dns, read_result_json, write_fix_files
-from telefonspor.model import AuditResult, Decision
+from telefonspor.cli.app import (
+    ConfigOption,
+    SetOption,
+    app,
+    console,
+    freeze_inputs,
+    guarded,
+    load_settings,
+)
+from telefonspor.fixfiles import read_corrections, read_dns, write_fix_files
+from telefonspor.model import Decision, Holders
+from telefonspor.runs import load_run
 from telefonspor.settings import Key, Settings, parse_source_option
 
 ResultArgument = Annotated[
@@ -33,14 +42,16 @@ SourceOption = Annotated[
 
 def load_input(
     path: Path, settings: Settings, source: list[str] | None
-) -> tuple[AuditResult, dict[str, Decision]]:
+) -> tuple[Holders, dict[str, Decision]]:
     """A saved resultat.json (with its decisions), or a fresh audit of a KLIK export."""
     if path.suffix.lower() == ".json":
-        return read_result_json(path)
+        loaded = load_run(path)
+        return loaded, dict(loaded.decisions)
     from telefonspor.edge.run import audit_files  # the readers load only when an audit is run
 
     extra = tuple(parse_source_option(s) for s in source or [])
-    return audit_files(path, settings, sources=settings.sources + extra), {}
+    result = audit_files(path, settings, sources=settings.sources + extra, after_read=freeze_inputs)
+    return result, {}
 
 
 @app.command("fix")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,22 +19,10 @@ from telefonspor.cli.app import (
     load_settings,
 )
 from telefonspor.cli.fix_cmd import ResultArgument, SourceOption, load_input
-from telefonspor.errors import ConfigError
-from telefonspor.notify import (
-    Delivery,
-    Message,
-    Outbox,
-    RateLimiter,
-    SmtpTransport,
-    deliver,
-    employee_messages,
-    party_messages,
-)
+from telefonspor.notify import Delivery, lists
 from telefonspor.notify.compose import EMPLOYEE_KIND
-from telefonspor.settings import Key
 from telefonspor.texts import party_label
 
-DRY_RUN_SENDER = "telefonspor@localhost"
 _SHOWN_IDS = 5  # user ids per terminal line
 
 
@@ -72,57 +59,28 @@ def notify_command(
     """
     settings = load_settings(config, set_, db)
     result, decisions = load_input(result_file, settings, source)
-    composed = party_messages(result, settings, decisions)
-    messages: list[Message] = list(composed.messages)
-    for party in composed.missing_address:
+    planned = lists.plan(result, settings, decisions, employees=employees)
+    for party in planned.missing_parties:
         err_console.print(
             f"[yellow]Ingen e-mailadresse til {escape(party_label(party))}[/yellow] – angiv den i "
             f'notify.parties ({escape(party)} = "...").'
         )
-    if employees:
-        staff = employee_messages(result, settings, decisions)
-        messages.extend(staff.messages)
-        if staff.missing_address:
-            err_console.print(
-                f"[yellow]{len(staff.missing_address)} medarbejdere har ingen e-mailadresse i "
-                f"KLIK-eksporten:[/yellow] {escape(', '.join(staff.missing_address))}"
-            )
-    sender = settings.get(Key.SMTP_SENDER).strip()
-    if send and not sender:
-        raise ConfigError("Angiv afsenderadressen i indstillingen smtp.sender for at sende.")
-    if not messages:
+    if planned.missing_employees:
+        err_console.print(
+            f"[yellow]{len(planned.missing_employees)} medarbejdere har ingen e-mailadresse i "
+            f"KLIK-eksporten:[/yellow] {escape(', '.join(planned.missing_employees))}"
+        )
+    lists.sender_for(settings, really=send)  # before anything is written
+    if not planned.messages:
         console.print("Ingen beskeder at sende.")
         return
 
     from telefonspor.store import Store  # the store loads only when it is needed
 
-    limiter = RateLimiter(settings.get(Key.NOTIFY_RATE_PER_MINUTE))
     with Store.from_settings(settings) as store:
-        if send:
-            with SmtpTransport(settings) as transport:
-                done = deliver(
-                    messages,
-                    transport,
-                    store,
-                    sender=sender,
-                    dry_run=False,
-                    min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
-                    limiter=limiter,
-                    now=lambda: datetime.now(UTC),
-                    report=_print,
-                )
-        else:
-            with Outbox(outbox) as box:
-                done = deliver(
-                    messages,
-                    box,
-                    store,
-                    sender=sender or DRY_RUN_SENDER,
-                    dry_run=True,
-                    min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
-                    now=lambda: datetime.now(UTC),
-                    report=_print,
-                )
+        done = lists.send(
+            planned.messages, settings, store, really=send, outbox=outbox, report=_print
+        )
     _summary(done, send, outbox)
 
 

@@ -122,7 +122,8 @@ def _one_run(directory: Path) -> dict[str, float]:
     timings: dict[str, float] = {}
     settings = load(directory / "kaede.toml")
     klik = next(directory.glob("klik*.xlsx"), None) or next(directory.glob("klik*"))
-    result = audit_files(klik, settings, timings=timings)
+    # As the CLI does it (cli.app.freeze_inputs): the inputs are not the collector's business.
+    result = audit_files(klik, settings, timings=timings, after_read=gc.freeze)
     with tempfile.TemporaryDirectory() as out:
         for name, writer, filename in (
             ("report_xlsx", write_excel, "rapport.xlsx"),
@@ -179,7 +180,7 @@ def _phone_throughput() -> float:
     from telefonspor.phones import PhoneEngine
 
     values = realistic_raw_values(1_000_000)
-    gc.freeze()  # as in a real run (run.audit_files): the inputs are not the collector's business
+    gc.freeze()  # as in a CLI run (cli.app.freeze_inputs): the inputs are not the collector's business
     engine = PhoneEngine()
     started = time.perf_counter()
     for raw in values:

@@ -6,7 +6,6 @@ This is where I/O meets the pure core: readers (``sources``) are called here,
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
@@ -60,13 +59,18 @@ def audit_files(
     sources: Sequence[SourceSpec] | None = None,
     progress: Progress | None = None,
     timings: MutableMapping[str, float] | None = None,
+    after_read: Callable[[], None] | None = None,
 ) -> AuditResult:
-    """Read the KLIK export and every system of the chain, then audit."""
+    """Read the KLIK export and every system of the chain, then audit.
+
+    ``after_read`` runs between reading and auditing: a one-shot command passes
+    ``gc.freeze`` there (see ``cli.app.freeze_inputs``); a long-running process must not,
+    as frozen objects are never collected.
+    """
     started = time.perf_counter()
     klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
-    # The records live for the whole run and hold no reference cycles: taking them out of the
-    # cyclic collector's sight saves it from rescanning hundreds of thousands of objects.
-    gc.freeze()
+    if after_read is not None:
+        after_read()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
     return run_audit(klik, data, settings, timings=timings)

@@ -25,9 +25,9 @@ from telefonspor.fixfiles import employees_csv, ldif, migration, os2sofd_csv, po
 from telefonspor.fixfiles.corrections import Correction, read_corrections
 from telefonspor.fixfiles.dns import read_dns
 from telefonspor.fixfiles.plan import FixPlan, make_plan, open_holders
-from telefonspor.fixfiles.resultjson import load_result_json, read_result_json
-from telefonspor.model import AuditResult, Decision
+from telefonspor.model import Decision, Holders
 from telefonspor.private import make_private_dir
+from telefonspor.reports.jsonin import load_result_json, read_result_json
 from telefonspor.rules import os2sync_ad
 from telefonspor.settings import Key, Settings
 
@@ -45,7 +45,7 @@ __all__ = [
 
 
 def write_fix_files(
-    result: AuditResult,
+    result: Holders,
     out_dir: Path,
     *,
     corrections: Mapping[str, Correction] | None = None,

@@ -13,7 +13,7 @@ from typing import Final
 
 from telefonspor.fixfiles.corrections import Correction
 from telefonspor.fixfiles.numbers import normalise
-from telefonspor.model import SLOTS, AuditResult, Decision, HolderResult, Hop
+from telefonspor.model import SLOTS, AuditResult, Decision, HolderResult, Holders, Hop
 from telefonspor.texts import CAUSE_LABELS, SLOT_LABELS, system_label
 
 #: OS2sofd phone type per slot.
@@ -110,7 +110,7 @@ class FixPlan:
 
 
 def open_holders(
-    result: AuditResult, decisions: Mapping[str, Decision] | None = None
+    result: Holders, decisions: Mapping[str, Decision] | None = None
 ) -> list[HolderResult]:
     """Holders without a usable number whose case is not accepted."""
     accepted = {
@@ -125,7 +125,7 @@ def is_account_name(text: str) -> bool:
 
 
 def make_plan(
-    result: AuditResult,
+    result: Holders,
     *,
     corrections: Mapping[str, Correction] | None = None,
     decisions: Mapping[str, Decision] | None = None,
@@ -149,8 +149,11 @@ def make_plan(
 # --- AD ----------------------------------------------------------------------------------------
 
 
-def _is_os2sync_ad(result: AuditResult) -> bool:
-    return bool(result.settings_used.get("chain.preset") == "os2sync-ad")
+def _is_os2sync_ad(result: Holders) -> bool:
+    # A run read back keeps no settings; the caller's os2sync_ad says it then.
+    return isinstance(result, AuditResult) and bool(
+        result.settings_used.get("chain.preset") == "os2sync-ad"
+    )
 
 
 def _ad_rows(

@@ -29,6 +29,8 @@ from telefonspor.national.municipalities import (
     Municipality,
     match_municipality,
 )
+from telefonspor.reports.jsonin import is_result
+from telefonspor.reports.jsonout import AUDIT_SCHEMA
 from telefonspor.settings import Key, Settings, defaults
 
 _JSON_SUFFIXES: Final = (".json",)
@@ -216,13 +218,13 @@ def _read_input(path: Path, settings: Settings) -> tuple[list[st.Statement], lis
         try:
             if schema == st.STATEMENT_SCHEMA:
                 return [st.from_statement_json(doc, origin=str(path))], []
-            if schema == st.AUDIT_SCHEMA:
+            if is_result(doc):
                 return [st.from_result_json(doc, None, origin=str(path))], []
         except st.UnknownMunicipality as exc:
             return [], [Unmatched(path.name, exc.name)]
         raise InputError(
             f"JSON-filen er hverken en dækningserklæring ('{st.STATEMENT_SCHEMA}') eller et "
-            f"resultat ('{st.AUDIT_SCHEMA}'), men har schema '{schema}'.",
+            f"resultat ('{AUDIT_SCHEMA}'), men har schema '{schema}'.",
             path=str(path),
         )
     return _read_national_klik(path, settings)

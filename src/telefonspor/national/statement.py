@@ -36,6 +36,7 @@ from telefonspor import __version__
 from telefonspor.errors import InputError
 from telefonspor.model import CAUSE_CODES, FINDING_CODES, pct
 from telefonspor.national.municipalities import Municipality, match_municipality
+from telefonspor.reports.jsonin import check_result
 from telefonspor.sources.jsonfile import parse_json
 from telefonspor.texts import FINDING_LABELS
 
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from telefonspor.store.records import RunInfo
 
 STATEMENT_SCHEMA: Final = "telefonspor/statement/v1"
-AUDIT_SCHEMA: Final = "telefonspor/audit/v1"
 
 #: Only these keys survive into a statement's count maps.
 _CAUSE_KEYS: Final = frozenset(CAUSE_CODES)
@@ -109,11 +109,7 @@ def from_result_json(
 ) -> Statement:
     """A statement from a parsed ``resultat.json``; the municipality comes from the caller,
     else from the file's ``municipality`` field. InputError when neither names one."""
-    if doc.get("schema") != AUDIT_SCHEMA:
-        raise InputError(
-            f"Filen er ikke et telefonspor-resultat (forventede schema '{AUDIT_SCHEMA}').",
-            path=origin,
-        )
+    check_result(doc, origin)
     summary = doc.get("summary")
     if not isinstance(summary, Mapping):
         raise InputError("Filen mangler 'summary'.", path=origin)

@@ -19,7 +19,7 @@ from typing import Final
 from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import open_holders
 from telefonspor.localtime import danish_datetime
-from telefonspor.model import AuditResult, Decision, HolderResult
+from telefonspor.model import Decision, HolderResult, Holders
 from telefonspor.settings import Key, Settings
 from telefonspor.texts import cause_label, party_label, plural
 
@@ -58,7 +58,7 @@ def is_address(text: str) -> bool:
 
 
 def party_messages(
-    result: AuditResult, settings: Settings, decisions: Mapping[str, Decision] | None = None
+    result: Holders, settings: Settings, decisions: Mapping[str, Decision] | None = None
 ) -> Composed:
     """One message per responsible party (address from notify.parties) listing its open cases."""
     addresses: Mapping[str, str] = settings.get(Key.NOTIFY_PARTIES)
@@ -96,7 +96,7 @@ def party_messages(
 
 
 def employee_messages(
-    result: AuditResult, settings: Settings, decisions: Mapping[str, Decision] | None = None
+    result: Holders, settings: Settings, decisions: Mapping[str, Decision] | None = None
 ) -> Composed:
     """One short message per employee who must register their own number."""
     where = settings.get(Key.NOTIFY_REGISTER_WHERE).strip()
@@ -191,7 +191,7 @@ def _party_body(party: str, holders: list[HolderResult], settings: Settings) -> 
     return "\n".join(lines)
 
 
-def _closing(result: AuditResult, settings: Settings) -> str:
+def _closing(result: Holders, settings: Settings) -> str:
     municipality = settings.get(Key.AUDIT_MUNICIPALITY_NAME)
     lines = []
     if result.generated_at:

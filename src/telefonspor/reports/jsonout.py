@@ -39,7 +39,8 @@ from telefonspor.reports.view import (
     municipality,
 )
 
-SCHEMA: Final = "telefonspor/audit/v1"
+#: The schema id of resultat.json: written here, checked by ``jsonin``; defined nowhere else.
+AUDIT_SCHEMA: Final = "telefonspor/audit/v1"
 _FINDING_RANK: Final = {code: i for i, code in enumerate(FINDING_CODES)}
 
 
@@ -49,7 +50,7 @@ def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[s
     s = result.summary
     accepted = sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
     out: dict[str, Any] = {
-        "schema": SCHEMA,
+        "schema": AUDIT_SCHEMA,
         "generated_at": result.generated_at,
         "municipality": municipality(result),
         "summary": {

@@ -106,7 +106,7 @@ notifications = sa.Table(
     sa.Column("dry_run", sa.Boolean, nullable=False),
 )
 
-#: Local web accounts (migrations 0003 and 0004; shape owned by ``telefonspor.web.accounts``).
+#: Local web accounts (migrations 0003 and 0004; rows read and written by ``store.accounts``).
 web_users = sa.Table(
     "web_users",
     metadata,
@@ -118,8 +118,8 @@ web_users = sa.Table(
     sa.Column("oidc_subject", sa.String(255), nullable=True),
 )
 
-#: Signed-in web sessions by the hash of their id (migration 0006_web_sessions; shape owned by
-#: ``telefonspor.web.sessions``).
+#: Signed-in web sessions by the hash of their id (migration 0006_web_sessions; read and written by
+#: ``store.sessions``).
 web_sessions = sa.Table(
     "web_sessions",
     metadata,

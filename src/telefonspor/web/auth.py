@@ -2,7 +2,7 @@
 
 The session cookie is signed (itsdangerous) and holds the user name, a random
 session id and the CSRF token. The id must name a live row in the database
-(``web.sessions``) on every request, so logout, a password change and a removed
+(``store.sessions``) on every request, so logout, a password change and a removed
 user end the session at once, also for a copy of the cookie.
 """
 
@@ -54,7 +54,7 @@ class CsrfFailed(Exception):
 class Session:
     user: str = ""
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    #: The server-side session id (``web.sessions``); '' when not signed in.
+    #: The server-side session id (``store.sessions``); '' when not signed in.
     sid: str = ""
     dirty: bool = False
     #: An OpenID Connect sign-in in progress: state, nonce, PKCE verifier, next page.

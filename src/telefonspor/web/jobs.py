@@ -1,8 +1,9 @@
 """Audits started from "Ny kørsel": each runs in a background thread and reports its progress.
 
-A run's reports (resultat.json, rapport.xlsx, rapport.html) and fix files are
-kept in its own folder under the data dir; the stored run points to it
-(``report_dir``), so the pages that need full detail read resultat.json there.
+The run itself is ``runs.make_run``, as for the command line: its reports
+(resultat.json, rapport.xlsx, rapport.html) and fix files are kept in its own
+folder under the data dir; the stored run points to it (``report_dir``), so the
+pages that need full detail read resultat.json there.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
 
 from telefonspor.errors import InputError, TelefonsporError
-from telefonspor.settings import Key, Settings, SourceSpec
+from telefonspor.settings import Settings, SourceSpec
 
 log = logging.getLogger("telefonspor.web")
-
-FIX_DIR: Final = "rettelser"
 
 
 @dataclass
@@ -118,40 +116,27 @@ def audit_work(request: AuditRequest) -> Work:
 
 
 def _audit(job: Job, request: AuditRequest) -> int:
-    from telefonspor.edge.run import audit_files
-    from telefonspor.fixfiles import write_fix_files
-    from telefonspor.reports import write_reports
-    from telefonspor.store import Store, key_options
-    from telefonspor.store.plausible import likely_wrong_file
+    from telefonspor.runs import make_run
 
     def progress(stage: str, done: int, total: int | None) -> None:
         job.stage, job.done, job.total = stage, done, total
 
-    started = datetime.now(UTC)
-    result = audit_files(request.klik, request.settings, sources=request.sources, progress=progress)
-    progress("Gemmer kørslen", 0, None)
-    with Store.open(request.db_url, **key_options(request.settings)) as store:
-        warning = likely_wrong_file(store.latest(), result.summary.role_holders)
-        if warning and not request.accept_drop:
-            raise InputError(
-                f"{warning} Kørslen er ikke gemt. Er filen rigtig, så start kørslen igen med "
-                "»Gem, selvom antallet af rolleindehavere er faldet kraftigt« slået til."
-            )
-        run_id = store.save_run(
-            result,
-            started_at=started,
-            finished_at=datetime.now(UTC),
-            keep_names=request.settings.get(Key.STORE_KEEP_NAMES),
-            report_dir=str(request.report_dir),
-        )
-        context = store.report_context(run_id)
-    progress("Skriver rapporter", 0, None)
-    write_reports(result, request.report_dir, context=context)
-    write_fix_files(
-        result,
-        request.report_dir / FIX_DIR,
-        decisions=context.decisions,
-        settings=request.settings,
+    # No after_read=gc.freeze here: frozen objects are never freed, and this process lives on.
+    made = make_run(
+        request.klik,
+        request.settings,
+        request.report_dir,
+        sources=request.sources,
+        save=True,
+        db_url=request.db_url,
+        accept_drop=request.accept_drop,
+        reports_when_held_back=False,
+        progress=progress,
     )
-    log.info("Kørsel %s gemt som nr. %s", job.id, run_id)
-    return run_id
+    if made.held_back or made.run_id is None:
+        raise InputError(
+            f"{made.held_back} Kørslen er ikke gemt. Er filen rigtig, så start kørslen igen med "
+            "»Gem, selvom antallet af rolleindehavere er faldet kraftigt« slået til."
+        )
+    log.info("Kørsel %s gemt som nr. %s", job.id, made.run_id)
+    return made.run_id

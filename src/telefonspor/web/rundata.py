@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from telefonspor.fixfiles import read_result_json
-from telefonspor.model import CAUSE_CODES, AuditResult, Decision, HolderResult
-from telefonspor.reports import FILE_NAMES
+from telefonspor.model import CAUSE_CODES, Decision, HolderResult, LoadedRun
+from telefonspor.runs import RESULT_FILE, load_run
 
 PER_PAGE: Final = 50
 _CACHED_RUNS: Final = 4
@@ -32,7 +31,7 @@ class RunLike(Protocol):
 class RunDetail:
     run_id: int
     folder: Path
-    result: AuditResult
+    result: LoadedRun
     by_user: Mapping[str, HolderResult]
 
 
@@ -44,11 +43,16 @@ class DetailCache:
         self._lock = threading.Lock()
 
     def get(self, run: RunLike) -> RunDetail | None:
-        """The run's detail, or None when its reports are not kept (e.g. a CLI run)."""
+        """The run's detail, or None when its report folder is not recorded or is gone.
+
+        ``report_dir`` comes only from the history (recorded by ``runs.make_run`` for the
+        web's own runs and for ``audit --save``), never from a request: the web app reads a
+        stored run's resultat.json wherever that run's reports were written, and nothing else.
+        """
         if not run.report_dir:
             return None
         folder = Path(run.report_dir)
-        path = folder / FILE_NAMES["json"]
+        path = folder / RESULT_FILE
         try:
             key = (str(path), path.stat().st_mtime)
         except OSError:
@@ -58,7 +62,7 @@ class DetailCache:
             if cached is not None:
                 self._items.move_to_end(key)
                 return cached
-        result, _ = read_result_json(path)
+        result = load_run(folder)
         detail = RunDetail(run.id, folder, result, {h.user_id: h for h in result.holders})
         with self._lock:
             self._items[key] = detail

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from telefonspor.reports import FILE_NAMES
+from telefonspor.runs import FIX_DIR
 from telefonspor.web.auth import CurrentUser
-from telefonspor.web.jobs import FIX_DIR
 from telefonspor.web.state import state_of
 
 router = APIRouter()

@@ -22,9 +22,9 @@ from starlette.responses import RedirectResponse, Response
 from telefonspor.errors import InputError
 from telefonspor.fixfiles.migration import CSV_NAME, XLSX_NAME, migration_csv
 from telefonspor.model import Decision
+from telefonspor.runs import FIX_DIR
 from telefonspor.twins import MATCHED_BY_DA, MigrationRow, migration_rows
 from telefonspor.web.auth import AdminUser, CheckedForm, CurrentUser
-from telefonspor.web.jobs import FIX_DIR
 from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
 from telefonspor.web.views.common import select_run

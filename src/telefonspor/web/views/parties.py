@@ -15,9 +15,9 @@ from telefonspor.fixfiles import employees_csv, ldif, os2sofd_csv, powershell
 from telefonspor.model import PARTY_CODES, HolderResult
 from telefonspor.reports.safe import csv_safe
 from telefonspor.reports.view import holder_order, problem_text
+from telefonspor.runs import FIX_DIR
 from telefonspor.texts import cause_label
 from telefonspor.web.auth import CurrentUser
-from telefonspor.web.jobs import FIX_DIR
 from telefonspor.web.pages import render
 from telefonspor.web.views.common import select_run
 

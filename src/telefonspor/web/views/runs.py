@@ -12,8 +12,8 @@ from starlette.responses import RedirectResponse, Response
 
 from telefonspor.errors import InputError
 from telefonspor.reports import FILE_NAMES
+from telefonspor.runs import FIX_DIR
 from telefonspor.web.auth import AdminUser, CheckedForm, CurrentUser
-from telefonspor.web.jobs import FIX_DIR
 from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
 from telefonspor.web.views.common import select_run

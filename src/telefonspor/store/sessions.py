@@ -4,7 +4,7 @@ A signed cookie alone stays valid until it expires, even after logout or a
 password change. Here each sign-in gets a row (keyed by the SHA-256 of the id,
 so the table holds nothing a cookie could be made from); logout deletes the
 row, a password change or a removed user deletes all rows of that user.
-The table is created by the store's migration 0006_web_sessions.
+The table is ``store.schema.web_sessions`` (migration 0006_web_sessions).
 """
 
 from __future__ import annotations
@@ -20,19 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from telefonspor.errors import StoreError
+from telefonspor.store.schema import web_sessions
 
 #: A session lasts at most this long after sign-in, whatever the cookie says.
 MAX_AGE: Final = timedelta(hours=12)
-
-metadata = sa.MetaData()
-web_sessions = sa.Table(
-    "web_sessions",
-    metadata,
-    sa.Column("id_hash", sa.String(64), primary_key=True),
-    sa.Column("user_name", sa.String(64), nullable=False, index=True),
-    sa.Column("created_at", sa.String(40), nullable=False),
-    sa.Column("expires_at", sa.String(40), nullable=False),
-)
 
 
 def _hash(session_id: str) -> str:
