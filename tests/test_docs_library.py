@@ -29,7 +29,16 @@ def test_the_library_example_runs(
     assert (made / "rapport" / "rettelser" / "ad-rettelser.ps1").is_file()
 
 
-def test_the_library_page_is_in_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Som Python-bibliotek" in readme
-    assert "from telefonspor.runs import load_run, make_run" in readme
+def test_the_library_page_is_in_the_docs_site() -> None:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("docs_site", ROOT / "scripts" / "docs_site.py")
+    assert spec is not None and spec.loader is not None
+    site = importlib.util.module_from_spec(spec)
+    sys.modules["docs_site"] = site
+    spec.loader.exec_module(site)
+    assert "readme/bibliotek.md" in site.guide_pages()
+    page = PAGE.read_text(encoding="utf-8")
+    assert page.startswith("## Som Python-bibliotek")
+    assert "from telefonspor.runs import load_run, make_run" in page

@@ -27,12 +27,13 @@ PERSONAL = "Anna Hansen 010203-1234 20304050"
 
 _INJECT = f"""
 import sys
-from telefonspor.cli import audit_cmd, main
+from telefonspor import runs
+from telefonspor.cli import main
 
 def boom(*args, **kwargs):
     raise ValueError({PERSONAL!r})
 
-audit_cmd.audit_files = boom
+runs.audit_files = boom
 main()
 """
 
@@ -145,7 +146,10 @@ def test_huge_number_in_json_exits_2_naming_the_file(tmp_path: Path, args: list[
 def test_infinite_row_number_in_resultat_json_exits_2(tmp_path: Path) -> None:
     """Found by the value-swapping property: int(1e999) raised OverflowError."""
     path = tmp_path / "resultat.json"
-    path.write_text('{"holders": [{"user_id": "anha", "row": 1e999}]}', encoding="utf-8")
+    path.write_text(
+        '{"schema": "telefonspor/audit/v1", "holders": [{"user_id": "anha", "row": 1e999}]}',
+        encoding="utf-8",
+    )
     done = runner.invoke(app, ["fix", str(path), "--out", str(tmp_path / "ud")])
     assert done.exit_code == 2, done.output
     assert "resultat.json" in done.stderr and "rolleindehaver nr. 1" in done.stderr

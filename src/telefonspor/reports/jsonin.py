@@ -9,6 +9,7 @@ defaults. The schema id is ``jsonout.AUDIT_SCHEMA``, checked here and only here.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,9 @@ def load_result_json(path: Path) -> LoadedRun:
             "filen er indlejret for dybt til at være en resultat.json.", path=where
         ) from None
     except ValueError as exc:  # int() refuses more than sys.get_int_max_str_digits() digits
+        limit = f"{sys.get_int_max_str_digits():,}".replace(",", ".")
         raise InputError(
-            "filen indeholder et tal med for mange cifre til at være en resultat.json.",
-            path=where,
+            f"filen indeholder et tal med mere end {limit} cifre og kan ikke læses.", path=where
         ) from exc
     except FileNotFoundError:
         raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where) from None
@@ -98,14 +99,14 @@ def from_json(data: object, where: str) -> LoadedRun:
             decision = _decision(holder.user_id, item.get("decision"))
             if decision is not None:
                 decided[holder.user_id] = decision
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as exc:
             raise InputError(
                 f"rolleindehaver nr. {index} i 'holders' har et ugyldigt format ({exc}).",
                 path=where,
             ) from exc
     try:
         summary = _summary(data.get("summary") or {}, holders)
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, OverflowError, AttributeError) as exc:
         raise InputError(f"'summary' har et ugyldigt format ({exc}).", path=where) from exc
     generated = data.get("generated_at") or (data.get("run") or {}).get("generated_at") or ""
     run_id = data.get("run_id")
