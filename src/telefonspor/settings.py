@@ -202,6 +202,27 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "notify.register_where", "", "Hvor medarbejderen selv registrerer sit nummer (fx en URL)."
     ),
     Setting("notify.parties", {}, 'E-mailadresse pr. ansvarlig part (fx hr = "hr@kommune.dk").'),
+    # self-service (employees register their own number)
+    Setting(
+        "selfservice.base_url",
+        "",
+        "Webappens adresse set fra medarbejderne (fx https://telefonspor.kommune.dk); når den er "
+        "sat, får hver medarbejder i `notify --employees` sit personlige link.",
+    ),
+    Setting("selfservice.link_days", 14, "Så mange dage virker et personligt link."),
+    Setting(
+        "selfservice.auto_approve",
+        False,
+        "Godkend indsendte numre automatisk (de skrives stadig først ved `selvbetjening apply`); "
+        "'Jeg har ikke et arbejdsnummer' venter altid på administratoren.",
+    ),
+    Setting(
+        "selfservice.target",
+        "auto",
+        "Hvor godkendte numre skrives: auto (kædens første live AD- eller OS2sofd-system), ad, "
+        "os2sofd eller fixfiles (rettelsesfiler).",
+        choices=("auto", "ad", "os2sofd", "fixfiles"),
+    ),
     # web
     Setting("web.max_upload_mb", 50, "Største tilladte upload i MB."),
     Setting(

@@ -32,6 +32,7 @@ from telefonspor.notify import (
     party_messages,
 )
 from telefonspor.notify.compose import EMPLOYEE_KIND
+from telefonspor.selfservice import links as selfservice_links
 from telefonspor.texts import party_label
 
 DRY_RUN_SENDER = "telefonspor@localhost"
@@ -78,8 +79,18 @@ def notify_command(
             f"[yellow]Ingen e-mailadresse til {escape(party_label(party))}[/yellow] – angiv den i "
             f'notify.parties ({escape(party)} = "...").'
         )
+    links: dict[str, str] = {}
+    if employees and selfservice_links.enabled(settings):
+        from telefonspor.store import Store
+
+        with Store.from_settings(settings) as store:
+            links = selfservice_links.issue_links(store, result, settings, decisions)
+        console.print(
+            f"{len(links)} personlige links til selvbetjening lavet (gyldige i "
+            f"{settings.integer('selfservice.link_days')} dage)."
+        )
     if employees:
-        staff = employee_messages(result, settings, decisions)
+        staff = employee_messages(result, settings, decisions, links)
         messages.extend(staff.messages)
         if staff.missing_address:
             err_console.print(

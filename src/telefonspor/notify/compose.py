@@ -96,11 +96,17 @@ def party_messages(
 
 
 def employee_messages(
-    result: AuditResult, settings: Settings, decisions: Mapping[str, Decision] | None = None
+    result: AuditResult,
+    settings: Settings,
+    decisions: Mapping[str, Decision] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Composed:
-    """One short message per employee who must register their own number."""
+    """One short message per employee who must register their own number.
+
+    ``links`` (user id -> personal self-service link) replaces ``{hvor}`` for those holders.
+    """
     where = settings.text("notify.register_where").strip()
-    if not where:
+    if not where and not links:
         raise ConfigError(
             "Angiv, hvor medarbejderne selv registrerer deres nummer: indstillingen "
             "notify.register_where (fx en adresse til selvbetjening)."
@@ -126,13 +132,18 @@ def employee_messages(
             "navn": first.name or first.user_id,
             "brugernavn": ", ".join(h.user_id for h in holders),
             "roller": ", ".join(roles),
-            "hvor": where,
+            "hvor": _where(holders, where, links or {}),
             "kommune": municipality or first.municipality,
         }
         body = fill_template(template, values)
         ids = tuple(h.user_id for h in holders)
         messages.append(Message(first.email.strip(), EMPLOYEE_KIND, EMPLOYEE_SUBJECT, body, ids))
     return Composed(tuple(messages), tuple(sorted(missing)))
+
+
+def _where(holders: list[HolderResult], where: str, links: Mapping[str, str]) -> str:
+    own = [links[h.user_id] for h in holders if h.user_id in links]
+    return "\n".join(own) if own else where
 
 
 def fill_template(template: str, values: Mapping[str, str]) -> str:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 from alembic.util.exc import CommandError
@@ -50,6 +50,9 @@ from telefonspor.store.records import (
     StoredHolder,
     StoredInput,
 )
+
+if TYPE_CHECKING:
+    from telefonspor.store.selfservice import SelfService
 
 DECISIONS: Final = ("fix", "accept")
 _CHUNK: Final = 2000  # holder rows per INSERT round trip
@@ -168,6 +171,12 @@ class Store:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def selfservice(self) -> SelfService:
+        """The self-service links, submissions and write log (``store.selfservice``)."""
+        from telefonspor.store.selfservice import SelfService
+
+        return SelfService(self._engine, self._key, self.label)
 
     def __enter__(self) -> Store:
         return self

@@ -24,6 +24,7 @@ NAVIGATION: Final = (
     ("/ansvarlige", "Ansvarlige"),
     ("/koersler", "Kørsler"),
     ("/ny-koersel", "Ny kørsel"),
+    ("/selvbetjening", "Selvbetjening"),
     ("/indstillinger", "Indstillinger"),
 )
 #: Pages only an administrator can use: a viewer is not shown a door that is locked.

@@ -20,8 +20,12 @@ from telefonspor.notify import (
     SmtpTransport,
     Transport,
     deliver,
+    employee_messages,
     party_messages,
 )
+from telefonspor.notify.compose import EMPLOYEE_KIND
+from telefonspor.selfservice.links import enabled as selfservice_enabled
+from telefonspor.selfservice.links import issue_links
 from telefonspor.texts import party_label
 from telefonspor.web.auth import AdminUser, CheckedForm
 from telefonspor.web.pages import render
@@ -47,11 +51,21 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
         raise ConfigError("Angiv afsenderadressen i indstillingen smtp.sender for at sende.")
     composed = party_messages(selected.detail.result, settings, selected.decisions)
     store = state.store()
+    messages = list(composed.messages)
+    if form.get("medarbejdere"):
+        # Each employee without a number, with a personal link when self-service is on.
+        links = (
+            issue_links(store, selected.detail.result, settings, selected.decisions)
+            if selfservice_enabled(settings)
+            else {}
+        )
+        staff = employee_messages(selected.detail.result, settings, selected.decisions, links)
+        messages.extend(staff.messages)
     outbox = selected.detail.folder / OUTBOX_DIR
 
     def send_with(transport: Transport, *, dry_run: bool) -> list[Delivery]:
         return deliver(
-            composed.messages,
+            messages,
             transport,
             store,
             sender=sender or DRY_RUN_SENDER,
@@ -70,7 +84,9 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
     rows = [
         (
             d.message.recipient,
-            " + ".join(party_label(p) for p in d.message.kind.split("+")),
+            "Medarbejder"
+            if d.message.kind == EMPLOYEE_KIND
+            else " + ".join(party_label(p) for p in d.message.kind.split("+")),
             len(d.message.user_ids),
             d.status,
         )

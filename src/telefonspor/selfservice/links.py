@@ -1,0 +1,72 @@
+"""Personal links for the employees the notify step writes to (one holder, one run each).
+
+A new link replaces the holder's earlier live ones (they are revoked), so
+only the newest e-mail works. The numbers the source holds at this moment are
+kept, encrypted, with the link: applying compares against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from telefonspor.errors import ConfigError
+from telefonspor.fixfiles.plan import open_holders
+from telefonspor.model import AuditResult, Decision, HolderResult
+from telefonspor.notify.compose import is_address
+from telefonspor.settings import Settings
+
+if TYPE_CHECKING:
+    from telefonspor.store import Store
+
+PAGE_PATH = "/mit-nummer/"
+
+
+def enabled(settings: Settings) -> bool:
+    return bool(settings.text("selfservice.base_url").strip())
+
+
+def source_numbers(holder: HolderResult) -> dict[str, str]:
+    """What the authoritative source (the chain's first system that has the holder) holds."""
+    for hop in holder.trace:
+        if hop.position == "source" and hop.found:
+            return {"direct": hop.direct, "mobile": hop.mobile}
+    return {"direct": "", "mobile": ""}
+
+
+def issue_links(
+    store: Store,
+    result: AuditResult,
+    settings: Settings,
+    decisions: Mapping[str, Decision] | None = None,
+) -> dict[str, str]:
+    """user_id -> personal link for every open holder whose number is missing in the source."""
+    base = settings.text("selfservice.base_url").strip().rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise ConfigError(
+            "selfservice.base_url skal være webappens adresse med https://, fx "
+            "https://telefonspor.kommune.dk."
+        )
+    latest = store.latest()
+    if latest is None:
+        raise ConfigError(
+            "Personlige links bindes til en gemt kørsel. Gem kørslen først med "
+            "'telefonspor audit ... --save'."
+        )
+    service = store.selfservice()
+    days = settings.integer("selfservice.link_days")
+    links: dict[str, str] = {}
+    for holder in open_holders(result, decisions):
+        if holder.cause != "missing_in_source" or not is_address(holder.email.strip()):
+            continue  # the same holders ``employee_messages`` writes to
+        service.revoke(holder.user_id)
+        token = service.issue(
+            user_id=holder.user_id,
+            run_id=latest.id,
+            name=holder.name,
+            roles=holder.roles,
+            before=source_numbers(holder),
+            days=days,
+        )
+        links[holder.user_id] = f"{base}{PAGE_PATH}{token}"
+    return links
