@@ -26,6 +26,7 @@ ORDER = [
     "rapporter.md",
     "historik.md",
     "rettelser-og-beskeder.md",
+    "selvbetjening.md",
     "live-kilder.md",
     "web.md",
     "landsoversigt.md",

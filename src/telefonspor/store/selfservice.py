@@ -349,6 +349,21 @@ class SelfService:
             for r in rows
         ]
 
+    def written_before(self, user_ids: Iterable[str], moment: str) -> tuple[str, ...]:
+        """Those of ``user_ids`` whose self-service number was written at or before ``moment``."""
+        applied = self.applied_users()
+        return tuple(
+            u for u in user_ids if u.casefold() in applied and applied[u.casefold()] <= moment
+        )
+
+    def covered_in_run(self, run_id: int, started_at: str) -> tuple[str, ...]:
+        """Holders covered in the run whose number came through self-service before it."""
+        h = schema.run_holders
+        query = sa.select(h.c.user_id).where(h.c.run_id == run_id, h.c.covered.is_(True))
+        with self._guard("læses"), self._engine.connect() as conn:
+            covered = list(conn.scalars(query.order_by(h.c.id)))
+        return self.written_before(covered, started_at)
+
     def applied_users(self) -> dict[str, str]:
         """user_id (casefolded) -> when its self-service number was written (latest)."""
         w = schema.selfservice_writes

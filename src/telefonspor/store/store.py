@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -379,7 +380,11 @@ class Store:
             a = run_a
         if a not in ids:
             raise _no_run(a)
-        return compare(a, self._status(a), b, self._status(b))
+        changes = compare(a, self._status(a), b, self._status(b))
+        if not changes.fixed:
+            return changes
+        via = self.selfservice().written_before(changes.fixed, self.run(b).started_at)
+        return replace(changes, via_selfservice=via)
 
     def trend(self) -> tuple[TrendPoint, ...]:
         return tuple(_trend_point(r) for r in self.runs())
