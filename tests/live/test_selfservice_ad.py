@@ -6,6 +6,7 @@ The slapd ACL lets the write account change only telephoneNumber and mobile
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,9 @@ def read_entry(slapd: Slapd, pki: Pki, uid: str) -> dict[str, list[str]]:
 
 
 def test_dry_run_writes_nothing_then_apply_writes_and_logs(
-    ad_config: Path, slapd: Slapd, pki: Pki
+    ad_config: Path, slapd: Slapd, pki: Pki, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     settings = load(ad_config)
     with Store.from_settings(settings) as store:
         sub = approved_submission(store, "sel01", direct="33663301", mobile="20304001")
@@ -95,6 +97,8 @@ def test_dry_run_writes_nothing_then_apply_writes_and_logs(
         assert {p.outcome for p in done} == {"written"}
         after = store.selfservice().submission(sub.id)
         writes = store.selfservice().writes()
+    assert "sel01" in caplog.text  # logs name the user id ...
+    assert "33663301" not in caplog.text and "20304001" not in caplog.text  # ... never a number
     entry = read_entry(slapd, pki, "sel01")
     assert entry["telephoneNumber"] == ["33663301"] and entry["mobile"] == ["20304001"]
     assert after.status == "applied" and not after.holds_numbers  # deleted once applied

@@ -188,3 +188,27 @@ def test_admin_rejects_and_the_number_is_gone(
 
 def _body(html: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
+
+
+def test_send_page_writes_employee_mails_with_personal_links(
+    settings: Settings, tmp_path: Path, stored_run: int
+) -> None:
+    from telefonspor.web import create_app
+
+    configured = settings.replace({"selfservice.base_url": BASE})
+    with TestClient(create_app(configured, data_dir=tmp_path / "web")) as client:
+        sign_in(client, "anna")
+        token = csrf_of(client.get("/ansvarlige").text)
+        sent = client.post(
+            "/ansvarlige/send",
+            data={"maade": "proeve", "medarbejdere": "ja", "csrf_token": token},
+        )
+        assert sent.status_code == 200 and "mette@kommune.dk" in sent.text
+        run = client.app.state.web.store().run(stored_run)  # type: ignore[attr-defined]
+        mail = (Path(run.report_dir) / "beskeder" / "employee__mette_kommune.dk.eml").read_text(
+            encoding="utf-8"
+        )
+        found = re.search(r"/mit-nummer/[A-Za-z0-9_-]{22}", mail.replace("=\n", ""))
+        assert found, mail
+        page = client.get(found.group(0))
+        assert page.status_code == 200 and "Mette" in page.text

@@ -18,6 +18,7 @@ from telefonspor.progress import DelayedProgress
 from telefonspor.reports import write_reports
 from telefonspor.run import audit_files
 from telefonspor.sample import PRESETS, generate_chain
+from telefonspor.selfservice.demo import add_demo_submissions
 from telefonspor.settings import load
 
 
@@ -78,6 +79,7 @@ def demo_command(
             keep_names=settings.flag("store.keep_names"),
             report_dir=str(out / "rapport"),
         )
+        add_demo_submissions(store, result, run_id)  # the Selvbetjening page has something to show
         context = store.report_context(run_id)
         where = store.label
     paths = write_reports(result, out / "rapport", context=context)
