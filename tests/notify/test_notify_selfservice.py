@@ -68,6 +68,7 @@ def test_dry_run_mail_carries_a_working_personal_link(
     match = LINK.search(body)
     assert match, body
     assert "Kære Mette" in body
+    assert "Linket er personligt: del det ikke. Det virker én gang og i 14 dage." in body
     token = match.group(1).rsplit("/", 1)[1]
     assert token not in run.output  # the token is in the mail only, never on screen
     settings = load(None, overrides=[f"store.db={url}"], environ={})

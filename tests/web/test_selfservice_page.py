@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,37 @@ def test_send_page_writes_employee_mails_with_personal_links(
         assert found, mail
         page = client.get(found.group(0))
         assert page.status_code == 200 and "Mette" in page.text
+
+
+def test_auto_approval_approves_numbers_but_not_no_number(
+    client: TestClient, settings: Settings, stored_run: int
+) -> None:
+    client.app.state.web.settings = settings.replace({"selfservice.auto_approve": True})  # type: ignore[attr-defined]
+    links = _links(settings)
+    _post(client, _path(links["mette"]), direkte="33 66 33 66")
+    again = _path(_links(settings)["mette"])
+    _post(client, again, ingen_nummer="ja", begrundelse="Ingen telefon")
+    with Store.open(settings.db_url()) as store:
+        number, no_number = store.selfservice().submissions()
+    assert (number.status, number.decided_by) == ("approved", "automatisk")
+    assert no_number.status == "pending"  # an accept is always a person's decision
+
+
+def test_a_number_the_run_found_on_many_holders_is_refused(
+    client: TestClient, settings: Settings, stored_run: int
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.store import factory
+
+    shared = factory.phone("33112233").with_findings("shared")
+    holders = [factory.holder(f"s{i}", covered=True) for i in range(3)]
+    holders = [replace(h, direct=shared) for h in holders]
+    with Store.open(settings.db_url()) as store:
+        now = datetime.now(UTC)
+        store.save_run(factory.result(holders), started_at=now, finished_at=now)
+    path = _path(_links(settings)["mette"])  # bound to that (latest) run
+    response = _post(client, path, direkte="+45 33 11 22 33")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "bruges af mange medarbejdere" in response.text  # type: ignore[attr-defined]
+    assert _post(client, path, direkte="33 11 22 34").status_code == 200  # type: ignore[attr-defined]

@@ -35,6 +35,11 @@ DEFAULT_EMPLOYEE_TEXT: Final = (
     "På forhånd tak.\n"
 )
 EMPLOYEE_SUBJECT: Final = "Dit telefonnummer mangler i KLIK"
+#: Added under the text when ``{hvor}`` is a personal self-service link.
+PERSONAL_LINK_NOTE: Final = (
+    "\nLinket er personligt: del det ikke. Det virker én gang og i {days} dage. Har du ikke et "
+    "arbejdsnummer, kan du skrive det på siden.\n"
+)
 _ADDRESS: Final = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
@@ -136,6 +141,8 @@ def employee_messages(
             "kommune": municipality or first.municipality,
         }
         body = fill_template(template, values)
+        if any(h.user_id in (links or {}) for h in holders):
+            body += PERSONAL_LINK_NOTE.format(days=settings.integer("selfservice.link_days"))
         ids = tuple(h.user_id for h in holders)
         messages.append(Message(first.email.strip(), EMPLOYEE_KIND, EMPLOYEE_SUBJECT, body, ids))
     return Composed(tuple(messages), tuple(sorted(missing)))
