@@ -9,6 +9,9 @@ field is non-null (``patchPhoneEntityFields``), new ones are added, and the pers
 missing from the request are REMOVED), ``getPersonByADUserId`` (GET
 /api/v2/persons/byADUserId/{userId}) and ``@RequireApiWriteAccess`` on PATCH
 (security/RequireApiWriteAccess.java: ``hasRole('ROLE_WRITE_ACCESS')``, else 403).
+Before the save, ``PrimeService.setPrimePhone`` (service/PrimeService.java, called from
+interceptor/AbstractBeforeSaveInterceptor.java) leaves exactly one typePrime per phone type:
+when a type has not exactly one, the first phone of the type becomes the typePrime.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class Os2sofdPatchApi(FakeApi):
         changed = False
         if record.get("phones") is not None:
             changed = patch_collection(person, record["phones"])
+        if changed:
+            set_prime_phone(person)
         return Reply(200, person) if changed else Reply(304, raw=EMPTY)
 
 
@@ -93,6 +98,16 @@ def patch_collection(person: dict[str, Any], wanted: list[dict[str, Any]]) -> bo
     return changed
 
 
+def set_prime_phone(person: dict[str, Any]) -> None:
+    phones = person.get("phones") or []
+    for kind in {p["phoneType"] for p in phones}:
+        of_type = [p for p in phones if p["phoneType"] == kind]
+        if sum(1 for p in of_type if p.get("typePrime")) != 1:
+            for p in of_type:
+                p["typePrime"] = False
+            of_type[0]["typePrime"] = True
+
+
 def _person(uuid: str, user_id: str, phones: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "uuid": uuid,
@@ -107,19 +122,28 @@ FAX = {
     "master": "SOFD",
     "masterId": "fax-1",
     "phoneNumber": "86000001",
-    "phoneType": "FAX",
+    "phoneType": "FAX_NUMBER",
     "visibility": "VISIBLE",
+    "prime": True,
+    "typePrime": True,
+}
+DEPARTMENT = {
+    "master": "SOFD",
+    "masterId": "afd-7",
+    "phoneNumber": "86000007",
+    "phoneType": "DEPARTMENT_NUMBER",
+    "visibility": "HIDDEN_FOR_CITIZENS",
     "prime": False,
     "typePrime": True,
 }
-HIDDEN = {
+OPUS_MOBILE = {
     "master": "OPUS",
-    "masterId": "m-7",
-    "phoneNumber": "20000007",
+    "masterId": "m-9",
+    "phoneNumber": "20000009",
     "phoneType": "MOBILE",
-    "visibility": "HIDDEN",
-    "prime": False,
-    "typePrime": False,
+    "visibility": "HIDDEN_FOR_CITIZENS",
+    "prime": True,
+    "typePrime": True,
 }
 
 
@@ -127,8 +151,9 @@ HIDDEN = {
 def sofd() -> Iterator[tuple[Os2sofdPatchApi, str]]:
     api = Os2sofdPatchApi(
         [
-            _person("11111111-0000-0000-0000-000000000001", "sofd01", [FAX, HIDDEN]),
+            _person("11111111-0000-0000-0000-000000000001", "sofd01", [FAX, DEPARTMENT]),
             _person("11111111-0000-0000-0000-000000000002", "sofd02", []),
+            _person("11111111-0000-0000-0000-000000000003", "sofd03", [OPUS_MOBILE]),
         ]
     )
     with serve(api) as url:
@@ -180,7 +205,7 @@ def test_patch_adds_our_phone_and_keeps_every_other(
     assert {(p.target, p.outcome) for p in done} == {("os2sofd", "written")}
     assert after.status == "applied" and not after.holds_numbers
     phones = api.persons["11111111-0000-0000-0000-000000000001"]["phones"]
-    assert FAX in phones and HIDDEN in phones  # nothing else was lost
+    assert FAX in phones and DEPARTMENT in phones  # nothing else was lost
     ours = {p["phoneType"]: p for p in phones if p["master"] == "telefonspor"}
     assert ours["LANDLINE"]["phoneNumber"] == "33663301" and ours["LANDLINE"]["typePrime"]
     assert ours["MOBILE"]["phoneNumber"] == "20304001"
@@ -197,7 +222,7 @@ def test_a_number_added_meanwhile_is_a_conflict(
     with Store.from_settings(settings) as store:
         sub = approved_submission(store, "sofd02", mobile="20304002")
         api.persons["11111111-0000-0000-0000-000000000002"]["phones"].append(
-            {**HIDDEN, "masterId": "new", "typePrime": True, "visibility": "VISIBLE"}
+            {**OPUS_MOBILE, "masterId": "new"}
         )
         rows = apply_approved(store, settings, really=True, by="anna")
         assert store.selfservice().submission(sub.id).status == "conflict"
@@ -218,3 +243,23 @@ def test_a_read_only_key_is_refused_and_nothing_is_logged_as_written(
     assert [r.outcome for r in rows] == ["failed"]
     assert "HTTP 403" in rows[0].message
     assert api.persons["11111111-0000-0000-0000-000000000002"]["phones"] == []
+
+
+def test_another_masters_primary_number_is_not_shadowed(
+    sofd: tuple[Os2sofdPatchApi, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OS2sofd keeps the first typePrime of a type: an added mobile would never be sent on."""
+    api, url = sofd
+    settings = load(_config(tmp_path, url, monkeypatch, WRITE_KEY))
+    with Store.from_settings(settings) as store:
+        approved_submission(store, "sofd03", mobile="20304003", before={"mobile": "20000009"})
+        rows = apply_approved(store, settings, really=True, by="anna")
+    assert [r.outcome for r in rows] == ["failed"] and "fra OPUS" in rows[0].message
+    assert api.persons["11111111-0000-0000-0000-000000000003"]["phones"] == [OPUS_MOBILE]
+
+
+def test_the_server_keeps_one_type_prime_per_type() -> None:
+    person = _person("u", "x", [dict(OPUS_MOBILE)])
+    patch_collection(person, [OPUS_MOBILE, {**OPUS_MOBILE, "masterId": "b", "master": "y"}])
+    set_prime_phone(person)
+    assert [p["typePrime"] for p in person["phones"]] == [True, False]

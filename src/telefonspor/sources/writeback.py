@@ -26,8 +26,10 @@ from telefonspor.sources.http import HttpClient, client_from_options
 from telefonspor.sources.live_options import LiveOptions
 from telefonspor.sources.secrets import read_secret
 
-#: OS2sofd's phoneType per slot (as the OS2sofd reader maps them).
+#: OS2sofd's phoneType we write per slot.
 SOFD_TYPES: Final = {"direct": "LANDLINE", "mobile": "MOBILE"}
+#: The typePrime phone types OS2sofd sends for a slot, first found wins (DOMAIN.md, OS2sofd).
+SOFD_SENT: Final = {"direct": ("LANDLINE", "IP", "BROADBAND"), "mobile": ("MOBILE",)}
 #: Our phones in OS2sofd carry this master, so a later write updates the same entry.
 SOFD_MASTER: Final = "telefonspor"
 
@@ -148,22 +150,23 @@ class SofdWriter:
         return person
 
     def current(self, user_id: str) -> dict[str, str]:
-        phones = self._person(user_id).get("phones") or []
-        values = {}
-        for slot, kind in SOFD_TYPES.items():
-            numbers = [
-                str(p.get("phoneNumber") or "")
-                for p in phones
-                if isinstance(p, dict) and p.get("phoneType") == kind and p.get("typePrime")
-            ]
-            values[slot] = " / ".join(n for n in numbers if n)
-        return values
+        """Per slot the number OS2sofd sends on (its typePrime phone of the slot's types)."""
+        phones = [p for p in self._person(user_id).get("phones") or [] if isinstance(p, dict)]
+        return {slot: _sent(phones, slot)[1] for slot in SOFD_SENT}
 
     def write(self, user_id: str, values: Mapping[str, str]) -> None:
         person = self._person(user_id)
         phones = [p for p in person.get("phones") or [] if isinstance(p, dict)]
         for slot, number in values.items():
             master_id = f"{user_id}:{slot}"
+            other, held = _sent(phones, slot)
+            if held and other.get("master") != SOFD_MASTER:
+                # PATCH cannot take typePrime from another master's phone, and OS2sofd keeps
+                # the first typePrime of a type: ours would never be sent on.
+                raise SourceError(
+                    f"OS2sofd har allerede et primært nummer ({other.get('phoneType')}) fra "
+                    f"{other.get('master')} på {user_id}; ret det dér i stedet."
+                )
             ours = {
                 "master": SOFD_MASTER,
                 "masterId": master_id,
@@ -188,3 +191,11 @@ class SofdWriter:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _sent(phones: list[dict[str, Any]], slot: str) -> tuple[dict[str, Any], str]:
+    for kind in SOFD_SENT[slot]:
+        for phone in phones:
+            if phone.get("phoneType") == kind and phone.get("typePrime"):
+                return phone, str(phone.get("phoneNumber") or "")
+    return {}, ""
