@@ -100,6 +100,11 @@ def test_sent_mail_link_replaces_the_dry_run_link(
     with TestClient(create_app(settings, data_dir=tmp_path / "web")) as client:
         assert client.get(second.group(1)).status_code == 200
         assert client.get(first.group(1)).status_code == 404  # revoked by the newer mail
+    again = runner.invoke(app, [*args, "--send"], env={"TELEFONSPOR_SMTP_PASSWORD": PASSWORD})
+    assert "Sprunget over: mette@kommune.dk" in again.output
+    with TestClient(create_app(settings, data_dir=tmp_path / "web2")) as client:
+        # No new mail went to mette, so the link in the last one still works.
+        assert client.get(second.group(1)).status_code == 200
 
 
 def test_links_need_a_saved_run(tmp_path: Path, smtp_server: SmtpServer) -> None:

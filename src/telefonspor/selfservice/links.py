@@ -8,6 +8,7 @@ kept, encrypted, with the link: applying compares against them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from telefonspor.errors import ConfigError
@@ -55,10 +56,15 @@ def issue_links(
         )
     service = store.selfservice()
     days = settings.integer("selfservice.link_days")
+    quiet_days = settings.integer("notify.min_days_between")
+    now = datetime.now(UTC)
     links: dict[str, str] = {}
     for holder in open_holders(result, decisions):
-        if holder.cause != "missing_in_source" or not is_address(holder.email.strip()):
+        address = holder.email.strip()
+        if holder.cause != "missing_in_source" or not is_address(address):
             continue  # the same holders ``employee_messages`` writes to
+        if store.was_notified(address, quiet_days, now):
+            continue  # no mail goes out now: the link in the last one must keep working
         service.revoke(holder.user_id)
         token = service.issue(
             user_id=holder.user_id,
