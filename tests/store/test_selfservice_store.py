@@ -137,3 +137,37 @@ def test_shared_in_run_uses_the_runs_keyed_hashes(tmp_path: Path) -> None:
         service = store.selfservice()
         assert service.shared_in_run(run_id, "+4533663366")
         assert not service.shared_in_run(run_id, "+4544556677")
+
+
+def test_before_is_kept_per_system_for_the_target_written_to(tmp_path: Path) -> None:
+    from telefonspor.model import Hop
+    from telefonspor.selfservice.links import source_numbers
+
+    holder = factory.holder("mette")
+    holder = holder.__class__(
+        **{
+            **{s: getattr(holder, s) for s in holder.__slots__},  # type: ignore[attr-defined]
+            "trace": (
+                Hop("ad", "source", True, direct="", mobile="20 30 40 50"),
+                Hop("os2sofd", "local", True, direct="86 12 34 56", mobile=""),
+                Hop("fkorg", "fkorg", True, direct="99999999"),
+            ),
+        }
+    )
+    held = source_numbers(holder)
+    assert held == {
+        "ad.direct": "",
+        "ad.mobile": "20 30 40 50",
+        "os2sofd.direct": "86 12 34 56",
+        "os2sofd.mobile": "",
+    }
+    with Store.open(f"sqlite:///{tmp_path / 'h.db'}") as store:
+        service = store.selfservice()
+        token = service.issue(
+            user_id="mette", run_id=1, name="M", roles=("R",), before=held, days=1, now=NOW
+        )
+        link = service.link(token, now=NOW)
+        assert link is not None
+        assert service.before(link.id, "ad") == {"direct": "", "mobile": "20 30 40 50"}
+        assert service.before(link.id, "os2sofd") == {"direct": "86 12 34 56", "mobile": ""}
+        assert service.before(link.id, "fixfiles") == {"direct": "", "mobile": ""}

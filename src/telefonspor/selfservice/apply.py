@@ -124,7 +124,7 @@ def _one(
 ) -> list[Planned]:
     service = store.selfservice()
     numbers = {f: n for f, n in service.numbers(submission).items() if n}
-    before = service.before(submission.token_id)
+    before = service.before(submission.token_id, writer.target)
     try:
         current = writer.current(submission.user_id)
     except TelefonsporError as exc:

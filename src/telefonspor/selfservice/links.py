@@ -28,11 +28,14 @@ def enabled(settings: Settings) -> bool:
 
 
 def source_numbers(holder: HolderResult) -> dict[str, str]:
-    """What the authoritative source (the chain's first system that has the holder) holds."""
+    """What each system of the chain held for the holder, as ``<kind>.<slot>`` (``ad.direct``),
+    so applying compares with the system it writes to."""
+    held: dict[str, str] = {}
     for hop in holder.trace:
-        if hop.position == "source" and hop.found:
-            return {"direct": hop.direct, "mobile": hop.mobile}
-    return {"direct": "", "mobile": ""}
+        if hop.found and hop.system not in ("klik", "fkorg"):
+            held.setdefault(f"{hop.system}.direct", hop.direct)
+            held.setdefault(f"{hop.system}.mobile", hop.mobile)
+    return held
 
 
 def issue_links(

@@ -137,9 +137,7 @@ class SelfService:
             "run_id": run_id,
             "name": name,
             "roles": json.dumps(list(roles), ensure_ascii=False),
-            "before": self._sealer.seal(
-                json.dumps({f: before.get(f, "") for f in FIELDS}), _context("before", user_id)
-            ),
+            "before": self._sealer.seal(json.dumps(dict(before)), _context("before", user_id)),
             "created_at": _iso(moment),
             "expires_at": _iso(moment + timedelta(days=days)),
         }
@@ -176,15 +174,16 @@ class SelfService:
             )
         return int(done.rowcount or 0)
 
-    def before(self, token_id: int) -> dict[str, str]:
-        """The holder's numbers in the source when the link was made (for compare-before-write)."""
+    def before(self, token_id: int, system: str = "") -> dict[str, str]:
+        """The holder's numbers when the link was made (for compare-before-write): those of
+        ``system`` (``ad.direct``-style keys), else the plain ``direct``/``mobile`` keys."""
         t = schema.selfservice_tokens
         with self._guard("læses"), self._engine.connect() as conn:
             row = conn.execute(sa.select(t).where(t.c.id == token_id)).first()
         if row is None:
             raise StoreError(f"Selvbetjeningslink nr. {token_id} findes ikke.")
         values = json.loads(self._sealer.open(row.before, _context("before", row.user_id)))
-        return {f: str(values.get(f, "")) for f in FIELDS}
+        return {f: str(values.get(f"{system}.{f}", values.get(f, ""))) for f in FIELDS}
 
     def shared_in_run(self, run_id: int, e164: str) -> bool:
         """Did the run find ``e164`` as a shared line (a main number on many holders)?"""
