@@ -362,6 +362,8 @@ class Changes:
     newly_missing: tuple[str, ...] = ()  # uncovered now, covered before or new holders
     changed_cause: tuple[CauseChange, ...] = ()
     gone: tuple[str, ...] = ()  # holders no longer in KLIK
+    #: Of ``fixed``: holders whose own number was written back by self-service before the run.
+    via_selfservice: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -359,6 +359,27 @@ SETTINGS: Final[tuple[Setting[Any], ...]] = (
         "notify.register_where", "", "Hvor medarbejderen selv registrerer sit nummer (fx en URL)."
     ),
     Setting("notify.parties", {}, 'E-mailadresse pr. ansvarlig part (fx hr = "hr@kommune.dk").'),
+    # self-service (employees register their own number)
+    Setting(
+        "selfservice.base_url",
+        "",
+        "Webappens adresse set fra medarbejderne (fx https://telefonspor.kommune.dk); når den er "
+        "sat, får hver medarbejder i `notify --employees` sit personlige link.",
+    ),
+    Setting("selfservice.link_days", 14, "Så mange dage virker et personligt link."),
+    Setting(
+        "selfservice.auto_approve",
+        False,
+        "Godkend indsendte numre automatisk (de skrives stadig først ved `selvbetjening apply`); "
+        "'Jeg har ikke et arbejdsnummer' venter altid på administratoren.",
+    ),
+    Setting(
+        "selfservice.target",
+        "auto",
+        "Hvor godkendte numre skrives: auto (kædens første live AD- eller OS2sofd-system), ad, "
+        "os2sofd eller fixfiles (rettelsesfiler).",
+        choices=("auto", "ad", "os2sofd", "fixfiles"),
+    ),
     # web
     Setting("web.max_upload_mb", 50, "Største tilladte upload i MB."),
     Setting(
@@ -456,6 +477,10 @@ class Key:
     NOTIFY_EMPLOYEE_TEXT: Final[Setting[str]] = _row("notify.employee_text", str)
     NOTIFY_REGISTER_WHERE: Final[Setting[str]] = _row("notify.register_where", str)
     NOTIFY_PARTIES: Final[Setting[dict[str, str]]] = _row("notify.parties", dict)
+    SELFSERVICE_BASE_URL: Final[Setting[str]] = _row("selfservice.base_url", str)
+    SELFSERVICE_LINK_DAYS: Final[Setting[int]] = _row("selfservice.link_days", int)
+    SELFSERVICE_AUTO_APPROVE: Final[Setting[bool]] = _row("selfservice.auto_approve", bool)
+    SELFSERVICE_TARGET: Final[Setting[str]] = _row("selfservice.target", str)
     WEB_MAX_UPLOAD_MB: Final[Setting[int]] = _row("web.max_upload_mb", int)
     WEB_MAX_ANONYMOUS_KB: Final[Setting[int]] = _row("web.max_anonymous_kb", int)
     WEB_MAX_FIELD_KB: Final[Setting[int]] = _row("web.max_field_kb", int)

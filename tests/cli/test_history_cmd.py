@@ -93,6 +93,7 @@ def test_diff_defaults_to_previous_against_latest(two_runs: str) -> None:
         "from_run": 1,
         "to_run": 2,
         "fixed": ["bo"],
+        "fixed_by_selfservice": [],
         "newly_missing": ["dorte"],
         "changed_cause": [
             {"user_id": "carl", "old": "missing_in_source", "new": "lost_local_to_fkorg"}

@@ -107,6 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = _serve
     do_POST = _serve
+    do_PATCH = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -23,6 +23,12 @@ BASE_DN = "dc=kommune,dc=dk"
 READER_DN = f"cn=telefonspor,ou=service,{BASE_DN}"
 READER_PASSWORD = "laese-adgang-42"
 USERS = 2500
+#: Self-service write-back: an account that may change only the two phone attributes, and
+#: employees in their own OU (so the 2,500 in ou=people stay as the read tests expect).
+WRITER_DN = f"cn=telefonspor-skriv,ou=service,{BASE_DN}"
+WRITER_PASSWORD = "skrive-adgang-17"
+SELFSERVICE_OU = f"ou=selvbetjening,{BASE_DN}"
+SELFSERVICE_USERS = 20
 
 
 def available() -> bool:
@@ -61,6 +67,26 @@ def user_ldif(i: int) -> str:
     return "\n".join(lines)
 
 
+def selfservice_ldif() -> str:
+    """Employees sel00..sel19 without a phone number (each test takes its own)."""
+    entries = [f"dn: {SELFSERVICE_OU}\nobjectClass: organizationalUnit\nou: selvbetjening"]
+    entries += [
+        "\n".join(
+            [
+                f"dn: uid=sel{i:02d},{SELFSERVICE_OU}",
+                "objectClass: inetOrgPerson",
+                f"uid: sel{i:02d}",
+                f"cn: Selv Betjent {i}",
+                f"sn: Betjent {i}",
+                f"mail: sel{i:02d}@kommune.dk",
+                f"title: Medarbejder {i}",
+            ]
+        )
+        for i in range(SELFSERVICE_USERS)
+    ]
+    return "\n\n".join(entries) + "\n"
+
+
 def ldif() -> str:
     head = f"""dn: {BASE_DN}
 objectClass: dcObject
@@ -81,8 +107,15 @@ objectClass: person
 cn: telefonspor
 sn: telefonspor
 userPassword: {READER_PASSWORD}
+
+dn: {WRITER_DN}
+objectClass: person
+cn: telefonspor-skriv
+sn: telefonspor-skriv
+userPassword: {WRITER_PASSWORD}
 """
-    return head + "\n" + "\n\n".join(user_ldif(i) for i in range(USERS)) + "\n"
+    people = "\n\n".join(user_ldif(i) for i in range(USERS))
+    return head + "\n" + people + "\n\n" + selfservice_ldif()
 
 
 def config(directory: Path, pki: Pki) -> str:
@@ -102,6 +135,7 @@ suffix "{BASE_DN}"
 rootdn "cn=admin,{BASE_DN}"
 directory {directory}/db
 access to attrs=userPassword by anonymous auth by * none
+access to attrs=telephoneNumber,mobile by dn.exact="{WRITER_DN}" write by users read by * none
 access to * by users read by * none
 """
 

@@ -11,6 +11,7 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
     history_cmd,
     national_cmd,
     notify_cmd,
+    selfservice_cmd,
     settings_cmd,
     sources_cmd,
     web_cmd,

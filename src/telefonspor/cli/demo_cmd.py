@@ -15,6 +15,7 @@ from telefonspor.errors import ConfigError
 from telefonspor.hints import command
 from telefonspor.runs import make_run
 from telefonspor.sample import PRESETS, generate_chain
+from telefonspor.selfservice.demo import add_demo_submissions
 from telefonspor.settings import load
 
 
@@ -73,6 +74,12 @@ def demo_command(
             after_read=freeze_inputs,
         )
     run_id, where = made.run_id, made.store_label
+    if run_id is not None:
+        from telefonspor.store import Store
+
+        with Store.from_settings(settings) as store:
+            # the Selvbetjening page has something to show
+            add_demo_submissions(store, made.result, run_id)
     print_summary(console, made.result, list(made.reports))
     # Commands are printed unwrapped so they can be copied as they stand, and name the program
     # the way it was called (after `make demo` it is .venv/bin/telefonspor, not on PATH).

@@ -206,6 +206,7 @@ def _changes_json(changes: Changes) -> dict[str, Any]:
         "from_run": changes.from_run,
         "to_run": changes.to_run,
         "fixed": list(changes.fixed),
+        "fixed_by_selfservice": list(changes.via_selfservice),
         "newly_missing": list(changes.newly_missing),
         "changed_cause": [
             {"user_id": c.user_id, "old": c.old, "new": c.new} for c in changes.changed_cause
@@ -221,12 +222,17 @@ def _print_changes(changes: Changes, after: dict[str, StoredHolder]) -> None:
         f"Ændret årsag: {len(changes.changed_cause)}  ·  Ikke længere i KLIK: {len(changes.gone)}"
     )
     console.print(counts)
+    if changes.via_selfservice:
+        console.print(f"Heraf rettet via selvbetjening: {len(changes.via_selfservice)}")
     if not (changes.fixed or changes.newly_missing or changes.changed_cause or changes.gone):
         console.print("Ingen ændringer.")
         return
     table = Table("Ændring", "Bruger", "Årsag før", "Årsag nu")
     for user_id in changes.fixed:
-        table.add_row("Rettet", escape(user_id), "", "har nummer")
+        via = user_id in changes.via_selfservice
+        table.add_row(
+            "Rettet (selvbetjening)" if via else "Rettet", escape(user_id), "", "har nummer"
+        )
     for user_id in changes.newly_missing:
         holder = after.get(user_id)
         table.add_row(
@@ -294,6 +300,10 @@ def task_status_command(
         steps = store.task_steps()
         open_cases = store.open_cases()
         task_decision = store.decisions().get("")
+        latest = store.latest()
+        via_selfservice = (
+            store.selfservice().covered_in_run(latest.id, latest.started_at) if latest else ()
+        )
     if as_json:
         _print_json(
             {
@@ -302,6 +312,7 @@ def task_status_command(
                     for s in steps
                 ],
                 "open_cases": len(open_cases),
+                "covered_by_selfservice": len(via_selfservice),
                 "task_decision": None if task_decision is None else task_decision.decision,
             }
         )
@@ -312,6 +323,11 @@ def task_status_command(
         table.add_row(str(step.number), step.title, done, escape(step.note), command)
     console.print(table)
     console.print(f"Åbne sager i nyeste kørsel: {len(open_cases)}")
+    if via_selfservice:
+        console.print(
+            f"Har nummer via selvbetjening i nyeste kørsel: {len(via_selfservice)} "
+            "(medarbejderne registrerede det selv)"
+        )
 
 
 @task_app.command("decide")

@@ -21,6 +21,8 @@ from telefonspor.cli.app import (
 from telefonspor.cli.fix_cmd import ResultArgument, SourceOption, load_input
 from telefonspor.notify import Delivery, lists
 from telefonspor.notify.compose import EMPLOYEE_KIND
+from telefonspor.selfservice import links as selfservice_links
+from telefonspor.settings import Key
 from telefonspor.texts import party_label
 
 _SHOWN_IDS = 5  # user ids per terminal line
@@ -59,7 +61,17 @@ def notify_command(
     """
     settings = load_settings(config, set_, db)
     result, decisions = load_input(result_file, settings, source)
-    planned = lists.plan(result, settings, decisions, employees=employees)
+    links: dict[str, str] = {}
+    if employees and selfservice_links.enabled(settings):
+        from telefonspor.store import Store
+
+        with Store.from_settings(settings) as store:
+            links = selfservice_links.issue_links(store, result, settings, decisions)
+        console.print(
+            f"{len(links)} personlige links til selvbetjening lavet (gyldige i "
+            f"{settings.get(Key.SELFSERVICE_LINK_DAYS)} dage)."
+        )
+    planned = lists.plan(result, settings, decisions, employees=employees, links=links)
     for party in planned.missing_parties:
         err_console.print(
             f"[yellow]Ingen e-mailadresse til {escape(party_label(party))}[/yellow] – angiv den i "

@@ -35,6 +35,11 @@ DEFAULT_EMPLOYEE_TEXT: Final = (
     "På forhånd tak.\n"
 )
 EMPLOYEE_SUBJECT: Final = "Dit telefonnummer mangler i KLIK"
+#: Added under the text when ``{hvor}`` is a personal self-service link.
+PERSONAL_LINK_NOTE: Final = (
+    "\nLinket er personligt: del det ikke. Det virker én gang og i {days} dage. Har du ikke et "
+    "arbejdsnummer, kan du skrive det på siden.\n"
+)
 _ADDRESS: Final = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
@@ -96,11 +101,17 @@ def party_messages(
 
 
 def employee_messages(
-    result: Holders, settings: Settings, decisions: Mapping[str, Decision] | None = None
+    result: Holders,
+    settings: Settings,
+    decisions: Mapping[str, Decision] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Composed:
-    """One short message per employee who must register their own number."""
+    """One short message per employee who must register their own number.
+
+    ``links`` (user id -> personal self-service link) replaces ``{hvor}`` for those holders.
+    """
     where = settings.get(Key.NOTIFY_REGISTER_WHERE).strip()
-    if not where:
+    if not where and not links:
         raise ConfigError(
             "Angiv, hvor medarbejderne selv registrerer deres nummer: indstillingen "
             "notify.register_where (fx en adresse til selvbetjening)."
@@ -126,13 +137,20 @@ def employee_messages(
             "navn": first.name or first.user_id,
             "brugernavn": ", ".join(h.user_id for h in holders),
             "roller": ", ".join(roles),
-            "hvor": where,
+            "hvor": _where(holders, where, links or {}),
             "kommune": municipality or first.municipality,
         }
         body = fill_template(template, values)
+        if any(h.user_id in (links or {}) for h in holders):
+            body += PERSONAL_LINK_NOTE.format(days=settings.integer("selfservice.link_days"))
         ids = tuple(h.user_id for h in holders)
         messages.append(Message(first.email.strip(), EMPLOYEE_KIND, EMPLOYEE_SUBJECT, body, ids))
     return Composed(tuple(messages), tuple(sorted(missing)))
+
+
+def _where(holders: list[HolderResult], where: str, links: Mapping[str, str]) -> str:
+    own = [links[h.user_id] for h in holders if h.user_id in links]
+    return "\n".join(own) if own else where
 
 
 def fill_template(template: str, values: Mapping[str, str]) -> str:

@@ -43,13 +43,14 @@ def plan(
     decisions: Mapping[str, Decision] | None = None,
     *,
     employees: bool = False,
+    links: Mapping[str, str] | None = None,
 ) -> Planned:
     """The messages for ``result``'s open cases (accepted cases are left out)."""
     parties = party_messages(result, settings, decisions)
     messages = list(parties.messages)
     missing_employees: tuple[str, ...] = ()
     if employees:
-        staff = employee_messages(result, settings, decisions)
+        staff = employee_messages(result, settings, decisions, links)
         messages.extend(staff.messages)
         missing_employees = staff.missing_address
     return Planned(tuple(messages), parties.missing_address, missing_employees)

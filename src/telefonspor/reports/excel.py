@@ -320,6 +320,8 @@ class _Book:
         sh.line([f"Ændringer siden sidst (kørsel {c.from_run} → {c.to_run})"], self.heading)
         sh.line(("Ændring", "Personer"), self.header)
         sh.line(["Har fået nummer", len(c.fixed)])
+        if c.via_selfservice:
+            sh.line(["Heraf via selvbetjening", len(c.via_selfservice)])
         sh.line(["Nye uden nummer", len(c.newly_missing)])
         sh.line(["Skiftet årsag", len(c.changed_cause)])
         sh.line(["Ikke længere i KLIK", len(c.gone)])

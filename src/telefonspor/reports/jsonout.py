@@ -275,6 +275,7 @@ def _changes(c: Changes | None) -> dict[str, Any] | None:
         "from_run": c.from_run,
         "to_run": c.to_run,
         "fixed": sorted(c.fixed),
+        "fixed_by_selfservice": sorted(c.via_selfservice),
         "newly_missing": sorted(c.newly_missing),
         "changed_cause": [
             {"user_id": x.user_id, "old": x.old, "new": x.new}

@@ -48,6 +48,10 @@ OPTIONS: Final = frozenset(
         "timeout",
         "allow_partial",
         "attributes",
+        # self-service write-back (``telefonspor selvbetjening apply``): a separate account
+        "write_bind_dn",
+        "write_password_env",
+        "write_password_file",
     }
 )
 #: The phone and identity attributes every read asks for (plus the slot mapping's).
@@ -150,8 +154,12 @@ def attribute_list(configured: Iterable[str], extra: Iterable[str]) -> list[str]
     return list(seen.values())
 
 
-def connect(opts: LiveOptions, *, url: str, starttls: bool) -> ldap3.Connection:
-    """Open, secure and bind; errors become our Danish errors."""
+def connect(opts: LiveOptions, *, url: str, starttls: bool, account: str = "") -> ldap3.Connection:
+    """Open, secure and bind; errors become our Danish errors.
+
+    ``account`` = "write" binds with ``write_bind_dn``/``write_password_*`` (self-service
+    write-back) on a connection that may modify; the default reads only.
+    """
     verify = opts.flag("tls_verify")
     ca_file = opts.text("ca_file")
     tls = ldap3.Tls(
@@ -160,8 +168,9 @@ def connect(opts: LiveOptions, *, url: str, starttls: bool) -> ldap3.Connection:
         version=ssl.PROTOCOL_TLS_CLIENT if verify else ssl.PROTOCOL_TLS,
     )
     timeout = opts.number("timeout", minimum=0.1)
-    bind_dn = opts.text("bind_dn", required=True)
-    password = read_secret(opts.values, "password", where=opts.where) or ""
+    prefix = f"{account}_" if account else ""
+    bind_dn = opts.text(f"{prefix}bind_dn", required=True)
+    password = read_secret(opts.values, f"{prefix}password", where=opts.where) or ""
     server = ldap3.Server(
         url,
         use_ssl=url.startswith("ldaps://"),
@@ -176,7 +185,7 @@ def connect(opts: LiveOptions, *, url: str, starttls: bool) -> ldap3.Connection:
         authentication=ldap3.SIMPLE,
         receive_timeout=int(max(1, timeout)),
         raise_exceptions=True,
-        read_only=True,
+        read_only=not account,
         check_names=False,
     )
     try:

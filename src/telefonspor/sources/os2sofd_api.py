@@ -24,6 +24,9 @@ OPTIONS: Final = HTTP_OPTIONS | {
     "api_key_file",
     "page_size",
     "do_not_transfer_org_units",
+    # self-service write-back (``telefonspor selvbetjening apply``): a key that may write
+    "write_api_key_env",
+    "write_api_key_file",
 }
 
 

@@ -128,3 +128,62 @@ web_sessions = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("expires_at", sa.String(40), nullable=False),
 )
+
+#: Self-service links (migration 0007_selfservice; shape owned by ``telefonspor.store.selfservice``):
+#: only the SHA-256 of the 128-bit token is kept. ``before`` holds the holder's numbers in the
+#: authoritative source when the link was made, encrypted, for compare-before-write.
+selfservice_tokens = sa.Table(
+    "selfservice_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Text, nullable=False, index=True),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("roles", sa.Text, nullable=False),  # JSON [role names]
+    sa.Column("before", sa.Text, nullable=False),  # encrypted JSON {direct, mobile}
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+    sa.Column("revoked_at", sa.String(40), nullable=True),
+    sa.Column("used_at", sa.String(40), nullable=True),
+)
+
+#: What an employee sent through the link; the numbers encrypted, removed once applied/rejected.
+selfservice_submissions = sa.Table(
+    "selfservice_submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("selfservice_tokens.id"), nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False, index=True),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # "number" | "no_number"
+    sa.Column("numbers", sa.Text, nullable=True),  # encrypted JSON {direct, mobile}; NULL once done
+    sa.Column("direct_masked", sa.String(40), nullable=False),
+    sa.Column("mobile_masked", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column(
+        "status", sa.String(16), nullable=False
+    ),  # pending approved applied rejected conflict
+    sa.Column("submitted_at", sa.String(40), nullable=False),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.String(40), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+#: Every write (and conflict) of a self-service number: who approved, when, masked old and new.
+selfservice_writes = sa.Table(
+    "selfservice_writes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("submission_id", sa.Integer, nullable=False, index=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("field", sa.String(16), nullable=False),  # "direct" | "mobile"
+    sa.Column("target", sa.String(40), nullable=False),  # "ad" | "os2sofd" | "fixfiles"
+    sa.Column("old_masked", sa.String(40), nullable=False),
+    sa.Column("new_masked", sa.String(40), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # written | conflict | fix_file | failed
+    sa.Column("approved_by", sa.Text, nullable=False),
+    sa.Column("approved_at", sa.String(40), nullable=False),
+    sa.Column("applied_by", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)

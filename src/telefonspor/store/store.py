@@ -7,10 +7,11 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 from alembic.util.exc import CommandError
@@ -50,6 +51,9 @@ from telefonspor.store.records import (
     StoredHolder,
     StoredInput,
 )
+
+if TYPE_CHECKING:
+    from telefonspor.store.selfservice import SelfService
 
 DECISIONS: Final = ("fix", "accept")
 _CHUNK: Final = 2000  # holder rows per INSERT round trip
@@ -168,6 +172,12 @@ class Store:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def selfservice(self) -> SelfService:
+        """The self-service links, submissions and write log (``store.selfservice``)."""
+        from telefonspor.store.selfservice import SelfService
+
+        return SelfService(self._engine, self._key, self.label)
 
     def __enter__(self) -> Store:
         return self
@@ -370,7 +380,11 @@ class Store:
             a = run_a
         if a not in ids:
             raise _no_run(a)
-        return compare(a, self._status(a), b, self._status(b))
+        changes = compare(a, self._status(a), b, self._status(b))
+        if not changes.fixed:
+            return changes
+        via = self.selfservice().written_before(changes.fixed, self.run(b).started_at)
+        return replace(changes, via_selfservice=via)
 
     def trend(self) -> tuple[TrendPoint, ...]:
         return tuple(_trend_point(r) for r in self.runs())

@@ -25,6 +25,7 @@ NAVIGATION: Final = (
     ("/rollemigrering", "Rollemigrering"),
     ("/koersler", "Kørsler"),
     ("/ny-koersel", "Ny kørsel"),
+    ("/selvbetjening", "Selvbetjening"),
     ("/indstillinger", "Indstillinger"),
 )
 #: Pages only an administrator can use: a viewer is not shown a door that is locked.

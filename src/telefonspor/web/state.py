@@ -37,6 +37,10 @@ class WebState:
     accounts: Accounts
     codec: SessionCodec
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    #: Unknown self-service links and refused forms per client (``views.selfservice``).
+    selfservice_limiter: LoginLimiter = field(
+        default_factory=lambda: LoginLimiter(attempts=10, window_s=600.0)
+    )
     jobs: Jobs = field(default_factory=Jobs)
     details: DetailCache = field(default_factory=DetailCache)
     oidc: OidcConfig | None = None

@@ -16,6 +16,8 @@ from telefonspor.web.views import (
     password,
     person,
     runs,
+    selfservice,
+    selfservice_admin,
     send,
     settings_page,
 )
@@ -34,4 +36,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     downloads.router,
     national.router,
     password.router,
+    selfservice.router,
+    selfservice_admin.router,
 )

@@ -13,6 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from telefonspor.notify import lists
+from telefonspor.notify.compose import EMPLOYEE_KIND
+from telefonspor.selfservice.links import enabled as selfservice_enabled
+from telefonspor.selfservice.links import issue_links
 from telefonspor.texts import party_label
 from telefonspor.web.auth import AdminUser, CheckedForm
 from telefonspor.web.pages import render
@@ -31,12 +34,24 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
     if selected.run is None or selected.detail is None:
         raise HTTPException(404)
     really = form.get("maade") == "send"
-    planned = lists.plan(selected.detail.result, state.settings, selected.decisions)
+    store = state.store()
+    links: dict[str, str] = {}
+    employees = bool(form.get("medarbejdere"))
+    if employees and selfservice_enabled(state.settings):
+        # Each employee without a number gets a personal link when self-service is on.
+        links = issue_links(store, selected.detail.result, state.settings, selected.decisions)
+    planned = lists.plan(
+        selected.detail.result,
+        state.settings,
+        selected.decisions,
+        employees=employees,
+        links=links,
+    )
     outbox = selected.detail.folder / OUTBOX_DIR
     done = lists.send(
         planned.messages,
         state.settings,
-        state.store(),
+        store,
         really=really,
         outbox=outbox,
         run_id=selected.run.id,
@@ -44,7 +59,9 @@ def send_lists(request: Request, user: AdminUser, form: CheckedForm) -> Response
     rows = [
         (
             d.message.recipient,
-            " + ".join(party_label(p) for p in d.message.kind.split("+")),
+            "Medarbejder"
+            if d.message.kind == EMPLOYEE_KIND
+            else " + ".join(party_label(p) for p in d.message.kind.split("+")),
             len(d.message.user_ids),
             d.status,
         )

@@ -1,0 +1,1 @@
+"""Employees register their own number: links, validation, approval and writing it back."""

@@ -1,0 +1,50 @@
+"""Shared set-up for the self-service write-back tests: a saved run, a link, a submission."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.store import factory
+
+from telefonspor.model import Hop
+from telefonspor.selfservice.review import approve
+from telefonspor.store import Store
+from telefonspor.store.selfservice import Submission
+
+
+def approved_submission(
+    store: Store,
+    user_id: str,
+    *,
+    direct: str = "",
+    mobile: str = "",
+    before: dict[str, str] | None = None,
+    by: str = "anna",
+) -> Submission:
+    """A run where ``user_id`` lacks a number, a link, what the employee sent, approved."""
+    now = datetime.now(UTC)
+    holder = factory.holder(user_id)
+    store.save_run(factory.result([holder]), started_at=now, finished_at=now)
+    service = store.selfservice()
+    token = service.issue(
+        user_id=user_id,
+        run_id=1,
+        name=holder.name,
+        roles=holder.roles,
+        before=before or {"direct": "", "mobile": ""},
+        days=14,
+    )
+    link = service.link(token)
+    assert link is not None
+    sent = service.submit(link, direct=direct, mobile=mobile)
+    return approve(store, sent.id, by)
+
+
+def source_hop(direct: str = "", mobile: str = "") -> Hop:
+    return Hop("ad", "source", True, direct=direct, mobile=mobile, key="user_id")
+
+
+def write_config(path: Path, body: str) -> Path:
+    path.write_text(body, encoding="utf-8")
+    return path
