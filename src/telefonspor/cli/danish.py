@@ -232,6 +232,12 @@ SHORT_HELP: Final = {
     "users password": "Giv en bruger en ny adgangskode.",
     "users list": "Vis webappens brugere.",
     "users remove": "Fjern en bruger fra webappen.",
+    "selvbetjening": "Medarbejdernes egne numre: se og godkend.",
+    "selvbetjening list": "Vis indsendelserne, der venter.",
+    "selvbetjening approve": "Godkend indsendelser.",
+    "selvbetjening reject": "Afvis indsendelser.",
+    "selvbetjening revoke": "Træk personlige links tilbage.",
+    "selvbetjening apply": "Skriv godkendte numre tilbage.",
 }
 
 

@@ -52,7 +52,7 @@ class AdWriter:
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         opts = LiveOptions(spec, settings, system=ad_ldap.SYSTEM, allowed=ad_ldap.OPTIONS)
         url = opts.text("url")
-        starttls = opts.flag("starttls", False)
+        starttls = opts.flag("starttls")
         if not url.startswith("ldaps://") and not (url.startswith("ldap://") and starttls):
             raise ConfigError(
                 f"{opts.where}: numre skrives kun krypteret: brug ldaps://, eller sæt starttls = true."
