@@ -247,18 +247,15 @@ def _versus_baseline(directory: Path, repeats: int) -> dict[str, Any]:
     """telefonspor's KLIK-only audit with all three reports against the analyst's script."""
     ours = [_timed_subprocess(["--one", str(directory), "--klik-only"]) for _ in range(repeats)]
     theirs = [_timed_subprocess(["--baseline", str(_klik_file(directory))]) for _ in range(repeats)]
-    out = {
-        "holders": KLIK_ONLY.holders,
-        "telefonspor": {**_median(ours), "runs": repeats},
-        "script": {**_median(theirs), "runs": repeats},
-    }
+    telefonspor = {**_median(ours), "runs": repeats}
+    script = {**_median(theirs), "runs": repeats}
     print(
         f"  {KLIK_ONLY.holders:,} rolleindehavere, kun KLIK: telefonspor "
-        f"{out['telefonspor']['process_cpu']:.2f} s CPU, analytikerens script "
-        f"{out['script']['process_cpu']:.2f} s CPU",
+        f"{telefonspor['process_cpu']:.2f} s CPU, analytikerens script "
+        f"{script['process_cpu']:.2f} s CPU",
         flush=True,
     )
-    return out
+    return {"holders": KLIK_ONLY.holders, "telefonspor": telefonspor, "script": script}
 
 
 def _size_of(name: str) -> int:
