@@ -12,6 +12,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 from telefonspor.audit import run_audit
+from telefonspor.gcpause import paused_gc
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.rules.os2sync_ad import check_chain
 from telefonspor.settings import Settings, SourceSpec
@@ -69,4 +70,5 @@ def audit_files(
     gc.freeze()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
-    return run_audit(klik, data, settings, timings=timings)
+    with paused_gc():  # the audit's objects are acyclic: no full collections over them
+        return run_audit(klik, data, settings, timings=timings)

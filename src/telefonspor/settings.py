@@ -60,6 +60,14 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "audit.municipality_code", "", "Kommunekode (3 cifre) til erklæringer og landsoversigt."
     ),
     Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
+    # reports
+    Setting(
+        "report.trace_all_up_to",
+        10_000,
+        'Arket "Spor" i rapport.xlsx viser alle rolleindehavere, når der højst er så mange; '
+        "ellers kun dem uden brugbart nummer eller med fund i et nummer "
+        "(resultat.json har altid alle).",
+    ),
     # KLIK export
     Setting(
         "klik.path",

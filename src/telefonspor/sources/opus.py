@@ -122,9 +122,18 @@ def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceR
     ]
 
 
+#: Local lower-case names by tag: a file has few distinct tags and millions of elements.
+_LOCAL_NAMES: dict[object, str] = {}
+
+
 def _local(tag: object) -> str:
-    text = tag if isinstance(tag, str) else ""
-    return text.rsplit("}", 1)[-1].lower()
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        text = tag if isinstance(tag, str) else ""
+        name = text.rsplit("}", 1)[-1].lower()
+        if len(_LOCAL_NAMES) < 10_000:  # bounded: a hostile file cannot grow it without end
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _employees(element: Element) -> Iterator[Element]:
@@ -136,8 +145,10 @@ def _employees(element: Element) -> Iterator[Element]:
 
 
 def _record(employee: Element, location: str, today: date) -> SourceRecord:
-    values = _values(employee)
-    communication = _communication(employee)
+    # Each element's communication code, worked out once (both readers below ask for it).
+    codes = {element: _code_of(element) for element in employee.iter()}
+    values = _values(employee, codes)
+    communication = _communication(codes)
 
     def first(field: str) -> str:
         direct = next((values[n] for n in _FIELD_NAMES[field] if values.get(n)), "")
@@ -162,7 +173,7 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     )
 
 
-def _values(employee: Element) -> dict[str, str]:
+def _values(employee: Element, codes: Mapping[Element, str]) -> dict[str, str]:
     """First text per lower-case name, from the employee's attributes and descendants.
 
     Communication elements (and what they hold) are read by :func:`_communication`.
@@ -172,7 +183,7 @@ def _values(employee: Element) -> dict[str, str]:
         key = _local(name)
         if key not in _NEVER_READ and value.strip():
             out.setdefault(key, value.strip())
-    for element in _data_elements(employee):
+    for element in _data_elements(employee, codes):
         key = _local(element.tag)
         text = (element.text or "").strip()
         if key not in _NEVER_READ and text:
@@ -180,12 +191,12 @@ def _values(employee: Element) -> dict[str, str]:
     return out
 
 
-def _data_elements(parent: Element) -> Iterator[Element]:
+def _data_elements(parent: Element, codes: Mapping[Element, str]) -> Iterator[Element]:
     for child in parent:
-        if _code_of(child) or _local(child.tag) in _NEVER_READ:
+        if codes[child] or _local(child.tag) in _NEVER_READ:
             continue
         yield child
-        yield from _data_elements(child)
+        yield from _data_elements(child, codes)
 
 
 def _code_of(element: Element) -> str:
@@ -201,10 +212,10 @@ def _code_of(element: Element) -> str:
     return ""
 
 
-def _communication(employee: Element) -> dict[str, list[str]]:
+def _communication(codes: Mapping[Element, str]) -> dict[str, list[str]]:
+    """Values by field, in document order (``codes`` holds the employee's elements in order)."""
     out: dict[str, list[str]] = {}
-    for element in employee.iter():
-        code = _code_of(element)
+    for element, code in codes.items():
         if not code:
             continue
         value = _communication_value(element, code)
