@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -73,10 +74,110 @@ def build() -> str:
     names = [n for n in ORDER if (folder / n).exists()]
     names += sorted(p.name for p in folder.glob("*.md") if p.name not in ORDER)
     parts = [HEAD]
+    bench = json.loads((ROOT / "bench" / "result.json").read_text(encoding="utf-8"))
     for name in names:
-        parts.append((folder / name).read_text(encoding="utf-8").strip() + "\n")
+        text = (folder / name).read_text(encoding="utf-8").strip() + "\n"
+        parts.append(fill_bench(text, bench))
     parts.append(settings_table())
     return "\n".join(parts)
+
+
+# --- the performance section, from bench/result.json (`make bench`) -------------------------
+
+BENCH_STAGES = (
+    ("read", "read (KLIK + kædens filer)"),
+    ("normalise", "normalise (telefonnumre)"),
+    ("identity", "identity"),
+    ("diagnose", "diagnose"),
+    ("systemic", "systemic (største gevinster, hvad-nu-hvis)"),
+    ("summarise", "summarise"),
+    ("report_xlsx", "rapport.xlsx"),
+    ("report_html", "rapport.html"),
+    ("report_json", "resultat.json"),
+)
+BENCH_SIZES = ("medium", "large", "national")
+
+
+def _dk(value: float, decimals: int = 2) -> str:
+    """12345.678 -> '12.345,68' (Danish separators)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _stage_table(bench: dict[str, Any]) -> str:
+    sizes = [s for s in BENCH_SIZES if s in bench]
+    lines = ["| trin | " + " | ".join(sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    for key, label in BENCH_STAGES:
+        lines.append(f"| {label} | " + " | ".join(_dk(bench[s].get(key, 0.0)) for s in sizes) + " |")
+    lines.append("| **i alt** | " + " | ".join(f"**{_dk(bench[s]['total'])}**" for s in sizes) + " |")
+    lines.append(
+        "| hele processen, CPU-sekunder | "
+        + " | ".join(_dk(bench[s].get("process_cpu", 0.0)) for s in sizes)
+        + " |"
+    )
+    lines.append(
+        "| største hukommelsesforbrug (MB) | "
+        + " | ".join(_dk(bench[s]["peak_rss_mb"], 0) for s in sizes)
+        + " |"
+    )
+    lines.append("| kørsler (median) | " + " | ".join(str(bench[s]["runs"]) for s in sizes) + " |")
+    return "\n".join(lines)
+
+
+def _target_rows(bench: dict[str, Any]) -> str:
+    lines = ["| Mål | Målt i samme kørsel | Nået? |", "|---|---|---|"]
+    for v in bench.get("targets", ()):
+        met = "ja" if v["met"] else "**nej**"
+        target = v["target"]
+        if target == "baseline":
+            b = bench["baseline"]
+            goal = (
+                f"KLIK-eksport med {_dk(b['holders'], 0)} rolleindehavere, ingen kæde, alle tre "
+                f"rapporter: mindst {_dk(v['goal'], 0)}× hurtigere end analytikerens script"
+            )
+            got = (
+                f"{_dk(v['value'])}× (CPU: telefonspor {_dk(b['telefonspor']['process_cpu'])} s, "
+                f"scriptet {_dk(b['script']['process_cpu'])} s; væg-ur {_dk(v['wall'])}×)"
+            )
+        elif target == "floor":
+            goal = (
+                f"Kæde med 60.000 brugere: højst {_dk(v['goal'], 0)}× tiden for blot at læse "
+                "kædens filer"
+            )
+            got = (
+                f"{_dk(v['value'])}× (CPU: analysen {_dk(bench['large']['process_cpu'])} s, "
+                f"gulvet {_dk(bench['floor']['process_cpu'])} s; væg-ur {_dk(v['wall'])}×)"
+            )
+        elif target == "national":
+            goal = f"national: højst {_dk(v['goal'], 0)} s og {_dk(v['memory_goal'], 0)} MB"
+            got = f"{_dk(v['value'], 1)} s, {_dk(v['memory'], 0)} MB"
+        elif target == "phone_engine":
+            goal = f"telefonmotoren: mindst {_dk(v['goal'], 0)} realistiske værdier/s"
+            got = f"{_dk(v['value'], 0)} værdier/s (CPU-tid)"
+        else:
+            small, _, big = target.removeprefix("linear ").partition("->")
+            goal = f"lineær vækst {small} → {big}: højst {_dk(v['goal'], 1)}× lineært"
+            got = f"tid {_dk(v['value'])}×, hukommelse {_dk(v['memory'])}× lineært"
+        lines.append(f"| {goal} | {got} | {met} |")
+    return "\n".join(lines)
+
+
+def fill_bench(text: str, bench: dict[str, Any]) -> str:
+    """Replace the bench markers in a README section with tables from bench/result.json."""
+    if "<!-- bench:" not in text:
+        return text
+    measured = bench.get("measured", {})
+    replacements = {
+        "<!-- bench:stages -->": _stage_table(bench),
+        "<!-- bench:targets -->": _target_rows(bench),
+        "<!-- bench:when -->": (
+            f"Målt {measured.get('date', '?')} på en maskine med {measured.get('cpus', '?')} kerner "
+            f"(belastning før kørslen: {measured.get('load', '?')})"
+        ),
+    }
+    for marker, value in replacements.items():
+        text = text.replace(marker, value)
+    return text
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ def run_audit(
             engine,
             resolver=diagnoser.resolver,
             identities=diagnoser.identities,
+            passages=diagnoser.passages,
         )
         if with_systemic
         else ()
