@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as StdET
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -68,8 +69,7 @@ _NEVER_READ: Final = frozenset({"cpr", "cprnr", "cprnummer"})
 
 def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
     """Read an OPUS employee XML file."""
-    root = _parse(path)
-    records = records_from_xml(root, origin=path.name, today=date.today())
+    records = _stream_records(path, origin=path.name, today=date.today())
     if not records:
         raise InputError(
             "filen indeholder ingen medarbejdere (ingen employee- eller medarbejder-elementer). "
@@ -85,14 +85,47 @@ def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> 
     )
 
 
+def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecord]:
+    """The records of :func:`records_from_xml`, built while parsing: each employee's elements
+    are dropped once its record is made, so the whole tree of a national export (millions of
+    elements, gigabytes as objects) never sits in memory at once."""
+    records: list[SourceRecord] = []
+    open_employees = 0  # employee elements open around the parser's position
+    with _xml_errors(path):
+        events = SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True)
+        for event, element in events:
+            if _local(element.tag) not in _EMPLOYEE_TAGS:
+                continue
+            if event == "start":
+                open_employees += 1
+                continue
+            open_employees -= 1
+            if open_employees == 0:  # an outermost employee: what it holds is its data
+                location = f"{origin} medarbejder {len(records) + 1}".strip()
+                records.append(_record(element, location, today))
+                element.clear()
+    return records
+
+
 def _parse(path: Path) -> Element:
+    with _xml_errors(path):
+        tree = SafeET.parse(str(path), forbid_dtd=True)
+    root = tree.getroot()
+    if not isinstance(root, Element):
+        raise InputError("filen har intet rodelement.", path=str(path))
+    return root
+
+
+@contextmanager
+def _xml_errors(path: Path) -> Iterator[None]:
+    """Every way reading the XML file fails, as one Danish InputError naming the file."""
     where = str(path)
     if not path.exists():
         raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where)
     if path.is_dir():
         raise InputError("stien er en mappe, ikke en fil.", path=where)
     try:
-        tree = SafeET.parse(str(path), forbid_dtd=True)
+        yield
     except defusedxml.DefusedXmlException as exc:
         raise InputError(
             "XML-filen indeholder en DTD, entiteter eller eksterne henvisninger og afvises af "
@@ -108,10 +141,6 @@ def _parse(path: Path) -> Element:
         ) from exc
     except OSError as exc:
         raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
-    root = tree.getroot()
-    if not isinstance(root, Element):
-        raise InputError("filen har intet rodelement.", path=where)
-    return root
 
 
 def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
