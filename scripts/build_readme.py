@@ -111,7 +111,10 @@ def _stage_table(bench: dict[str, Any]) -> str:
         lines.append(f"| {label} | " + " | ".join(_dk(bench[s].get(key, 0.0)) for s in sizes) + " |")
     lines.append("| **i alt** | " + " | ".join(f"**{_dk(bench[s]['total'])}**" for s in sizes) + " |")
     lines.append(
-        "| hele processen, CPU-sekunder | "
+        "| i alt, CPU-sekunder | " + " | ".join(_dk(bench[s].get("cpu", 0.0)) for s in sizes) + " |"
+    )
+    lines.append(
+        "| hele processen (med opstart), CPU-sekunder | "
         + " | ".join(_dk(bench[s].get("process_cpu", 0.0)) for s in sizes)
         + " |"
     )
@@ -150,14 +153,17 @@ def _target_rows(bench: dict[str, Any]) -> str:
             )
         elif target == "national":
             goal = f"national: højst {_dk(v['goal'], 0)} s og {_dk(v['memory_goal'], 0)} MB"
-            got = f"{_dk(v['value'], 1)} s, {_dk(v['memory'], 0)} MB"
+            got = (
+                f"{_dk(v['value'], 1)} CPU-sekunder (væg-ur {_dk(v['wall'], 1)} s), "
+                f"{_dk(v['memory'], 0)} MB"
+            )
         elif target == "phone_engine":
             goal = f"telefonmotoren: mindst {_dk(v['goal'], 0)} realistiske værdier/s"
             got = f"{_dk(v['value'], 0)} værdier/s (CPU-tid)"
         else:
             small, _, big = target.removeprefix("linear ").partition("->")
             goal = f"lineær vækst {small} → {big}: højst {_dk(v['goal'], 1)}× lineært"
-            got = f"tid {_dk(v['value'])}×, hukommelse {_dk(v['memory'])}× lineært"
+            got = f"CPU-tid {_dk(v['value'])}×, hukommelse {_dk(v['memory'])}× lineært"
         lines.append(f"| {goal} | {got} | {met} |")
     return "\n".join(lines)
 

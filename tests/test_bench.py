@@ -34,6 +34,7 @@ def _results() -> dict[str, object]:
     def size(total: float, mb: float, cpu: float) -> dict[str, float]:
         return {
             "total": total,
+            "cpu": total,
             "peak_rss_mb": mb,
             "process_cpu": cpu,
             "process_wall": total,

