@@ -178,7 +178,7 @@ def fill_bench(text: str, bench: dict[str, Any]) -> str:
         "<!-- bench:targets -->": _target_rows(bench),
         "<!-- bench:when -->": (
             f"Målt {measured.get('date', '?')} på en maskine med {measured.get('cpus', '?')} kerner "
-            f"(belastning før kørslen: {measured.get('load', '?')})"
+            f"(belastning før kørslen: {_dk(float(measured.get('load', 0.0)), 1)})"
         ),
     }
     for marker, value in replacements.items():

@@ -82,7 +82,7 @@ def test_readme_section_is_filled_from_the_result() -> None:
         "<!-- bench:when -->\n\n<!-- bench:stages -->\n\n<!-- bench:targets -->\n", results
     )
     assert "<!-- bench:" not in text
-    assert "Målt 2026-11-30 på en maskine med 2 kerner (belastning før kørslen: 7.5)" in text
+    assert "Målt 2026-11-30 på en maskine med 2 kerner (belastning før kørslen: 7,5)" in text
     assert "| **i alt** | **2,00** | **13,00** | **150,00** |" in text
     assert "2,50× (CPU: telefonspor 4,00 s, scriptet 10,00 s; væg-ur 4,40×)" in text
     assert "4,00× (CPU: analysen 12,00 s, gulvet 3,00 s" in text
@@ -126,7 +126,7 @@ def test_baseline_script_finds_the_same_holders_as_telefonspor(tmp_path: Path) -
     ]
     klik = _klik(tmp_path / "klik.xlsx", rows)
     out = tmp_path / "uden.xlsx"
-    script = runpy.run_path(str(ROOT / "bench" / "baseline.py"))
+    script = runpy.run_path(str(bench._baseline_script()))
     assert script["main"](str(klik), str(out)) == 0
     book = openpyxl.load_workbook(out, read_only=True)
     theirs = sorted(str(r[1]) for r in list(book.active.iter_rows(values_only=True))[1:])

@@ -56,7 +56,16 @@ FLOOR_TARGET = 2.0  # the large chain's audit / just reading its files, at most
 LINEAR_TARGET = 1.2  # growth in time or memory / growth in data, at most
 REPEATS = 3
 SEED = 20261128
-BASELINE_SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baseline.py"
+
+
+def _baseline_script() -> Path:
+    """bench/baseline.py of the checkout this module runs from (or of the working folder)."""
+    here = Path(__file__).resolve()
+    for folder in (*here.parents, Path.cwd()):
+        candidate = folder / "bench" / "baseline.py"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("bench/baseline.py findes ikke; kør make bench fra projektets mappe")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,7 +255,7 @@ def _baseline_run(klik: Path) -> dict[str, float]:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
-        script = runpy.run_path(str(BASELINE_SCRIPT))
+        script = runpy.run_path(str(_baseline_script()))
         script["main"](str(klik), str(Path(out) / "uden_nummer.xlsx"))
     return {
         "total": time.perf_counter() - started,
