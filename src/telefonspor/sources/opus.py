@@ -180,8 +180,12 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     communication = _communication(codes)
 
     def first(field: str) -> str:
-        direct = next((values[n] for n in _FIELD_NAMES[field] if values.get(n)), "")
-        return direct or next(iter(communication.get(field, [])), "")
+        for name in _FIELD_NAMES[field]:  # a plain loop: seven fields an employee, 600,000 employees
+            value = values.get(name)
+            if value:
+                return value
+        found = communication.get(field)
+        return found[0] if found else ""
 
     phones: list[PhoneEntry] = []
     for kind in (WORK, MOBILE):
