@@ -139,6 +139,11 @@ def _xml_errors(path: Path) -> Iterator[None]:
             "den er beskadiget eller afkortet. Hent den igen.",
             path=where,
         ) from exc
+    except LookupError as exc:  # <?xml ... encoding="..."?> names no encoding Python knows
+        raise InputError(
+            f"XML-filen angiver en ukendt tegnkodning ({exc}). Gem udtrækket igen som UTF-8.",
+            path=where,
+        ) from exc
     except OSError as exc:
         raise InputError(f"filen kan ikke læses ({exc.strerror}).", path=where) from exc
 
@@ -180,7 +185,9 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     communication = _communication(codes)
 
     def first(field: str) -> str:
-        for name in _FIELD_NAMES[field]:  # a plain loop: seven fields an employee, 600,000 employees
+        for name in _FIELD_NAMES[
+            field
+        ]:  # a plain loop: seven fields an employee, 600,000 employees
             value = values.get(name)
             if value:
                 return value
