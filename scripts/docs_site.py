@@ -16,7 +16,6 @@ Each reference page reads today's structures through one small adapter function
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections.abc import Iterator
@@ -47,7 +46,6 @@ GUIDE_ORDER = [
 ]
 
 #: The line in docs/readme/ydelse.md that the measured tables replace.
-BENCH_MARKER = "<!-- bench/result.json -->"
 BENCH_RESULT = ROOT / "bench" / "result.json"
 
 
@@ -166,30 +164,6 @@ def _commands() -> list[tuple[str, Any]]:
                 yield full, command
 
     return list(walk(typer.main.get_command(app), ""))
-
-
-def _bench_plan() -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[float, float]], float]:
-    """Sizes (holders, users, municipalities), targets (s, MB) and phone target from bench."""
-    try:
-        from telefonspor.edge import bench
-    except ImportError:  # moved: the page then shows the measurements only
-        return {}, {}, 0.0
-    try:
-        sizes = {
-            s.name: (s.holders, s.users, getattr(s, "municipalities", 1))
-            for s in getattr(bench, "SIZES", ())
-        }
-    except AttributeError:  # bench changed its sizes: leave out the sizes table
-        sizes = {}
-    try:
-        targets = {
-            str(name): (float(seconds), float(mb))
-            for name, (seconds, mb) in dict(getattr(bench, "TARGETS", {})).items()
-        }
-        phone = float(getattr(bench, "PHONE_TARGET", 0))
-    except (TypeError, ValueError):  # bench changed its targets: leave out the goals table
-        targets, phone = {}, 0.0
-    return sizes, targets, phone
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -336,115 +310,129 @@ _STEP_LABELS = {
 _NOT_STEPS = {"total", "peak_rss_mb", "runs"}
 
 
-def _num(value: float) -> str:
-    """Danish figures with about three significant digits: 0,69 / 5,88 / 65,0 / 221 / 5.148."""
-    if isinstance(value, int) or value >= 100:
-        text = f"{round(value):,}"
-    else:
-        text = f"{value:.2f}" if value < 10 else f"{value:.1f}"
+BENCH_STAGES = (
+    ("read", "read (KLIK + kædens filer)"),
+    ("normalise", "normalise (telefonnumre)"),
+    ("identity", "identity"),
+    ("diagnose", "diagnose"),
+    ("systemic", "systemic (største gevinster, hvad-nu-hvis)"),
+    ("summarise", "summarise"),
+    ("report_xlsx", "rapport.xlsx"),
+    ("report_html", "rapport.html"),
+    ("report_json", "resultat.json"),
+)
+BENCH_SIZES = ("medium", "large", "national")
+
+
+def _dk(value: float, decimals: int = 2) -> str:
+    """12345.678 -> '12.345,68' (Danish separators)."""
+    text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def _whole(value: float) -> str:
-    """A target such as 4.0 s as "4"."""
-    return _num(int(value)) if float(value).is_integer() else _num(value)
-
-
-def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
+def _stage_table(bench: dict[str, Any]) -> str:
+    sizes = [s for s in BENCH_SIZES if s in bench]
+    lines = ["| trin | " + " | ".join(sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    for key, label in BENCH_STAGES:
+        lines.append(
+            f"| {label} | " + " | ".join(_dk(bench[s].get(key, 0.0)) for s in sizes) + " |"
+        )
+    lines.append(
+        "| **i alt** | " + " | ".join(f"**{_dk(bench[s]['total'])}**" for s in sizes) + " |"
     )
+    lines.append(
+        "| i alt, CPU-sekunder | " + " | ".join(_dk(bench[s].get("cpu", 0.0)) for s in sizes) + " |"
+    )
+    lines.append(
+        "| hele processen (med opstart), CPU-sekunder | "
+        + " | ".join(_dk(bench[s].get("process_cpu", 0.0)) for s in sizes)
+        + " |"
+    )
+    lines.append(
+        "| største hukommelsesforbrug (MB) | "
+        + " | ".join(_dk(bench[s]["peak_rss_mb"], 0) for s in sizes)
+        + " |"
+    )
+    lines.append("| kørsler (median) | " + " | ".join(str(bench[s]["runs"]) for s in sizes) + " |")
+    return "\n".join(lines)
 
 
-def _number(value: object) -> float | None:
-    return float(value) if _is_number(value) and isinstance(value, int | float) else None
+def _target_rows(bench: dict[str, Any]) -> str:
+    lines = ["| Mål | Målt i samme kørsel | Nået? |", "|---|---|---|"]
+    for v in bench.get("targets", ()):
+        met = "ja" if v["met"] else "**nej**"
+        target = v["target"]
+        if target == "baseline":
+            b = bench["baseline"]
+            goal = (
+                f"KLIK-eksport med {_dk(b['holders'], 0)} rolleindehavere, ingen kæde, alle tre "
+                f"rapporter: mindst {_dk(v['goal'], 0)}× hurtigere end analytikerens script"
+            )
+            got = (
+                f"{_dk(v['value'])}× (CPU: telefonspor {_dk(b['telefonspor']['process_cpu'])} s, "
+                f"scriptet {_dk(b['script']['process_cpu'])} s; væg-ur {_dk(v['wall'])}×)"
+            )
+        elif target == "floor":
+            goal = (
+                f"Kæde med 60.000 brugere: højst {_dk(v['goal'], 0)}× tiden for blot at læse "
+                "kædens filer"
+            )
+            got = (
+                f"{_dk(v['value'])}× (CPU: analysen {_dk(bench['large']['process_cpu'])} s, "
+                f"gulvet {_dk(bench['floor']['process_cpu'])} s; væg-ur {_dk(v['wall'])}×)"
+            )
+        elif target == "national":
+            goal = f"national: højst {_dk(v['goal'], 0)} s og {_dk(v['memory_goal'], 0)} MB"
+            got = (
+                f"{_dk(v['value'], 1)} CPU-sekunder (væg-ur {_dk(v['wall'], 1)} s), "
+                f"{_dk(v['memory'], 0)} MB"
+            )
+        elif target == "phone_engine":
+            goal = f"telefonmotoren: mindst {_dk(v['goal'], 0)} realistiske værdier/s"
+            got = f"{_dk(v['value'], 0)} værdier/s (CPU-tid)"
+        else:
+            small, _, big = target.removeprefix("linear ").partition("->")
+            goal = f"lineær vækst {small} → {big}: højst {_dk(v['goal'], 1)}× lineært"
+            got = f"CPU-tid {_dk(v['value'])}×, hukommelse {_dk(v['memory'])}× lineært"
+        lines.append(f"| {goal} | {got} | {met} |")
+    return "\n".join(lines)
 
 
-def bench_section(path: Path = BENCH_RESULT) -> str:
-    """The measured tables, read defensively: a missing or odd file never breaks the build."""
+def fill_bench(text: str, bench: dict[str, Any]) -> str:
+    """Replace the bench markers in a README section with tables from bench/result.json."""
+    if "<!-- bench:" not in text:
+        return text
+    measured = bench.get("measured", {})
+    replacements = {
+        "<!-- bench:stages -->": _stage_table(bench),
+        "<!-- bench:targets -->": _target_rows(bench),
+        "<!-- bench:when -->": (
+            f"Målt {measured.get('date', '?')} på en maskine med {measured.get('cpus', '?')} kerner "
+            f"(belastning før kørslen: {_dk(float(measured.get('load', 0.0)), 1)})"
+        ),
+    }
+    for marker, value in replacements.items():
+        text = text.replace(marker, value)
+    return text
+
+
+def performance_page(markdown: str, path: Path = BENCH_RESULT) -> str:
+    """The performance page with its tables from bench/result.json; a missing or older result
+    leaves a note instead of breaking the docs build."""
+    try:
+        return fill_bench(markdown, bench_result(path))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        note = "*Ingen gyldig måling i bench/result.json endnu: kør `make bench`.*"
+        return re.sub(r"<!-- bench:[a-z]+ -->", note, markdown)
+
+
+def bench_result(path: Path = BENCH_RESULT) -> dict[str, Any]:
+    """bench/result.json as written by `make bench`; {} when missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict):
-        return "*Ingen målinger: `bench/result.json` mangler eller kan ikke læses. Kør `make bench`.*\n"
-    sizes = {
-        name: row
-        for name, row in data.items()
-        if isinstance(row, dict) and _is_number(row.get("total"))
-    }
-    plan, targets, phone_target = _bench_plan()
-    out: list[str] = []
-    notes = [f"{k}: {v}" for k, v in data.items() if isinstance(v, str | int | float)]
-    if notes:
-        out += ["Om målingen: " + "; ".join(_cell(n) for n in notes) + ".", ""]
-    if sizes:
-        if plan:
-            out += [
-                "| Størrelse | Rolleindehavere | Brugere pr. system | Kommuner |",
-                "|---|---:|---:|---:|",
-            ]
-            out += [
-                f"| {n} | {_num(plan[n][0])} | {_num(plan[n][1])} | {_num(plan[n][2])} |"
-                for n in sizes
-                if n in plan
-            ]
-            out.append("")
-        steps: list[str] = []
-        for row in sizes.values():
-            for key, value in row.items():
-                if key not in _NOT_STEPS and _is_number(value) and key not in steps:
-                    steps.append(key)
-        steps = [s for s in steps if any(_is_number(r.get(s)) and r[s] for r in sizes.values())]
-        out += ["Sekunder pr. trin:", ""]
-        out.append("| trin | " + " | ".join(sizes) + " |")
-        out.append("|---|" + "---:|" * len(sizes))
-
-        def row_of(label: str, key: str, bold: bool = False) -> str:
-            cells = [_num(r[key]) if _is_number(r.get(key)) else "–" for r in sizes.values()]
-            if bold:
-                cells = [f"**{c}**" for c in cells]
-                label = f"**{label}**"
-            return f"| {label} | " + " | ".join(cells) + " |"
-
-        out += [row_of(_STEP_LABELS.get(s, s), s) for s in steps]
-        out.append(row_of("i alt", "total", bold=True))
-        out.append(row_of("største hukommelsesforbrug (MB)", "peak_rss_mb"))
-        out.append(row_of("antal kørsler (median)", "runs"))
-        out.append("")
-    engine = data.get("phone_engine")
-    rate = _number(engine.get("values_per_second")) if isinstance(engine, dict) else None
-    if rate is not None:
-        out += [f"Telefonmotoren: {_num(rate)} rå værdier pr. sekund.", ""]
-    goals = []
-    if phone_target and rate is not None:
-        goals.append(
-            (
-                f"telefonmotor ≥ {_whole(phone_target)} værdier/s",
-                f"{_num(rate)}/s",
-                rate >= phone_target,
-            )
-        )
-    for name, (seconds, mb) in targets.items():
-        total = _number(sizes.get(name, {}).get("total"))
-        if total is None:
-            continue
-        peak = _number(sizes[name].get("peak_rss_mb"))
-        measured = f"{_num(total)} s, " + (f"{_num(peak)} MB" if peak is not None else "– MB")
-        reached = peak is not None and total <= seconds and peak <= mb
-        goals.append((f"{name}: ≤ {_whole(seconds)} s, ≤ {_whole(mb)} MB", measured, reached))
-    if goals:
-        out += ["| Mål | Målt | Nået |", "|---|---|---|"]
-        out += [
-            f"| {goal} | {measured} | {'ja' if ok else 'nej'} |" for goal, measured, ok in goals
-        ]
-        out.append("")
-    return "\n".join(out)
-
-
-# --- MkDocs hooks -------------------------------------------------------------------------
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def guide_pages(folder: Path = ROOT / "docs" / "readme") -> list[str]:
@@ -580,5 +568,5 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             markdown = markdown.lstrip()[1:]
     markdown = _CODE_IN_TABLE_ROW.sub(_unescape_pipes, markdown)
     if src == "readme/ydelse.md":
-        markdown = markdown.replace(BENCH_MARKER, bench_section())
+        markdown = performance_page(markdown)
     return markdown

@@ -99,6 +99,7 @@ def run_audit(
             resolver=diagnoser.resolver,
             identities=diagnoser.identities,
             groups=gain_items(results),
+            passages=diagnoser.passages,
         )
         if with_systemic
         else ()

@@ -136,6 +136,7 @@ class Diagnoser:
         self._resolver = IdentityResolver(self._sources)
         self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
+        self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
         self._positions = frozenset(s.position for s in self._sources)
         self._has_fkorg = "fkorg" in self._positions
         self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
@@ -150,6 +151,11 @@ class Diagnoser:
     def resolver(self) -> IdentityResolver:
         """The identity indexes of this run, for the what-if replay to reuse."""
         return self._resolver
+
+    @property
+    def passages(self) -> dict[int, Passage]:
+        """Each record's replay under this run's settings, by ``id(record)``, for systemic."""
+        return self._passages
 
     @property
     def identities(self) -> dict[str, Identity]:
@@ -399,7 +405,13 @@ class Diagnoser:
     # --- helpers ------------------------------------------------------------------------
 
     def _passage(self, record: SourceRecord | None) -> Passage:
-        return passage(record, self._settings) if record is not None else NOTHING
+        if record is None:
+            return NOTHING
+        found = self._passages.get(id(record))
+        if found is None:
+            found = passage(record, self._settings)
+            self._passages[id(record)] = found
+        return found
 
     def _parse(self, raw: str) -> PhoneValue:
         value = self._parsed.get(raw)

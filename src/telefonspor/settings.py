@@ -217,6 +217,14 @@ SETTINGS: Final[tuple[Setting[Any], ...]] = (
         "audit.municipality_code", "", "Kommunekode (3 cifre) til erklæringer og landsoversigt."
     ),
     Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
+    # reports
+    Setting(
+        "report.trace_all_up_to",
+        10_000,
+        'Arket "Spor" i rapport.xlsx viser alle rolleindehavere, når der højst er så mange; '
+        "ellers kun dem uden brugbart nummer eller med fund i et nummer "
+        "(resultat.json har altid alle).",
+    ),
     # KLIK export
     Setting(
         "klik.path",
@@ -462,6 +470,7 @@ class Key:
     WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE: Final[Setting[bool]] = _row(
         "whatif.os2sync_ad_fill_phone_attribute", bool
     )
+    REPORT_TRACE_ALL_UP_TO: Final[Setting[int]] = _row("report.trace_all_up_to", int)
     STORE_DB: Final[Setting[str]] = _row("store.db", str)
     STORE_KEEP_NAMES: Final[Setting[bool]] = _row("store.keep_names", bool)
     STORE_KEY_FILE: Final[Setting[str]] = _row("store.key_file", str)

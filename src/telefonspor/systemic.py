@@ -63,16 +63,19 @@ def find_systemic(
     resolver: IdentityResolver | None = None,
     identities: Mapping[str, Identity] | None = None,
     groups: Sequence[SystemicFinding] = (),
+    passages: dict[int, Passage] | None = None,
 ) -> tuple[SystemicFinding, ...]:
     """Systemic findings ranked by roles gained, each with its cumulative gain.
 
     ``groups`` are ranked items without a setting (e.g. the legacy users' role
     migration): their holders count as gained as they are, beside the replay.
+    ``passages`` are the replays diagnose already made under the same ``settings``
+    (by ``id(record)``): each record is replayed once per run, not once per stage.
     """
     uncovered = {h.user_id: h for h in holders if not h.covered}
     if not uncovered or not sources:
         return ()
-    facts = _Population(sources, settings, engine)
+    facts = _Population(sources, settings, engine, passages)
     rules = Counter(h.rule for h in uncovered.values())
     replayer = ChainReplayer(
         klik, sources, settings, engine, resolver=resolver, identities=identities
@@ -151,7 +154,11 @@ class _Population:
     """
 
     def __init__(
-        self, sources: Sequence[SourceData], settings: Settings, engine: PhoneEngine
+        self,
+        sources: Sequence[SourceData],
+        settings: Settings,
+        engine: PhoneEngine,
+        passages: dict[int, Passage] | None = None,
     ) -> None:
         self.sources = sources
         self.settings = settings
@@ -159,7 +166,7 @@ class _Population:
         self.kinds = {s.kind for s in sources}
         self.local_kinds = [s.kind for s in sources if s.position == "local"]
         self.source_kinds = [s.kind for s in sources if s.position == "source"]
-        self._passages: dict[int, Passage] = {}
+        self._passages: dict[int, Passage] = {} if passages is None else passages
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from telefonspor.rules import passage
 from telefonspor.rules.outcome import Passage, SlotOutcome, outcome, pass_through
 from telefonspor.sample import generate_chain
 from telefonspor.settings import defaults, load
-from telefonspor.sources import read_source
+from telefonspor.sources import opus, read_source
 from telefonspor.sources.ad import read_ad, record_from_attributes
 from telefonspor.sources.common import canonical_uuid
 from telefonspor.systemic import _Population
@@ -216,3 +217,40 @@ def test_population_counts_equal_naive_walk(chain: Path) -> None:
             for r in facts.persons("ad")
         )
         assert facts.count("ad", lambda r, a=attribute: facts.ad_attribute(r, a))[0] == naive_hits
+
+
+def _opus_tree_records(path: Path) -> list[SourceRecord]:
+    """The OPUS records the way the reader made them before issue 15: whole tree, then walk."""
+    import xml.etree.ElementTree as ET
+
+    return opus.records_from_xml(ET.parse(path).getroot(), origin=path.name, today=date.today())
+
+
+def test_opus_streaming_equals_tree_walk_on_sample_chain(chain: Path) -> None:
+    path = next(chain.glob("opus*.xml"))
+    streamed = list(opus.read_opus(path, options={}, settings=defaults()).records)
+    assert streamed == _opus_tree_records(path)
+    assert len(streamed) > 100
+
+
+def test_opus_streaming_equals_tree_walk_on_nested_and_namespaced(tmp_path: Path) -> None:
+    """Employees under any depth, an employee inside an employee (data, not a second record),
+    the root itself an employee in another file, namespaces, attributes and children."""
+    nested = tmp_path / "nested.xml"
+    nested.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kmd xmlns="urn:kmd:opus"><afdeling><Employee id="1" userId="aa">'
+        "<workPhone>33 12 34 56</workPhone><employee><mobilePhone>21212121</mobilePhone>"
+        "</employee></Employee></afdeling><medarbejder><medarbejdernr>2</medarbejdernr>"
+        "<kommunikation><art>0020</art><id>+45 70 10 20 30</id></kommunikation>"
+        '<kommunikation art="0001" id="bb"/></medarbejder><ansat action="leave" id="3"/></kmd>',
+        encoding="utf-8",
+    )
+    root_employee = tmp_path / "root.xml"
+    root_employee.write_text(
+        "<employee id='9'><email>x@k.dk</email><employee id='10'/></employee>", encoding="utf-8"
+    )
+    for path in (nested, root_employee):
+        streamed = list(opus.read_opus(path, options={}, settings=defaults()).records)
+        assert streamed == _opus_tree_records(path)
+    assert len(opus.read_opus(nested, options={}, settings=defaults()).records) == 3

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.reports.excel import HOLDER_HEADERS, write_excel
+from telefonspor.reports.jsonout import to_json
 
 from .builders import FORMULA_NAME, build_result
 
@@ -172,3 +174,42 @@ def test_without_systemic_or_context_the_sections_are_left_out(tmp_path: Path) -
     assert not any(str(v).startswith(("Største", "Udvikling", "Ændringer")) for v in first_column)
     steps = [v for v in first_column if str(v)[:2] in ("1.", "2.", "3.", "4.", "5.")]
     assert len(steps) == 5
+
+
+def _trace_ids(result: AuditResult, tmp_path: Path) -> list[str]:
+    path = write_excel(result, tmp_path / "rapport.xlsx")
+    book = openpyxl.load_workbook(path, read_only=True)
+    ids = [str(r[0]) for r in list(book["Spor"].iter_rows(values_only=True))[1:]]
+    book.close()
+    return ids
+
+
+def test_trace_sheet_lists_every_holder_up_to_the_setting(
+    tmp_path: Path, result: AuditResult
+) -> None:
+    assert len(result.holders) <= 10_000  # the default report.trace_all_up_to
+    assert sorted(_trace_ids(result, tmp_path)) == sorted(h.user_id for h in result.holders)
+
+
+def test_trace_sheet_at_scale_keeps_only_what_a_person_reads(
+    tmp_path: Path, result: AuditResult
+) -> None:
+    """Issue 15: above report.trace_all_up_to, covered holders without a finding are left out
+    of "Spor" (an empty field alone is no finding); resultat.json keeps every trace."""
+    small = dataclasses.replace(
+        result,
+        settings_used={**result.settings_used, "report.trace_all_up_to": 5},
+    )
+    kept = set(_trace_ids(small, tmp_path))
+    uncovered = {h.user_id for h in result.holders if not h.covered}
+    flagged = {
+        h.user_id
+        for h in result.holders
+        if h.covered and {*h.direct.findings, *h.mobile.findings} - {"missing"}
+    }
+    quiet = {h.user_id for h in result.holders} - uncovered - flagged
+    assert uncovered and flagged and quiet  # the builder has all three kinds
+    assert kept == uncovered | flagged
+    doc = to_json(small)
+    assert len(doc["holders"]) == len(result.holders)
+    assert all(h["trace"] for h in doc["holders"])

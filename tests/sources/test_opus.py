@@ -128,3 +128,11 @@ def test_truncated_xml_names_the_line(tmp_path: Path) -> None:
 def test_xml_without_employees(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="ingen medarbejdere"):
         read(write(tmp_path, "<kmd><orgUnit id='1'/></kmd>"))
+
+
+def test_unknown_encoding_is_a_clean_error(tmp_path: Path) -> None:
+    """Found by the mutation test: a flipped letter in the XML declaration's encoding."""
+    path = write(tmp_path, '<?xml version="1.0" encoding="UUF-8"?>\n<kmd><employee id="1"/></kmd>')
+    with pytest.raises(InputError, match='tegnkodningen "UUF-8", som ikke kan bruges') as caught:
+        read(path)
+    assert str(path) in str(caught.value)

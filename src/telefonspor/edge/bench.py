@@ -4,13 +4,22 @@ Each measurement runs in a fresh process (``python -m telefonspor.edge.bench --o
 so caches and memory start cold; the median of three runs is reported with
 the peak RSS. Results go to ``bench/result.json`` and a table on the screen.
 Speed is proved here, never by timed asserts in tests.
+
+Issue 15's yardsticks are measured in the same run, side by side, each in a fresh
+process: the analyst's pandas script (``bench/baseline.py``) against a KLIK-only audit
+of 40,000 holders, and the *floor* (just reading a chain's input files with orjson,
+the csv module, expat and calamine) against the full audit of that chain. Ratios use
+the processes' CPU seconds (user + system, from start-up to exit): on a machine shared
+with others the wall clock mostly measures the neighbours; wall seconds are kept too.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
+import os
 import random
 import resource
 import statistics
@@ -19,6 +28,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +48,24 @@ SIZES = (
     Size("large", 6_000, 60_000, 1),
     Size("national", 150_000, 600_000, 98),
 )
+KLIK_ONLY = Size("klik40k", 40_000, 40_000, 1)
 TARGETS = {"large": (4.0, 800), "national": (40.0, 4096)}  # seconds, MB
 PHONE_TARGET = 1_000_000  # raw values per second
+BASELINE_TARGET = 5.0  # the analyst script's time / telefonspor's, at least
+FLOOR_TARGET = 2.0  # the large chain's audit / just reading its files, at most
+LINEAR_TARGET = 1.2  # growth in time or memory / growth in data, at most
 REPEATS = 3
 SEED = 20261128
+
+
+def _baseline_script() -> Path:
+    """bench/baseline.py of the checkout this module runs from (or of the working folder)."""
+    here = Path(__file__).resolve()
+    for folder in (*here.parents, Path.cwd()):
+        candidate = folder / "bench" / "baseline.py"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("bench/baseline.py findes ikke; kør make bench fra projektets mappe")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,15 +74,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--cache", type=Path, default=Path("bench/cache"))
     parser.add_argument("--out", type=Path, default=Path("bench/result.json"))
-    parser.add_argument("--sizes", default=",".join(s.name for s in SIZES))
+    parser.add_argument("--sizes", default=",".join(s.name for s in (*SIZES, KLIK_ONLY)))
     parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: one timed run
+    parser.add_argument("--klik-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # internal: read only
+    parser.add_argument("--baseline", type=Path, help=argparse.SUPPRESS)  # internal: the script
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(_one_run(args.one)))
+        print(json.dumps(_one_run(args.one, klik_only=args.klik_only)))
+        return 0
+    if args.floor:
+        print(json.dumps(_floor_run(args.floor)))
+        return 0
+    if args.baseline:
+        print(json.dumps(_baseline_run(args.baseline)))
         return 0
     wanted = set(args.sizes.split(","))
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {
+        "measured": {
+            "date": datetime.now(UTC).date().isoformat(),
+            "cpus": os.cpu_count(),
+            # The machine is shared: the load before the run says how much of it we had.
+            "load": round(os.getloadavg()[0], 1),
+        }
+    }
     for size in SIZES:
         if size.name not in wanted:
             continue
@@ -66,10 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         # The national size takes minutes a run: it is measured once so `make bench` stays
         # under ten minutes; the others are the median of `--repeats` fresh runs.
         repeats = 1 if size.name == "national" else args.repeats
-        runs = [_timed_subprocess(directory) for _ in range(repeats)]
+        runs = [_timed_subprocess(["--one", str(directory)]) for _ in range(repeats)]
         results[size.name] = {**_median(runs), "runs": repeats}
         _print_size(size, results[size.name])
+        if size.name == "large":
+            results["floor"] = _floor(directory, repeats)
+    if KLIK_ONLY.name in wanted or "baseline" in wanted:
+        results["baseline"] = _versus_baseline(_generate(KLIK_ONLY, args.cache), args.repeats)
     results["phone_engine"] = {"values_per_second": _phone_throughput()}
+    results["targets"] = verdicts(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print_table(results)
@@ -100,17 +145,28 @@ def _generate(size: Size, cache: Path) -> Path:
     return directory
 
 
-def _timed_subprocess(directory: Path) -> dict[str, float]:
+def _timed_subprocess(arguments: list[str]) -> dict[str, float]:
+    """One fresh process; its own figures plus its whole life's wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "telefonspor.edge.bench", "--one", str(directory)],
+        [sys.executable, "-m", "telefonspor.edge.bench", *arguments],
         check=True,
         capture_output=True,
         text=True,
     )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    figures = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {**figures, "process_wall": wall, "process_cpu": cpu}
 
 
-def _one_run(directory: Path) -> dict[str, float]:
+def _klik_file(directory: Path) -> Path:
+    return next(directory.glob("klik*.xlsx"), None) or next(directory.glob("klik*"))
+
+
+def _one_run(directory: Path, *, klik_only: bool = False) -> dict[str, float]:
     """The full audit with every report, as the CLI does it, timed per stage."""
     from telefonspor.edge.run import audit_files
     from telefonspor.reports.excel import write_excel
@@ -119,11 +175,17 @@ def _one_run(directory: Path) -> dict[str, float]:
     from telefonspor.settings import load
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     timings: dict[str, float] = {}
     settings = load(directory / "kaede.toml")
-    klik = next(directory.glob("klik*.xlsx"), None) or next(directory.glob("klik*"))
-    # As the CLI does it (cli.app.freeze_inputs): the inputs are not the collector's business.
-    result = audit_files(klik, settings, timings=timings, after_read=gc.freeze)
+    klik = _klik_file(directory)
+    result = audit_files(
+        klik,
+        settings,
+        timings=timings,
+        sources=() if klik_only else None,
+        after_read=gc.freeze,  # as in a CLI run (cli.app.freeze_inputs)
+    )
     with tempfile.TemporaryDirectory() as out:
         for name, writer, filename in (
             ("report_xlsx", write_excel, "rapport.xlsx"),
@@ -134,8 +196,167 @@ def _one_run(directory: Path) -> dict[str, float]:
             writer(result, Path(out) / filename)
             timings[name] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
+    timings["cpu"] = time.process_time() - cpu_started  # the same span, in CPU seconds
     timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return timings
+
+
+def _chain_files(directory: Path) -> list[Path]:
+    """The KLIK export and every file the chain's sources name (folders: their files)."""
+    from telefonspor.settings import load
+
+    settings = load(directory / "kaede.toml")
+    paths = [_klik_file(directory)]
+    paths += [Path(spec.path) for spec in settings.sources if spec.path]
+    out: list[Path] = []
+    for path in paths:
+        out += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return out
+
+
+def _floor_run(directory: Path) -> dict[str, float]:
+    """Just read the chain's files, each with the fastest plain tool, and keep the rows."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    import orjson
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    kept: list[object] = []
+    for path in _chain_files(directory):
+        suffix = path.suffix.lower()
+        if suffix in {".xlsx", ".xls", ".ods"}:
+            book = CalamineWorkbook.from_path(str(path))
+            kept += [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
+        elif suffix == ".json":
+            kept.append(orjson.loads(path.read_bytes()))
+        elif suffix == ".xml":
+            kept.append(ET.parse(path))  # noqa: S314
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                first = handle.readline()
+                handle.seek(0)
+                delimiter = ";" if first.count(";") >= first.count(",") else ","
+                kept.append(list(csv.reader(handle, delimiter=delimiter)))
+    return {
+        "files": len(kept),
+        "total": time.perf_counter() - started,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _floor(directory: Path, repeats: int) -> dict[str, float]:
+    runs = [_timed_subprocess(["--floor", str(directory)]) for _ in range(repeats)]
+    floor = {**_median(runs), "runs": repeats}
+    print(f"  gulv (læs blot filerne): {floor['process_cpu']:.2f} s CPU", flush=True)
+    return floor
+
+
+def _baseline_run(klik: Path) -> dict[str, float]:
+    """The analyst's script (bench/baseline.py), timed like an audit: start to written file."""
+    import contextlib
+    import io
+    import runpy
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
+        script = runpy.run_path(str(_baseline_script()))
+        script["main"](str(klik), str(Path(out) / "uden_nummer.xlsx"))
+    return {
+        "total": time.perf_counter() - started,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _versus_baseline(directory: Path, repeats: int) -> dict[str, Any]:
+    """telefonspor's KLIK-only audit with all three reports against the analyst's script."""
+    ours = [_timed_subprocess(["--one", str(directory), "--klik-only"]) for _ in range(repeats)]
+    theirs = [_timed_subprocess(["--baseline", str(_klik_file(directory))]) for _ in range(repeats)]
+    telefonspor = {**_median(ours), "runs": repeats}
+    script = {**_median(theirs), "runs": repeats}
+    print(
+        f"  {KLIK_ONLY.holders:,} rolleindehavere, kun KLIK: telefonspor "
+        f"{telefonspor['process_cpu']:.2f} s CPU, analytikerens script "
+        f"{script['process_cpu']:.2f} s CPU",
+        flush=True,
+    )
+    return {"holders": KLIK_ONLY.holders, "telefonspor": telefonspor, "script": script}
+
+
+def _size_of(name: str) -> int:
+    """The amount of data a size holds: users per system plus holders."""
+    size = next(s for s in SIZES if s.name == name)
+    return size.users + size.holders
+
+
+def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 15's five targets, each as the figure measured in this run against its goal."""
+    out: list[dict[str, Any]] = []
+    if "baseline" in results:
+        b = results["baseline"]
+        ratio = b["script"]["process_cpu"] / b["telefonspor"]["process_cpu"]
+        wall = b["script"]["process_wall"] / b["telefonspor"]["process_wall"]
+        out.append(
+            {
+                "target": "baseline",
+                "value": round(ratio, 2),
+                "wall": round(wall, 2),
+                "goal": BASELINE_TARGET,
+                "met": ratio >= BASELINE_TARGET,
+            }
+        )
+    if "floor" in results and "large" in results:
+        ratio = results["large"]["process_cpu"] / results["floor"]["process_cpu"]
+        wall = results["large"]["process_wall"] / results["floor"]["process_wall"]
+        out.append(
+            {
+                "target": "floor",
+                "value": round(ratio, 2),
+                "wall": round(wall, 2),
+                "goal": FLOOR_TARGET,
+                "met": ratio <= FLOOR_TARGET,
+            }
+        )
+    if "national" in results:
+        got = results["national"]
+        seconds, megabytes = TARGETS["national"]
+        out.append(
+            {
+                "target": "national",
+                "value": got["cpu"],
+                "wall": got["total"],
+                "memory": got["peak_rss_mb"],
+                "goal": seconds,
+                "memory_goal": megabytes,
+                "met": got["cpu"] <= seconds and got["peak_rss_mb"] <= megabytes,
+            }
+        )
+    rate = results.get("phone_engine", {}).get("values_per_second")
+    if rate is not None:
+        out.append(
+            {
+                "target": "phone_engine",
+                "value": rate,
+                "goal": PHONE_TARGET,
+                "met": rate >= PHONE_TARGET,
+            }
+        )
+    sizes = [s.name for s in SIZES if s.name in results]
+    for small, big in itertools.pairwise(sizes):
+        growth = _size_of(big) / _size_of(small)
+        time_growth = results[big]["cpu"] / results[small]["cpu"] / growth
+        memory_growth = results[big]["peak_rss_mb"] / results[small]["peak_rss_mb"] / growth
+        out.append(
+            {
+                "target": f"linear {small}->{big}",
+                "value": round(time_growth, 2),
+                "memory": round(memory_growth, 2),
+                "goal": LINEAR_TARGET,
+                "met": time_growth <= LINEAR_TARGET and memory_growth <= LINEAR_TARGET,
+            }
+        )
+    return out
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -182,10 +403,11 @@ def _phone_throughput() -> float:
     values = realistic_raw_values(1_000_000)
     gc.freeze()  # as in a CLI run (cli.app.freeze_inputs): the inputs are not the collector's business
     engine = PhoneEngine()
-    started = time.perf_counter()
+    # CPU time: on a shared machine the wall clock measures the neighbours too.
+    started = time.process_time()
     for raw in values:
         engine.parse(raw)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     return round(len(values) / elapsed)
 
 
@@ -216,6 +438,10 @@ def _print_table(results: dict[str, Any]) -> None:
         print(f"| {stage} | " + " | ".join(cells) + " |")
     rate = results["phone_engine"]["values_per_second"]
     print(f"\nTelefonmotor: {rate:,.0f} værdier/s (mål {PHONE_TARGET:,})")
+    for verdict in results.get("targets", ()):
+        mark = "OK" if verdict["met"] else "OVER MÅL"
+        extra = f", hukommelse {verdict['memory']:g}" if "memory" in verdict else ""
+        print(f"{verdict['target']}: {verdict['value']:g}{extra} (mål {verdict['goal']:g}): {mark}")
     for name, (seconds, megabytes) in TARGETS.items():
         if name in results:
             got = results[name]

@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 from telefonspor.audit import run_audit
+from telefonspor.gcpause import paused_gc
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.rules.os2sync_ad import check_chain
 from telefonspor.settings import Key, Settings, SourceSpec
@@ -68,9 +69,11 @@ def audit_files(
     as frozen objects are never collected.
     """
     started = time.perf_counter()
-    klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
+    with paused_gc():  # readers build records without cycles: no collector walks over them
+        klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
     if after_read is not None:
         after_read()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
-    return run_audit(klik, data, settings, timings=timings)
+    with paused_gc():  # the audit's objects are acyclic: no full collections over them
+        return run_audit(klik, data, settings, timings=timings)

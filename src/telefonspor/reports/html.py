@@ -20,6 +20,7 @@ from typing import Any, Final
 import jinja2
 from markupsafe import Markup
 
+from telefonspor.gcpause import without_gc
 from telefonspor.hints import whatif_command
 from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
 from telefonspor.reports import view
@@ -58,6 +59,7 @@ class Point:
     value: float
 
 
+@without_gc
 def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
     """Write rapport.html atomically and return its path."""
     target = Path(path)

@@ -91,6 +91,26 @@ def _holder_key(h: HolderResult) -> tuple[int, int, str]:
     return (0, _CAUSE_RANK.get(h.cause or "", len(CAUSE_CODES)), h.user_id)
 
 
+#: Default for the setting ``report.trace_all_up_to`` when a result carries no settings.
+TRACE_ALL_UP_TO: Final = 10_000
+
+
+def trace_holders(result: AuditResult) -> Sequence[HolderResult]:
+    """The holders the "Spor" sheet lists: all of them, or at scale only those a person reads.
+
+    Above ``report.trace_all_up_to`` holders, a covered holder whose numbers have no finding
+    (an empty field aside) is left out of the sheet; resultat.json still holds every trace.
+    """
+    limit = result.settings_used.get("report.trace_all_up_to", TRACE_ALL_UP_TO)
+    if len(result.holders) <= int(limit):
+        return result.holders
+    return [h for h in result.holders if not h.covered or _has_finding(h)]
+
+
+def _has_finding(h: HolderResult) -> bool:
+    return any(code != "missing" for code in (*h.direct.findings, *h.mobile.findings))
+
+
 def decisions(context: ReportContext | None) -> dict[str, Decision]:
     return dict(context.decisions) if context is not None else {}
 
@@ -182,6 +202,9 @@ def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
 
 def keyed_hops(trace: Sequence[Hop]) -> list[tuple[str, Hop]]:
     """Hops with a unique key: the system, with "#2" for a second system of the same kind."""
+    systems = [hop.system for hop in trace]
+    if len(set(systems)) == len(systems):  # the common case: each kind once
+        return list(zip(systems, trace, strict=True))
     counts: Counter[str] = Counter()
     out = []
     for hop in trace:

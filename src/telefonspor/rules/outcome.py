@@ -80,7 +80,10 @@ def make_passage(direct: SlotOutcome, mobile: SlotOutcome) -> Passage:
 
 def non_blank(entries: tuple[PhoneEntry, ...]) -> tuple[PhoneEntry, ...]:
     """Entries with a value; an empty cell is not a held number."""
-    return tuple(p for p in entries if p.raw.strip())
+    if not entries:
+        return entries
+    kept = [p for p in entries if p.raw.strip()]
+    return entries if len(kept) == len(entries) else tuple(kept)
 
 
 def outcome(

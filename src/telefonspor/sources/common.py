@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Final, ParamSpec, TypeVar
+from typing import Final
 
+from telefonspor.gcpause import without_gc
 from telefonspor.model import InputFile
 
 __all__ = [
@@ -69,28 +67,3 @@ def iso_date(text: str) -> date | None:
         return date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def without_gc(read: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run a reader with the cyclic garbage collector paused.
-
-    A reader only allocates records that live on (and no reference cycles), yet at
-    60,000+ accounts the collector would walk the growing heap again and again: about
-    40 % of the read time. Reference counting still frees everything as usual.
-    """
-
-    @functools.wraps(read)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return read(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return wrapper
