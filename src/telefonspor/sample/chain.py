@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -233,6 +233,40 @@ class Municipality:
 # --- building ---------------------------------------------------------------------------
 
 
+def draw_population(
+    rng: random.Random,
+    *,
+    holders: int,
+    users: int,
+    municipalities: int,
+    scenarios: Sequence[tuple[str, float]],
+    apply_scenario: Callable[[random.Random, Person, str], None],
+    hostile_names: bool,
+) -> tuple[list[Person], list[Person]]:
+    """The employees and the KLIK role holders of every chain kind, drawn in one fixed order
+    (the same seed gives the same people whatever the chain): about one holder in five is an
+    old KLIK user, and one in ten of the rest is broken on purpose by a scenario."""
+    codes = _municipality_codes(municipalities)
+    people = [_person(rng, i, codes[i * municipalities // users]) for i in range(users)]
+    legacy_count = holders // 5  # about half of the uncovered third
+    chosen = rng.sample(range(users), min(users, holders - legacy_count))
+    names = [s for s, _ in scenarios]
+    weights = [w for _, w in scenarios]
+    holder_list: list[Person] = []
+    for i in chosen:
+        person = people[i]
+        person.roles = _roles(rng)
+        # Some holders found in FK-ORG are broken on purpose (1/3 uncovered overall with legacy).
+        if rng.random() < 0.1:
+            apply_scenario(rng, person, rng.choices(names, weights)[0])
+        holder_list.append(person)
+    for j in range(holders - len(chosen)):
+        holder_list.append(_legacy(rng, users + j, codes[j % len(codes)]))
+    if hostile_names and holder_list:
+        holder_list[0].first, holder_list[0].last = "<script>alert(1)</script>", "Test"
+    return people, holder_list
+
+
 def build(
     *,
     holders: int,
@@ -256,25 +290,16 @@ def build(
         raise ValueError("holders >= 0, users >= 1 og municipalities >= 1")
     applied = tuple(dict.fromkeys(f for f in faults if local in FAULTS[f]))
     rng = random.Random(seed)
-    codes = _municipality_codes(municipalities)
-    people = [_person(rng, i, codes[i * municipalities // users]) for i in range(users)]
-    legacy_count = holders // 5  # about half of the uncovered third
-    chosen = rng.sample(range(users), min(users, holders - legacy_count))
     scenarios = _MO_SCENARIOS if local == "os2mo" else _SOFD_SCENARIOS
-    names = [s for s, _ in scenarios]
-    weights = [w for _, w in scenarios]
-    holder_list: list[Person] = []
-    for i in chosen:
-        person = people[i]
-        person.roles = _roles(rng)
-        # Some holders found in FK-ORG are broken on purpose (1/3 uncovered overall with legacy).
-        if rng.random() < 0.1:
-            _apply_scenario(rng, person, rng.choices(names, weights)[0])
-        holder_list.append(person)
-    for j in range(holders - len(chosen)):
-        holder_list.append(_legacy(rng, users + j, codes[j % len(codes)]))
-    if hostile_names and holder_list:
-        holder_list[0].first, holder_list[0].last = "<script>alert(1)</script>", "Test"
+    people, holder_list = draw_population(
+        rng,
+        holders=holders,
+        users=users,
+        municipalities=municipalities,
+        scenarios=scenarios,
+        apply_scenario=_apply_scenario,
+        hostile_names=hostile_names,
+    )
     if local == "os2mo":
         mo.add_new_mode_cases(people)
     base: dict[str, object] = dict(mo.SETTINGS) if local == "os2mo" else {}

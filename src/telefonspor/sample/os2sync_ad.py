@@ -21,11 +21,8 @@ from telefonspor.sample.chain import (
     Truth,
     _format,
     _klik_of,
-    _legacy,
-    _municipality_codes,
-    _person,
-    _roles,
     _truth,
+    draw_population,
     usable,
 )
 from telefonspor.sample.people import (
@@ -90,23 +87,15 @@ def build_os2sync_ad(
     if holders < 0 or users < 1 or municipalities < 1:
         raise ValueError("holders >= 0, users >= 1 og municipalities >= 1")
     rng = random.Random(seed)
-    codes = _municipality_codes(municipalities)
-    people = [_person(rng, i, codes[i * municipalities // users]) for i in range(users)]
-    legacy_count = holders // 5
-    chosen = rng.sample(range(users), min(users, holders - legacy_count))
-    names = [s for s, _ in _SCENARIOS]
-    weights = [w for _, w in _SCENARIOS]
-    holder_list: list[Person] = []
-    for i in chosen:
-        person = people[i]
-        person.roles = _roles(rng)
-        if rng.random() < 0.1:
-            _scenario(rng, person, rng.choices(names, weights)[0])
-        holder_list.append(person)
-    for j in range(holders - len(chosen)):
-        holder_list.append(_legacy(rng, users + j, codes[j % len(codes)]))
-    if hostile_names and holder_list:
-        holder_list[0].first, holder_list[0].last = "<script>alert(1)</script>", "Test"
+    people, holder_list = draw_population(
+        rng,
+        holders=holders,
+        users=users,
+        municipalities=municipalities,
+        scenarios=_SCENARIOS,
+        apply_scenario=_scenario,
+        hostile_names=hostile_names,
+    )
     world = Municipality("ad", dict(SETTINGS), people, holder_list, (), frozenset(omit))
     holder_ids = {id(p) for p in holder_list}
     for p in (*people, *(h for h in holder_list if not h.in_fkorg and not h.in_ad)):
