@@ -82,6 +82,7 @@ def chains(draw: st.DrawFn) -> tuple[int, str, list[str], list[str]]:
 @example((1, "os2sofd", ["hidden_mobiles_not_sent"], []))
 @example((2, "os2sofd", ["ad_phone_not_mapped"], []))
 @example((3, "os2sofd", ["os2sync_pre_3"], []))
+@example((259, "os2sofd", ["ad_phone_not_mapped"], []))  # make fuzz: "4417 / 4417" read as a mobile
 @example((4, "os2mo", [], []))
 @example((5, "os2mo", ["os2mo_landline_class_missing"], []))
 @example((6, "os2mo", ["os2mo_internal_visibility"], []))

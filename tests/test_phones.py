@@ -160,6 +160,16 @@ def test_multiple_numbers(raw: str, e164: str, findings: tuple[str, ...]) -> Non
     assert (value.e164, value.findings, value.raw) == (e164, findings, raw)
 
 
+def test_two_short_entries_are_not_joined_into_one_number() -> None:
+    """Found by make fuzz (ground truth, seed 259): "4417 / 4417" in Mobil nummer read as the
+    mobile +4544174417. A spaced separator parts two entries; without spaces "/" may still
+    sit inside one number."""
+    value = parse_phone("4417 / 4417")
+    assert value.findings == ("extension_only", "multiple_numbers")
+    assert not value.usable
+    assert parse_phone("3366/3366").e164 == "+4533663366"
+
+
 def test_multiple_numbers_none_usable_keeps_first_problem() -> None:
     value = parse_phone("12345678 / 00000000")
     assert value.findings == ("placeholder", "multiple_numbers")

@@ -66,6 +66,9 @@ _KIND3: Final[dict[str, str]] = {}
 _NON_DIGITS: Final = re.compile(r"[^0-9]+")
 # Separators between several numbers in one cell; "/" may also sit inside one number.
 _SEPARATORS: Final = re.compile(r"\s*(?:[/,;|\n\r]|\bog\b)\s*", re.IGNORECASE)
+# A separator with space on both sides (or a line break, or "og") always parts two entries:
+# "4417 / 4417" is an extension written twice, not the number 44174417.
+_SPACED_SEPARATOR: Final = re.compile(r"\s[/,;|]\s|[\n\r]|\bog\b", re.IGNORECASE)
 _DIGITS: Final = frozenset("0123456789")
 _CACHE_LIMIT: Final = 500_000
 
@@ -191,7 +194,7 @@ def _parse_text(raw: str, placeholders: frozenset[str]) -> PhoneValue:
     parts = [p for p in _SEPARATORS.split(raw) if any(ch in _DIGITS for ch in p)]
     if (
         len(parts) > 1
-        and any(_complete(p) for p in parts)
+        and (any(_complete(p) for p in parts) or _SPACED_SEPARATOR.search(raw) is not None)
         and sum(_digit_count(p) >= 3 for p in parts) > 1
     ):
         values = [_single(raw, part, placeholders) for part in parts]
