@@ -29,7 +29,7 @@ from telefonspor.model import (
     TrendPoint,
 )
 from telefonspor.private import make_private_dir
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 from telefonspor.store import migrate, schema, task
 from telefonspor.store.backup import backup_sqlite
 from telefonspor.store.hashing import mask, phone_hash
@@ -615,10 +615,10 @@ def _open(engine: sa.Engine, url: sa.URL, backup: Path | None, source: KeySource
 
 def key_options(settings: Settings) -> dict[str, str]:
     """``store.key_file`` (relative to the config file's folder) and ``store.key_env``."""
-    key_file = settings.text("store.key_file").strip()
+    key_file = settings.get(Key.STORE_KEY_FILE).strip()
     if key_file and settings.config_path and not Path(key_file).is_absolute():
         key_file = str(Path(settings.config_path).parent / key_file)
-    return {"key_file": key_file, "key_env": settings.text("store.key_env").strip()}
+    return {"key_file": key_file, "key_env": settings.get(Key.STORE_KEY_ENV).strip()}
 
 
 def _ensure_key(engine: sa.Engine, source: KeySource) -> str:

@@ -182,7 +182,7 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
     """
     from telefonspor.web.state import state_of  # the state module imports this one
 
-    field_kb = state_of(request).settings.integer("web.max_field_kb")
+    field_kb = state_of(request).settings.get(Key.WEB_MAX_FIELD_KB)
     try:
         form = await request.form(max_fields=_MAX_FIELDS, max_part_size=field_kb * 1024)
     except HTTPException as exc:

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from telefonspor.settings import Key
 from telefonspor.web.auth import CSRF_FIELD, session_of, user_of
 from telefonspor.web.pages import render
 from telefonspor.web.state import state_of
@@ -64,9 +65,9 @@ def body_limit(request: Request, *, upload: bool) -> tuple[int, TooLarge]:
                 f"Formularen er større end {FORM_OVERHEAD // 1024 // 1024} MB.",
                 title="Formularen er for stor",
             )
-        limit_mb = settings.integer("web.max_upload_mb")
+        limit_mb = settings.get(Key.WEB_MAX_UPLOAD_MB)
         return limit_mb * 1024 * 1024 + FORM_OVERHEAD, upload_too_large(limit_mb)
-    limit_kb = settings.integer("web.max_anonymous_kb")
+    limit_kb = settings.get(Key.WEB_MAX_ANONYMOUS_KB)
     return limit_kb * 1024, TooLarge(
         f"Forespørgslen er større end {limit_kb} kB, som er grænsen, før man er logget ind "
         "(indstillingen web.max_anonymous_kb). Log ind og prøv igen.",
