@@ -12,6 +12,8 @@ from telefonspor.selfservice.review import approve
 from telefonspor.store import Store
 from telefonspor.store.selfservice import Submission
 
+from .slapd import READER_DN, SELFSERVICE_OU, WRITER_DN
+
 
 def approved_submission(
     store: Store,
@@ -48,3 +50,20 @@ def source_hop(direct: str = "", mobile: str = "") -> Hop:
 def write_config(path: Path, body: str) -> Path:
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def ad_write_source(ldaps_url: str, ca_file: Path) -> str:
+    """The ``[[source]]`` entry of a live AD with the read account (T_AD_READ) and the write
+    account (T_AD_WRITE) that may change only the two phone attributes."""
+    return f"""[[source]]
+kind = "ad"
+live = true
+url = "{ldaps_url}"
+ca_file = "{ca_file}"
+bind_dn = "{READER_DN}"
+password_env = "T_AD_READ"
+write_bind_dn = "{WRITER_DN}"
+write_password_env = "T_AD_WRITE"
+base_dn = "{SELFSERVICE_OU}"
+filter = "(objectClass=inetOrgPerson)"
+"""

@@ -21,12 +21,11 @@ from telefonspor.sources.writeback import AdWriter
 from telefonspor.store import Store
 
 from .pki import Pki
-from .selfservice_support import approved_submission, write_config
+from .selfservice_support import ad_write_source, approved_submission, write_config
 from .slapd import (
     READER_DN,
     READER_PASSWORD,
     SELFSERVICE_OU,
-    WRITER_DN,
     WRITER_PASSWORD,
     Slapd,
 )
@@ -45,18 +44,7 @@ user_id_attribute = "uid"
 [store]
 db = "sqlite:///{tmp_path / "historik.db"}"
 
-[[source]]
-kind = "ad"
-live = true
-url = "{slapd.ldaps_url}"
-ca_file = "{pki.ca_file}"
-bind_dn = "{READER_DN}"
-password_env = "T_AD_READ"
-write_bind_dn = "{WRITER_DN}"
-write_password_env = "T_AD_WRITE"
-base_dn = "{SELFSERVICE_OU}"
-filter = "(objectClass=inetOrgPerson)"
-""",
+{ad_write_source(slapd.ldaps_url, pki.ca_file)}""",
     )
 
 

@@ -31,7 +31,8 @@ from telefonspor.web import create_app
 from telefonspor.web.accounts import Accounts
 
 from .pki import Pki
-from .slapd import READER_DN, READER_PASSWORD, SELFSERVICE_OU, WRITER_DN, WRITER_PASSWORD, Slapd
+from .selfservice_support import ad_write_source
+from .slapd import READER_PASSWORD, WRITER_PASSWORD, Slapd
 from .test_selfservice_ad import read_entry
 
 if TYPE_CHECKING:
@@ -96,18 +97,7 @@ db = "sqlite:///{tmp_path / "historik.db"}"
 [selfservice]
 base_url = "http://127.0.0.1:{port}"
 
-[[source]]
-kind = "ad"
-live = true
-url = "{slapd.ldaps_url}"
-ca_file = "{pki.ca_file}"
-bind_dn = "{READER_DN}"
-password_env = "T_AD_READ"
-write_bind_dn = "{WRITER_DN}"
-write_password_env = "T_AD_WRITE"
-base_dn = "{SELFSERVICE_OU}"
-filter = "(objectClass=inetOrgPerson)"
-""",
+{ad_write_source(slapd.ldaps_url, pki.ca_file)}""",
         encoding="utf-8",
     )
     settings = load(config)
