@@ -193,3 +193,40 @@ base_dn = "{SELFSERVICE_OU}"
     )
     assert run.exit_code == 2, run.output
     assert "write_bind_dn" in run.output
+
+
+def test_the_web_page_writes_to_live_ad_after_its_dry_run(
+    ad_config: Path, slapd: Slapd, pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/selvbetjening: dry run, confirm, write over LDAP, logged; the same apply as the CLI."""
+    from argon2 import PasswordHasher
+    from fastapi.testclient import TestClient
+    from tests.web.conftest import PASSWORD, csrf_of, sign_in
+
+    from telefonspor.web import accounts as accounts_module
+    from telefonspor.web import create_app
+    from telefonspor.web.accounts import Accounts
+
+    monkeypatch.setattr(
+        accounts_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    settings = load(ad_config)
+    accounts = Accounts.open(settings.db_url())
+    accounts.add("anna", "admin", PASSWORD)
+    accounts.close()
+    with Store.from_settings(settings) as store:
+        approved_submission(store, "sel07", direct="33663307")
+    with TestClient(create_app(settings, data_dir=tmp_path / "web")) as client:
+        sign_in(client, "anna")
+        page = client.get("/selvbetjening")
+        assert "Numrene skrives i: <strong>AD</strong>" in page.text
+        token = csrf_of(page.text)
+        dry = client.post("/selvbetjening/proevekoersel", data={"csrf_token": token})
+        assert "Ville skrive" in dry.text and "••••••07" in dry.text
+        assert read_entry(slapd, pki, "sel07")["telephoneNumber"] == []
+        done = client.post("/selvbetjening/skriv", data={"csrf_token": token, "bekraeft": "ja"})
+        assert "1 felter skrevet, 0 konflikter" in done.text, done.text
+    assert read_entry(slapd, pki, "sel07")["telephoneNumber"] == ["33663307"]
+    with Store.from_settings(settings) as store:
+        [write] = store.selfservice().writes()
+    assert (write.target, write.outcome, write.applied_by) == ("ad", "written", "anna")

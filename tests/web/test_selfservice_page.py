@@ -247,3 +247,89 @@ def test_a_number_the_run_found_on_many_holders_is_refused(
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "bruges af mange medarbejdere" in response.text  # type: ignore[attr-defined]
     assert _post(client, path, direkte="33 11 22 34").status_code == 200  # type: ignore[attr-defined]
+
+
+def _approved_number(client: TestClient, link: str) -> str:
+    """The employee sends 33 66 33 66, the administrator approves; returns a fresh CSRF token."""
+    _post(client, link, direkte="33 66 33 66")
+    sign_in(client, "anna")
+    page = client.get("/selvbetjening")
+    client.post("/selvbetjening/1/godkend", data={"csrf_token": csrf_of(page.text)})
+    return csrf_of(client.get("/selvbetjening").text)
+
+
+def test_write_back_from_the_page_dry_run_confirm_then_fix_files(
+    client: TestClient, link: str, settings: Settings, tmp_path: Path
+) -> None:
+    """No live AD/OS2sofd in the chain: the target is fix files, made from the stored run."""
+    token = _approved_number(client, link)
+    page = client.get("/selvbetjening")
+    assert "Rettelsesfiler" in page.text and 'action="/selvbetjening/proevekoersel"' in page.text
+    dry = client.post("/selvbetjening/proevekoersel", data={"csrf_token": token})
+    assert dry.status_code == 200 and "Prøvekørsel: intet er skrevet" in dry.text
+    assert "Ville skrive" in dry.text and "••••••66" in dry.text and "33663366" not in dry.text
+    unconfirmed = client.post("/selvbetjening/skriv", data={"csrf_token": token})
+    assert "Sæt hak i bekræftelsen" in unconfirmed.text
+    with Store.open(settings.db_url()) as store:
+        [sub] = store.selfservice().submissions()
+        assert sub.status == "approved" and store.selfservice().writes() == []
+    assert not (tmp_path / "web" / "selvbetjening").exists() or not any(
+        (tmp_path / "web" / "selvbetjening").iterdir()
+    )
+    done = client.post("/selvbetjening/skriv", data={"csrf_token": token, "bekraeft": "ja"})
+    assert done.status_code == 200 and "1 felter skrevet, 0 konflikter" in done.text
+    with Store.open(settings.db_url()) as store:
+        [sub] = store.selfservice().submissions()
+        writes = store.selfservice().writes()
+    assert sub.status == "applied" and not sub.holds_numbers
+    assert [(w.field, w.target, w.outcome, w.applied_by) for w in writes] == [
+        ("direct", "fixfiles", "fix_file", "anna")
+    ]
+    zip_link = re.search(r'href="(/selvbetjening/rettelsesfiler/\d{8}T\d{6}Z\.zip)"', done.text)
+    assert zip_link, done.text
+    download = client.get(zip_link.group(1))
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        texts = {n: archive.read(n).decode("utf-8-sig") for n in archive.namelist()}
+    assert any("+4533663366" in text or "33663366" in text for text in texts.values()), texts
+    again = client.get("/selvbetjening")
+    assert "Ingen godkendte numre venter" in again.text and zip_link.group(1) in again.text
+
+
+def test_only_administrators_write_back_or_fetch_the_files(
+    client: TestClient, link: str, settings: Settings
+) -> None:
+    _approved_number(client, link)
+    page = client.get("/selvbetjening")
+    client.post("/logout", data={"csrf_token": csrf_of(page.text)})
+    sign_in(client, "viggo")
+    seen = client.get("/selvbetjening")
+    assert "proevekoersel" not in seen.text
+    token = csrf_of(seen.text)
+    for path in ("/selvbetjening/proevekoersel", "/selvbetjening/skriv"):
+        assert client.post(path, data={"csrf_token": token, "bekraeft": "ja"}).status_code == 403
+    assert client.get("/selvbetjening/rettelsesfiler/20261130T120000Z.zip").status_code == 403
+    with Store.open(settings.db_url()) as store:
+        assert store.selfservice().submissions()[0].status == "approved"
+
+
+def test_write_back_names_a_target_the_chain_lacks(
+    client: TestClient, link: str, settings: Settings
+) -> None:
+    token = _approved_number(client, link)
+    client.app.state.web.settings = settings.replace({"selfservice.target": "ad"})  # type: ignore[attr-defined]
+    page = client.get("/selvbetjening")
+    assert (
+        "selfservice.target = &#39;ad&#39;" in page.text or "selfservice.target = 'ad'" in page.text
+    )
+    refused = client.post("/selvbetjening/proevekoersel", data={"csrf_token": token})
+    assert refused.status_code == 409 and "intet live ad-system" in refused.text
+    assert "Traceback" not in refused.text
+
+
+def test_fix_file_downloads_serve_only_their_own_folders(admin: TestClient) -> None:
+    for name in ("..", "koersler", "20261130T120000Z", "x" * 16):
+        assert admin.get(f"/selvbetjening/rettelsesfiler/{name}.zip").status_code == 404

@@ -20,7 +20,13 @@ from telefonspor.cli.app import (
 )
 from telefonspor.cli.history_cmd import ByOption, _who
 from telefonspor.localtime import danish_datetime
-from telefonspor.selfservice.apply import Planned, apply_approved, target_of
+from telefonspor.selfservice.apply import (
+    FIELD_LABELS,
+    OUTCOME_LABELS,
+    Planned,
+    apply_approved,
+    target_of,
+)
 from telefonspor.selfservice.review import approve, reject
 from telefonspor.store import Store
 
@@ -31,15 +37,6 @@ STATUS_LABELS = {
     "rejected": "Afvist",
     "conflict": "Konflikt",
 }
-OUTCOME_LABELS = {
-    "would_write": "Ville skrive",
-    "written": "Skrevet",
-    "unchanged": "Allerede sådan",
-    "conflict": "Konflikt – ændret siden linket, intet skrevet",
-    "fix_file": "I rettelsesfil",
-    "failed": "Fejlede",
-}
-FIELD_LABELS = {"direct": "Direkte nummer", "mobile": "Mobil nummer"}
 
 selfservice_app = typer.Typer(
     help="Medarbejdernes egne numre fra selvbetjeningslinket: se, godkend, afvis og skriv tilbage.",

@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("telefonspor.selfservice")
 
 TARGETS: Final = ("ad", "os2sofd", "fixfiles")
+#: Danish names for the command line and the web page (one set, so they say the same).
+TARGET_LABELS: Final = {"ad": "AD", "os2sofd": "OS2sofd", "fixfiles": "Rettelsesfiler"}
+OUTCOME_LABELS: Final = {
+    "would_write": "Ville skrive",
+    "written": "Skrevet",
+    "unchanged": "Allerede sådan",
+    "conflict": "Konflikt – ændret siden linket, intet skrevet",
+    "fix_file": "I rettelsesfil",
+    "failed": "Fejlede",
+}
+FIELD_LABELS: Final = {"direct": "Direkte nummer", "mobile": "Mobil nummer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,4 +323,14 @@ def writer_for(settings: Settings) -> Callable[[str, SourceSpec], Writer]:
     return make
 
 
-__all__ = ["TARGETS", "Planned", "apply_approved", "same_number", "target_of", "writer_for"]
+__all__ = [
+    "FIELD_LABELS",
+    "OUTCOME_LABELS",
+    "TARGETS",
+    "TARGET_LABELS",
+    "Planned",
+    "apply_approved",
+    "same_number",
+    "target_of",
+    "writer_for",
+]
