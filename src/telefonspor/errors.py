@@ -13,6 +13,10 @@ errors are translated at the boundary with ``raise ... from exc``.
 
 from __future__ import annotations
 
+import re
+import traceback
+from typing import Final
+
 from telefonspor.cpr import mask_cpr
 
 
@@ -81,3 +85,39 @@ def location(path: str = "", sheet: str = "", row: int | None = None, column: st
     if column:
         parts.append(f"kolonne {column}")
     return ", ".join(parts)
+
+
+# Phone-number-like runs: 6+ digits, spaces, dashes or dots between them, an optional "+".
+_NUMBER_RUN: Final = re.compile(r"\+?(?<![0-9])[0-9](?:[ .\-]?[0-9]){5,}(?![0-9])")
+
+
+def redact(text: str) -> str:
+    """``text`` for a log: CPR numbers masked, and every longer run of digits (phone numbers,
+    account numbers) replaced by ``•••``; short numbers such as line numbers stay."""
+    return _NUMBER_RUN.sub("•••", mask_cpr(text))
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """A traceback for the server's log without personal data.
+
+    The frames (file, line, function, source line: our own code) are kept; each
+    exception's message is :func:`redact`-ed, as it may quote a cell or a number.
+    Chained exceptions are listed first, as Python does.
+    """
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    lines: list[str] = []
+    for each in reversed(chain):
+        if lines:
+            lines.append("\nDen fejl førte til denne:\n")
+        lines.append("Traceback (most recent call last):\n")
+        lines.extend(traceback.format_tb(each.__traceback__))
+        lines.append(f"{type(each).__qualname__}: {redact(str(each))}\n")
+    return "".join(lines).rstrip("\n")

@@ -3,9 +3,11 @@ never a traceback or the exception's message, and the server keeps serving."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -17,13 +19,19 @@ PERSONAL = "Anna Hansen 010203-1234 20304050"
 
 
 def test_unexpected_exception_in_a_request_is_a_danish_page(
-    app: FastAPI, admin: TestClient
+    app: FastAPI, admin: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     def boom() -> None:
         raise ValueError(PERSONAL)
 
     app.add_api_route("/boom", boom)
-    page = admin.get("/boom")
+    with caplog.at_level(logging.ERROR, logger="telefonspor"):
+        page = admin.get("/boom")
+    # The server's log has the traceback to find the fault, but no CPR or phone number.
+    assert "Uventet fejl ved GET /boom" in caplog.text and "in boom" in caplog.text
+    assert "ValueError: Anna Hansen xxxxxx-xxxx •••" in caplog.text
+    assert "010203" not in caplog.text and "20304050" not in caplog.text
+    assert all(r.exc_info is None for r in caplog.records)  # no unredacted copy for handlers
     assert page.status_code == 500
     assert "Der opstod en uventet fejl" in page.text
     assert "Intern fejl i telefonspor (ValueError)" in page.text
@@ -32,10 +40,14 @@ def test_unexpected_exception_in_a_request_is_a_danish_page(
 
 
 def test_unexpected_exception_in_a_background_run_is_a_failed_job(
-    app: FastAPI, admin: TestClient
+    app: FastAPI, admin: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     def work(job: Job) -> int:
-        raise KeyError(PERSONAL)
+        try:
+            int(PERSONAL)
+        except ValueError as exc:
+            raise KeyError(PERSONAL) from exc
+        return 0
 
     state = app.state.web
     assert isinstance(state, WebState)
@@ -43,6 +55,9 @@ def test_unexpected_exception_in_a_background_run_is_a_failed_job(
     for thread in threading.enumerate():
         if thread.name == f"telefonspor-job-{job.id[:8]}":
             thread.join()
+    assert "fejlede" in caplog.text and "in work" in caplog.text
+    assert "ValueError: invalid literal" in caplog.text  # the cause is kept, redacted too
+    assert "010203" not in caplog.text and "20304050" not in caplog.text
     status = admin.get(f"/ny-koersel/{job.id}/status").json()
     assert status["state"] == "failed"
     assert "uventet fejl" in status["error"] and "010203" not in status["error"]

@@ -16,7 +16,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from telefonspor.errors import ConfigError, InputError, SourceError, TelefonsporError
+from telefonspor.errors import (
+    ConfigError,
+    InputError,
+    SourceError,
+    TelefonsporError,
+    redacted_traceback,
+)
 from telefonspor.settings import Settings
 from telefonspor.web.accounts import Accounts
 from telefonspor.web.auth import (
@@ -185,9 +191,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         # A fault in telefonspor: the page names only the exception's type (its message
-        # may hold personal data); the traceback goes to the server's log, and the server
-        # keeps serving.
-        log.error("Uventet fejl ved %s %s", request.method, request.url.path, exc_info=exc)
+        # may hold personal data); the traceback goes to the server's log with the messages
+        # redacted (no CPR or phone numbers in logs), and the server keeps serving.
+        log.error(
+            "Uventet fejl ved %s %s\n%s",
+            request.method,
+            request.url.path,
+            redacted_traceback(exc),
+        )
         return render(
             request,
             "error.html",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from telefonspor.errors import InputError, TelefonsporError
+from telefonspor.errors import InputError, TelefonsporError, redacted_traceback
 from telefonspor.settings import Settings, SourceSpec
 
 log = logging.getLogger("telefonspor.web")
@@ -97,8 +97,8 @@ def _run(job: Job, work: Work) -> None:
     except TelefonsporError as exc:
         job.error = str(exc)
         job.state = "failed"
-    except Exception:  # a background thread has no caller to hand an error to
-        log.exception("Kørsel %s fejlede", job.id)
+    except Exception as exc:  # a background thread has no caller to hand an error to
+        log.error("Kørsel %s fejlede\n%s", job.id, redacted_traceback(exc))
         job.error = "Kørslen stoppede med en uventet fejl. Serverens log har detaljerne."
         job.state = "failed"
 
