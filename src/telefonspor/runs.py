@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 from telefonspor.edge.run import Progress, audit_files
 from telefonspor.errors import StoreError
 from telefonspor.model import AuditResult, LoadedRun, ReportContext
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 
 if TYPE_CHECKING:
     from telefonspor.store import Store
@@ -130,7 +130,7 @@ def _save(
             made.result,
             started_at=started,
             finished_at=datetime.now(UTC),
-            keep_names=settings.flag("store.keep_names"),
+            keep_names=settings.get(Key.STORE_KEEP_NAMES),
             report_dir=str(folder),
         )
         return replace(

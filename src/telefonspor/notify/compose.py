@@ -142,7 +142,7 @@ def employee_messages(
         }
         body = fill_template(template, values)
         if any(h.user_id in (links or {}) for h in holders):
-            body += PERSONAL_LINK_NOTE.format(days=settings.integer("selfservice.link_days"))
+            body += PERSONAL_LINK_NOTE.format(days=settings.get(Key.SELFSERVICE_LINK_DAYS))
         ids = tuple(h.user_id for h in holders)
         messages.append(Message(first.email.strip(), EMPLOYEE_KIND, EMPLOYEE_SUBJECT, body, ids))
     return Composed(tuple(messages), tuple(sorted(missing)))

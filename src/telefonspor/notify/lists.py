@@ -20,7 +20,7 @@ from telefonspor.notify.compose import Message, employee_messages, party_message
 from telefonspor.notify.dispatch import Delivery, NotificationLog, RateLimiter, Transport, deliver
 from telefonspor.notify.outbox import Outbox
 from telefonspor.notify.smtp import SmtpTransport
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 #: The sender written into dry-run messages when smtp.sender is not set.
 DRY_RUN_SENDER: Final = "telefonspor@localhost"
@@ -58,7 +58,7 @@ def plan(
 
 def sender_for(settings: Settings, *, really: bool) -> str:
     """The From address; ConfigError when sending for real without smtp.sender."""
-    sender = settings.text("smtp.sender").strip()
+    sender = settings.get(Key.SMTP_SENDER).strip()
     if really and not sender:
         raise ConfigError("Angiv afsenderadressen i indstillingen smtp.sender for at sende.")
     return sender or DRY_RUN_SENDER
@@ -84,9 +84,9 @@ def send(
             log,
             sender=sender,
             dry_run=not really,
-            min_days_between=settings.integer("notify.min_days_between"),
+            min_days_between=settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN),
             run_id=run_id,
-            limiter=RateLimiter(settings.integer("notify.rate_per_minute")),
+            limiter=RateLimiter(settings.get(Key.NOTIFY_RATE_PER_MINUTE)),
             now=lambda: datetime.now(UTC),
             report=report,
         )

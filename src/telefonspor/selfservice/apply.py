@@ -22,7 +22,7 @@ from telefonspor.fixfiles import write_fix_files
 from telefonspor.fixfiles.corrections import Correction
 from telefonspor.fixfiles.resultjson import read_result_json
 from telefonspor.reports import FILE_NAMES
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources.writeback import AdWriter, SofdWriter, Writer
 from telefonspor.store.selfservice import FIELDS, Submission, WriteLog, mask_number
 
@@ -61,7 +61,7 @@ class Planned:
 
 def target_of(settings: Settings) -> tuple[str, SourceSpec | None]:
     """Where approved numbers go, and the chain entry that reaches it (None for fix files)."""
-    wanted = settings.text("selfservice.target")
+    wanted = settings.get(Key.SELFSERVICE_TARGET)
     live = [s for s in settings.sources if s.live and s.kind in ("ad", "os2sofd")]
     if wanted == "fixfiles":
         return "fixfiles", None

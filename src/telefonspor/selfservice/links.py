@@ -15,7 +15,7 @@ from telefonspor.errors import ConfigError
 from telefonspor.fixfiles.plan import open_holders
 from telefonspor.model import Decision, HolderResult, Holders
 from telefonspor.notify.compose import is_address
-from telefonspor.settings import Settings
+from telefonspor.settings import Key, Settings
 
 if TYPE_CHECKING:
     from telefonspor.store import Store
@@ -24,7 +24,7 @@ PAGE_PATH = "/mit-nummer/"
 
 
 def enabled(settings: Settings) -> bool:
-    return bool(settings.text("selfservice.base_url").strip())
+    return bool(settings.get(Key.SELFSERVICE_BASE_URL).strip())
 
 
 def source_numbers(holder: HolderResult) -> dict[str, str]:
@@ -45,7 +45,7 @@ def issue_links(
     decisions: Mapping[str, Decision] | None = None,
 ) -> dict[str, str]:
     """user_id -> personal link for every open holder whose number is missing in the source."""
-    base = settings.text("selfservice.base_url").strip().rstrip("/")
+    base = settings.get(Key.SELFSERVICE_BASE_URL).strip().rstrip("/")
     if not base.startswith(("https://", "http://")):
         raise ConfigError(
             "selfservice.base_url skal være webappens adresse med https://, fx "
@@ -58,8 +58,8 @@ def issue_links(
             "'telefonspor audit ... --save'."
         )
     service = store.selfservice()
-    days = settings.integer("selfservice.link_days")
-    quiet_days = settings.integer("notify.min_days_between")
+    days = settings.get(Key.SELFSERVICE_LINK_DAYS)
+    quiet_days = settings.get(Key.NOTIFY_MIN_DAYS_BETWEEN)
     now = datetime.now(UTC)
     links: dict[str, str] = {}
     for holder in open_holders(result, decisions):

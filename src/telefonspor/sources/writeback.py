@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     from ldap3.utils.conv import escape_filter_chars
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
-from telefonspor.settings import Settings, SourceSpec
+from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources import ad_ldap, os2sofd_api
 from telefonspor.sources.http import HttpClient, client_from_options
 from telefonspor.sources.live_options import LiveOptions
@@ -65,10 +65,10 @@ class AdWriter:
         self._where = f"AD på {url}"
         self._base = opts.text("base_dn")
         self._filter = opts.text("filter")
-        self._user_attr = settings.text("ad.user_id_attribute")
+        self._user_attr = settings.get(Key.AD_USER_ID_ATTRIBUTE)
         self._attrs = {
-            "direct": settings.text("ad.direct_attribute"),
-            "mobile": settings.text("ad.mobile_attribute"),
+            "direct": settings.get(Key.AD_DIRECT_ATTRIBUTE),
+            "mobile": settings.get(Key.AD_MOBILE_ATTRIBUTE),
         }
         self._conn = ad_ldap.connect(opts, url=url, starttls=starttls, account="write")
 

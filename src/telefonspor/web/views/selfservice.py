@@ -18,6 +18,7 @@ from starlette.responses import Response
 from telefonspor.errors import InputError
 from telefonspor.phones import PhoneEngine
 from telefonspor.selfservice.validate import Checked, check_number
+from telefonspor.settings import Key
 from telefonspor.store.selfservice import Link, token_hash
 from telefonspor.web.auth import CheckedForm
 from telefonspor.web.pages import render
@@ -101,7 +102,7 @@ def own_number_submit(request: Request, token: str, form: CheckedForm) -> Respon
                 direct=numbers.get("direct", ""),
                 mobile=numbers.get("mobile", ""),
                 reason=values["reason"] if values["none"] else "",
-                auto_approve=state.settings.flag("selfservice.auto_approve"),
+                auto_approve=state.settings.get(Key.SELFSERVICE_AUTO_APPROVE),
             )
         )
     except InputError:
@@ -138,7 +139,7 @@ def _check(
             "Skriv mindst ét nummer – eller vælg 'Jeg har ikke et arbejdsnummer' nederst."
         )
         return errors, numbers
-    engine = PhoneEngine(state.settings.strings("audit.placeholders"))
+    engine = PhoneEngine(state.settings.get(Key.AUDIT_PLACEHOLDERS))
     service = state.store().selfservice()
 
     def shared(e164: str) -> bool:
