@@ -43,6 +43,8 @@ def _written(national: str) -> list[object]:
         f"+{national}",
         f"{national[:4]}+{national[4:]}",
         f"0045 {national}",
+        f"0046 {national}",
+        f"{national} {national[:4]}",
         f"45{national}",
         f"tlf. {national[:4]} {national[4:]}",
         f"Tlf.: {spaced} (privat)",
