@@ -256,8 +256,8 @@ def _noisy(raw: str, placeholders: frozenset[str]) -> PhoneValue | None:
 
     None when the cell has any other shape; :func:`_parse_text` decides those.
     """
-    if raw.endswith(".0"):
-        return None  # maybe an Excel float through CSV: _single strips it first
+    if raw.endswith(".0") or "/" in raw:
+        return None  # an Excel float through CSV (_single strips it first), or several numbers
     plain = raw.translate(_NOISE)
     if not plain.isascii():
         return None
@@ -279,10 +279,14 @@ def _several(raw: str, placeholders: frozenset[str]) -> PhoneValue | None:
     8-digit number (each then counts as complete); None for any other shape.
     """
     nationals = []
-    for part in _SEPARATORS.split(raw):
-        if part.endswith(".0"):
+    # str.split is ten times the regex's speed. Its parts keep the spaces the regex would
+    # strip around a "/", and hold any other separator: both only make a part bail below.
+    for part in raw.split("/") if "/" in raw else _SEPARATORS.split(raw):
+        if part.rstrip().endswith(".0"):
             return None
-        plain = part.translate(_NOISE)
+        plain = part.replace(" ", "")
+        if len(plain) != 8 or not plain.isdigit():
+            plain = plain.translate(_NOISE)
         if not plain:
             continue  # no digits: _parse_text drops the part too
         if len(plain) != 8 or not (plain.isdigit() and plain.isascii()):
