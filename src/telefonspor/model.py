@@ -57,7 +57,7 @@ class PhoneValue(NamedTuple):
 
     @property
     def usable(self) -> bool:
-        return self.e164 is not None and not UNUSABLE_FINDINGS.intersection(self.findings)
+        return self.e164 is not None and UNUSABLE_FINDINGS.isdisjoint(self.findings)
 
     def with_findings(self, *codes: str) -> PhoneValue:
         """Return a copy with ``codes`` added (order kept, no duplicates)."""
