@@ -47,7 +47,8 @@ class PhoneValue(NamedTuple):
 
     A NamedTuple rather than a frozen dataclass: an audit makes one per phone cell, and
     ``phones`` builds them with ``tuple.__new__`` at a third of a dataclass's cost. It
-    stays immutable, and equals (and hashes like) another PhoneValue only, never a tuple.
+    stays immutable, equals only another PhoneValue (never a plain tuple), and equal
+    values hash equal.
     """
 
     raw: str
