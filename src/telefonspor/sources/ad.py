@@ -24,7 +24,7 @@ from telefonspor.sources.common import (
     without_gc,
 )
 from telefonspor.sources.ldif import looks_like_ldif, read_ldif
-from telefonspor.sources.tabular import open_table
+from telefonspor.sources.tabular import Table, open_table
 
 __all__ = ["PHONE_ATTRIBUTES", "read_ad", "record_from_attributes"]
 
@@ -99,30 +99,13 @@ def _read_table(path: Path, options: Mapping[str, Any], user_id_attribute: str) 
         sheet=str(options.get("sheet", "")),
         what="AD-eksporten",
     )
-    records: list[SourceRecord] = []
     collection_columns: set[str] = set()
-    # Fast path: resolve column -> attribute once per file; each row's cells are single
-    # texts, so the generic name folding and value lists are skipped (same records).
-    columns = [(field.casefold(), field, index) for field, index in table.columns.items()]
-    fast = len({folded for folded, _, _ in columns}) == len(columns)
-    for number, cells in table.rows():
-        attrs: dict[str, str] = {}
-        for folded, field, index in columns:
-            value = cells[index].strip()
-            if not value:
-                continue
-            if value.casefold() == _COLLECTION_TYPE:
-                collection_columns.add(table.header_of(field))
-                continue
-            attrs[folded if fast else field] = value
-        location = f"{path.name} række {number}"
-        records.append(
-            _record_from_texts(attrs, location, user_id_attribute)
-            if fast
-            else record_from_attributes(
-                attrs, location=location, user_id_attribute=user_id_attribute
-            )
-        )
+    names = tuple(table.columns)
+    folded = tuple(name.casefold() for name in names)
+    if len(set(folded)) == len(folded):
+        records = _fast_records(table, names, folded, user_id_attribute, collection_columns)
+    else:
+        records = _generic_records(table, names, user_id_attribute, collection_columns)
     notes = tuple(
         f"Kolonnen {name} i {path.name} indeholder PowerShells typenavn i stedet for numrene; "
         f"eksportér den med @{{n='{name}';e={{$_.{name} -join ';'}}}}."
@@ -136,6 +119,85 @@ def _read_table(path: Path, options: Mapping[str, Any], user_id_attribute: str) 
         notes=notes,
         files=(input_file(path, KIND, sheet=table.sheet, rows=len(records)),),
     )
+
+
+#: The attributes a record reads (folded), in the order a row is unpacked by
+#: :func:`_record_from_row`; the user id attribute goes first and the phone sources last.
+_ROW_KEYS: Final = (
+    "samaccountname",
+    "uid",
+    "objectguid",
+    "entryuuid",
+    "enabled",
+    "useraccountcontrol",
+    "employeeid",
+    "employeenumber",
+    "mail",
+    "emailaddress",
+    "userprincipalname",
+    "displayname",
+    "name",
+    "cn",
+)
+
+
+def _fast_records(
+    table: Table,
+    names: tuple[str, ...],
+    folded: tuple[str, ...],
+    user_id_attribute: str,
+    collection_columns: set[str],
+) -> list[SourceRecord]:
+    """Records by column position: the header is mapped once, each row is one tuple unpacked.
+
+    Same records as :func:`record_from_attributes` (tests/perf_equivalence): every cell is a
+    single text, so its name folding and value lists have nothing to do.
+    """
+    by_key = dict(zip(folded, names, strict=True))
+    phone_sources = tuple(source for source in _PHONE_SOURCES if source[0] in by_key)
+    keys = (user_id_attribute.casefold(), *_ROW_KEYS, *(source[0] for source in phone_sources))
+    read = [by_key.get(key, "") for key in keys]  # "" is no column: it reads as ""
+    fields = read + [name for name in names if name not in read]  # every column is checked
+    phones = tuple((canonical, multi) for _, canonical, multi in phone_sources)
+    file_name = table.path.name
+    records: list[SourceRecord] = []
+    for number, texts in table.field_texts(fields):
+        if _COLLECTION_TYPE in "\n".join(texts).casefold():  # rare: one test for the row
+            texts = _without_collections(texts, fields, table, collection_columns)
+        records.append(_record_from_row(texts, f"{file_name} række {number}", phones))
+    return records
+
+
+def _without_collections(
+    texts: tuple[str, ...], fields: list[str], table: Table, collection_columns: set[str]
+) -> tuple[str, ...]:
+    """The row with PowerShell's type name blanked out, noting the columns that held it."""
+    out = []
+    for field, text in zip(fields, texts, strict=True):
+        if text.casefold() == _COLLECTION_TYPE:
+            collection_columns.add(table.header_of(field))
+            text = ""
+        out.append(text)
+    return tuple(out)
+
+
+def _generic_records(
+    table: Table, names: tuple[str, ...], user_id_attribute: str, collection_columns: set[str]
+) -> list[SourceRecord]:
+    """Records through :func:`record_from_attributes` (columns whose names fold alike)."""
+    records: list[SourceRecord] = []
+    for number, texts in table.field_texts(names):
+        attrs: dict[str, object] = {}
+        for name, text in zip(names, texts, strict=True):
+            if text.casefold() == _COLLECTION_TYPE:
+                collection_columns.add(table.header_of(name))
+            elif text:
+                attrs[name] = text
+        location = f"{table.path.name} række {number}"
+        records.append(
+            record_from_attributes(attrs, location=location, user_id_attribute=user_id_attribute)
+        )
+    return records
 
 
 def _read_ldif(path: Path, user_id_attribute: str) -> SourceData:
@@ -203,24 +265,38 @@ _PHONE_SOURCES: Final = tuple(
 )
 
 
-def _record_from_texts(
-    texts: Mapping[str, str], location: str, user_id_attribute: str
+def _record_from_row(
+    texts: tuple[str, ...], location: str, phones_plan: tuple[tuple[str, bool], ...]
 ) -> SourceRecord:
-    """:func:`record_from_attributes` for one stripped, non-empty text per folded name."""
-    get = texts.get
-    user_id = get(user_id_attribute.casefold()) or get("samaccountname") or get("uid") or ""
-    guid_text = get("objectguid") or get("entryuuid")
-    enabled = get("enabled")
+    """:func:`record_from_attributes` for one stripped text per :data:`_ROW_KEYS` position
+    ("" when empty or absent), followed by one per phone source in ``phones_plan``."""
+    (
+        user_attribute,
+        sam_account_name,
+        uid,
+        object_guid,
+        entry_uuid,
+        enabled,
+        control,
+        employee_id,
+        employee_number,
+        mail,
+        email_address,
+        principal_name,
+        display_name,
+        name,
+        cn,
+        *phone_texts,
+    ) = texts
     if enabled:
         disabled = not truthy(enabled)
     else:
-        control = get("useraccountcontrol", "")
         disabled = _is_flag_number(control) and bool(int(control) & _UAC_DISABLED)
     phones: list[PhoneEntry] = []
     seen: set[tuple[str, str]] = set()
-    for folded, canonical, multi in _PHONE_SOURCES:
-        text = get(folded)
-        if text is None:
+    # not strict: columns no record reads may follow the phones (they are only checked)
+    for text, (canonical, multi) in zip(phone_texts, phones_plan, strict=False):
+        if not text:
             continue
         for part in _MULTI_SPLIT.split(text) if multi else (text,):
             raw = part.strip()
@@ -228,13 +304,14 @@ def _record_from_texts(
             if raw and (canonical, raw) not in seen:
                 seen.add((canonical, raw))
                 phones.append(PhoneEntry(raw=raw, type=canonical))
+    guid_text = object_guid or entry_uuid
     return SourceRecord(
         system=KIND,
-        user_id=user_id,
+        user_id=user_attribute or sam_account_name or uid,
         uuid=canonical_uuid(guid_text) if guid_text else "",
-        employee_id=get("employeeid") or get("employeenumber") or "",
-        email=get("mail") or get("emailaddress") or get("userprincipalname") or "",
-        name=get("displayname") or get("name") or get("cn") or "",
+        employee_id=employee_id or employee_number,
+        email=mail or email_address or principal_name,
+        name=display_name or name or cn,
         phones=tuple(phones),
         active=not disabled,
         flags=_DISABLED_FLAGS if disabled else _NO_FLAGS,

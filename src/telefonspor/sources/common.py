@@ -37,6 +37,8 @@ def input_file(path: Path, kind: str, *, sheet: str = "", rows: int = 0) -> Inpu
 
 def canonical_uuid(text: str) -> str:
     """'{ABC...}' or 'ABC...' -> canonical lower-case UUID; other text only lower-cased."""
+    if _CANONICAL_UUID.fullmatch(text):
+        return text  # what nearly every export holds: nothing to strip, lower or reformat
     cleaned = text.strip().strip("{}").strip()
     if not cleaned:
         return ""

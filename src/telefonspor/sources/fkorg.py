@@ -54,6 +54,9 @@ _TABLE_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "email": ("email", "e-mail", "mail", "E-mailadresse"),
     "status": ("status", "tilstand"),
 }
+#: The table fields in the order each row is unpacked.
+_TABLE_ORDER: Final = ("user", "uuid", "direct", "mobile", "name", "email", "status")
+_INACTIVE_STATES: Final = frozenset({"INAKTIV", "INACTIVE"})
 
 
 @without_gc
@@ -286,27 +289,25 @@ def _read_table(path: Path, options: Mapping[str, Any]) -> SourceData:
         what="FK-ORG-filen",
     )
     records = []
-    for number, cells in table.rows():
-
-        def cell(field: str, cells: tuple[str, ...] = cells) -> str:
-            index = table.columns.get(field)
-            return cells[index].strip() if index is not None else ""
-
+    name_of_file = path.name
+    for number, (user, uuid, direct, mobile, name, email, status) in table.field_texts(
+        _TABLE_ORDER
+    ):
         phones = []
-        if cell("direct"):
-            phones.append(PhoneEntry(raw=cell("direct"), type=DIRECT))
-        if cell("mobile"):
-            phones.append(PhoneEntry(raw=cell("mobile"), type=MOBILE))
+        if direct:
+            phones.append(PhoneEntry(raw=direct, type=DIRECT))
+        if mobile:
+            phones.append(PhoneEntry(raw=mobile, type=MOBILE))
         records.append(
             SourceRecord(
                 system=KIND,
-                user_id=cell("user"),
-                uuid=canonical_uuid(cell("uuid")),
-                email=cell("email"),
-                name=cell("name"),
+                user_id=user,
+                uuid=canonical_uuid(uuid),
+                email=email,
+                name=name,
                 phones=tuple(phones),
-                active=cell("status").upper() not in {"INAKTIV", "INACTIVE"},
-                location=f"{path.name} række {number}",
+                active=status.upper() not in _INACTIVE_STATES,
+                location=f"{name_of_file} række {number}",
             )
         )
     return SourceData(

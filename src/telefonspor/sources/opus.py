@@ -10,22 +10,25 @@ number (OS2sofd writes its typePrime LANDLINE, else typePrime MOBILE, there),
 0010 e-mail, 0001 user id. 9021 is *afdelingsnummer*, a department's number: it
 is never a personal number and is not read as a phone. CPR numbers are never read.
 
-Parsed with defusedxml: a file with a DTD, entities or external references is
-refused, so a crafted file cannot read other files or exhaust memory. A declared
-encoding Python cannot decode, and nesting deeper than :data:`MAX_DEPTH`, are
-bad input too (the walk below recurses per level).
+A file with a DTD, entities or external references is refused, so a crafted file
+cannot read other files or exhaust memory: a DOCTYPE can only stand before the root
+element, so expat reads that prolog first, and a file without one is parsed by
+ElementTree's C parser (a prolog expat cannot read goes through defusedxml, which
+names the damage). A declared encoding Python cannot decode, and nesting deeper
+than :data:`MAX_DEPTH`, are bad input too (the walk below recurses per level).
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as StdET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -33,7 +36,7 @@ import defusedxml.ElementTree as SafeET
 from telefonspor.errors import InputError
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
-from telefonspor.sources.common import input_file, iso_date
+from telefonspor.sources.common import input_file, iso_date, without_gc
 
 __all__ = ["COMMUNICATION_CODES", "MAX_DEPTH", "read_opus", "records_from_xml"]
 
@@ -71,6 +74,8 @@ _NEVER_READ: Final = frozenset({"cpr", "cprnr", "cprnummer"})
 #: An employee export is a handful of levels deep; far deeper is a broken or crafted file.
 MAX_DEPTH: Final = 100
 _DECLARED_ENCODING: Final = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})""")
+_CHUNK: Final = 1 << 16
+_PROLOG_CHUNK: Final = 1 << 14
 
 
 def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> SourceData:
@@ -91,6 +96,7 @@ def read_opus(path: Path, *, options: Mapping[str, Any], settings: Settings) -> 
     )
 
 
+@without_gc
 def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecord]:
     """The records of :func:`records_from_xml`, built while parsing: each employee's elements
     are dropped once its record is made, so the whole tree of a national export (millions of
@@ -98,27 +104,88 @@ def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecor
     records: list[SourceRecord] = []
     open_employees = 0  # employee elements open around the parser's position
     depth = 0  # elements open around the parser's position
+    employee_tags = _EMPLOYEE_TAG_BY_RAW  # raw tag -> is an employee element (one dict look-up)
     with _xml_errors(path):
-        events = SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True)
-        for event, element in events:
-            depth += 1 if event == "start" else -1
-            if depth > MAX_DEPTH:
-                raise InputError(
-                    f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er ikke et "
-                    "medarbejderudtræk fra OPUS. Hent udtrækket igen.",
-                    path=str(path),
-                )
-            if _local(element.tag) not in _EMPLOYEE_TAGS:
-                continue
-            if event == "start":
-                open_employees += 1
-                continue
-            open_employees -= 1
-            if open_employees == 0:  # an outermost employee: what it holds is its data
-                location = f"{origin} medarbejder {len(records) + 1}".strip()
-                records.append(_record(element, location, today))
-                element.clear()
+        for events in _event_batches(path):
+            for event, element in events:
+                tag = element.tag
+                employee = employee_tags.get(tag)
+                if employee is None:
+                    employee = _is_employee_tag(tag)
+                if event == "start":
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise InputError(
+                            f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er "
+                            "ikke et medarbejderudtræk fra OPUS. Hent udtrækket igen.",
+                            path=str(path),
+                        )
+                    open_employees += employee
+                    continue
+                depth -= 1
+                if not employee:
+                    continue
+                open_employees -= 1
+                if open_employees == 0:  # an outermost employee: what it holds is its data
+                    location = f"{origin} medarbejder {len(records) + 1}".strip()
+                    records.append(_record(element, location, today))
+                    element.clear()
     return records
+
+
+def _event_batches(path: Path) -> Iterator[Iterable[tuple[Any, ...]]]:
+    """(event, element) pairs for "start" and "end", in batches (one per chunk read).
+
+    A file whose prolog (everything before the root element) has no DOCTYPE is parsed by
+    ElementTree's C parser: with no DTD there can be no entity declaration and no external
+    reference, so nothing is left for defusedxml to refuse. A file with a DOCTYPE is refused.
+    A prolog expat cannot read goes through defusedxml's (slower, pure-Python) parser, which
+    names the damage exactly as it always did.
+    """
+    if not _prolog_is_plain(path):
+        yield SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True)
+        return
+    parser: StdET.XMLPullParser[Element] = StdET.XMLPullParser(events=("start", "end"))
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            parser.feed(chunk)
+            yield parser.read_events()
+    parser.close()
+    yield parser.read_events()
+
+
+class _RootReached(Exception):
+    """The prolog check's stop signal: the root element starts, so no DOCTYPE can follow."""
+
+
+def _prolog_is_plain(path: Path) -> bool:
+    """True when expat reads up to the root element without meeting a DOCTYPE.
+
+    Raises defusedxml's DTDForbidden for a DOCTYPE (refused as defusedxml refuses it);
+    False when expat cannot read the prolog (encoding, syntax: the careful parser reports it).
+    """
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, internal: bool) -> None:
+        raise defusedxml.DTDForbidden(name, sysid, pubid)
+
+    def root(name: str, attributes: object) -> None:
+        raise _RootReached
+
+    checker = expat.ParserCreate()
+    checker.StartDoctypeDeclHandler = doctype
+    checker.StartElementHandler = root
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_PROLOG_CHUNK):
+                checker.Parse(chunk, False)
+            checker.Parse(b"", True)
+    except _RootReached:
+        return True
+    except defusedxml.DefusedXmlException:
+        raise  # a ValueError too: refused, not a prolog expat cannot read
+    except (expat.ExpatError, LookupError, ValueError):
+        return False
+    return False  # no root element: the careful parser says so in its own words
 
 
 @contextmanager
@@ -173,16 +240,11 @@ def _declared_encoding(path: Path) -> str:
     return name if name.isprintable() else ""
 
 
-def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
-    """One record per employee element below (or at) ``root``."""
-    return [
-        _record(element, f"{origin} medarbejder {number}".strip(), today)
-        for number, element in enumerate(_employees(root), start=1)
-    ]
-
-
 #: Local lower-case names by tag: a file has few distinct tags and millions of elements.
 _LOCAL_NAMES: dict[object, str] = {}
+#: Whether a tag (as the parser gives it) names an employee element, by the same reasoning.
+_EMPLOYEE_TAG_BY_RAW: dict[object, bool] = {}
+_CACHE_LIMIT: Final = 10_000  # bounded: a hostile file cannot grow the caches without end
 
 
 def _local(tag: object) -> str:
@@ -190,9 +252,16 @@ def _local(tag: object) -> str:
     if name is None:
         text = tag if isinstance(tag, str) else ""
         name = text.rsplit("}", 1)[-1].lower()
-        if len(_LOCAL_NAMES) < 10_000:  # bounded: a hostile file cannot grow it without end
+        if len(_LOCAL_NAMES) < _CACHE_LIMIT:
             _LOCAL_NAMES[tag] = name
     return name
+
+
+def _is_employee_tag(tag: object) -> bool:
+    employee = _local(tag) in _EMPLOYEE_TAGS
+    if len(_EMPLOYEE_TAG_BY_RAW) < _CACHE_LIMIT:
+        _EMPLOYEE_TAG_BY_RAW[tag] = employee
+    return employee
 
 
 def _employees(element: Element) -> Iterator[Element]:
@@ -203,21 +272,40 @@ def _employees(element: Element) -> Iterator[Element]:
         yield from _employees(child)
 
 
-def _record(employee: Element, location: str, today: date) -> SourceRecord:
-    # Each element's communication code, worked out once (both readers below ask for it).
-    codes = {element: _code_of(element) for element in employee.iter()}
-    values = _values(employee, codes)
-    communication = _communication(codes)
+#: (field, its accepted names) for the fields read as one text (phones are read apart).
+_NAMES_OF: Final = tuple((f, n) for f, n in _FIELD_NAMES.items() if f not in (WORK, MOBILE))
 
-    def first(field: str) -> str:
-        for name in _FIELD_NAMES[
-            field
-        ]:  # a plain loop: seven fields an employee, 600,000 employees
-            value = values.get(name)
+
+def _record(employee: Element, location: str, today: date) -> SourceRecord:
+    """One employee's record from its element and everything below it.
+
+    Values come from the employee's attributes, then its data elements in document order
+    (the first non-empty text per lower-case name wins); communication elements (those that
+    carry a type code, anywhere below or at the employee) give values by their code.
+    """
+    values: dict[str, str] = {}
+    for attribute, raw in employee.attrib.items():
+        key = _local(attribute)
+        if key not in _NEVER_READ and key not in values:
+            value = raw.strip()
             if value:
-                return value
-        found = communication.get(field)
-        return found[0] if found else ""
+                values[key] = value
+    communication: dict[str, list[str]] = {}
+    code = _code_of(employee)
+    if code:
+        _add_communication(employee, code, communication)
+    _collect(employee, True, values, communication)
+
+    fields: dict[str, str] = {}
+    for field, names in _NAMES_OF:  # a plain loop: seven fields an employee, 600,000 employees
+        for name in names:
+            text = values.get(name)
+            if text:
+                fields[field] = text
+                break
+        else:
+            found = communication.get(field)
+            fields[field] = found[0] if found else ""
 
     phones: list[PhoneEntry] = []
     for kind in (WORK, MOBILE):
@@ -225,43 +313,64 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
         numbers += communication.get(kind, [])
         for raw in dict.fromkeys(numbers):
             phones.append(PhoneEntry(raw=raw, type=kind))
-    name = first("name") or " ".join(p for p in (first("first"), first("last")) if p)
+    name = fields["name"] or " ".join(p for p in (fields["first"], fields["last"]) if p)
     return SourceRecord(
         system=KIND,
-        user_id=first("user_id"),
-        employee_id=first("employee_id"),
-        email=first("email"),
+        user_id=fields["user_id"],
+        employee_id=fields["employee_id"],
+        email=fields["email"],
         name=name,
         phones=tuple(phones),
-        active=not _has_left(employee, first("leave"), today),
+        active=not _has_left(employee, fields["leave"], today),
         location=location,
     )
 
 
-def _values(employee: Element, codes: Mapping[Element, str]) -> dict[str, str]:
-    """First text per lower-case name, from the employee's attributes and descendants.
+def _collect(
+    parent: Element,
+    data: bool,
+    values: dict[str, str],
+    communication: dict[str, list[str]],
+) -> None:
+    """Walk ``parent``'s descendants in document order, filling ``values`` and ``communication``.
 
-    Communication elements (and what they hold) are read by :func:`_communication`.
+    ``data`` says whether ``parent``'s children are data: not below a communication element
+    or a CPR element. A communication element's own value is read by its code; its subtree
+    is walked only for communication elements nested in it.
     """
-    out: dict[str, str] = {}
-    for name, value in employee.attrib.items():
-        key = _local(name)
-        if key not in _NEVER_READ and value.strip():
-            out.setdefault(key, value.strip())
-    for element in _data_elements(employee, codes):
-        key = _local(element.tag)
-        text = (element.text or "").strip()
-        if key not in _NEVER_READ and text:
-            out.setdefault(key, text)
-    return out
-
-
-def _data_elements(parent: Element, codes: Mapping[Element, str]) -> Iterator[Element]:
+    local_names = _LOCAL_NAMES
     for child in parent:
-        if codes[child] or _local(child.tag) in _NEVER_READ:
+        attributes = child.attrib
+        if not attributes and not len(child):
+            # A plain leaf (most elements): no code can sit on it, only its text counts.
+            if data:
+                text = child.text
+                if text:
+                    key = local_names.get(child.tag) or _local(child.tag)
+                    if key not in values and key not in _NEVER_READ:
+                        value = text.strip()
+                        if value:
+                            values[key] = value
             continue
-        yield child
-        yield from _data_elements(child, codes)
+        code = _code_of(child)
+        if code:
+            _add_communication(child, code, communication)
+        key = local_names.get(child.tag) or _local(child.tag)
+        child_data = data and not code and key not in _NEVER_READ
+        if child_data and key not in values:
+            value = (child.text or "").strip()
+            if value:
+                values[key] = value
+        if len(child):
+            _collect(child, child_data, values, communication)
+
+
+def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
+    """One record per employee element below (or at) ``root``."""
+    return [
+        _record(element, f"{origin} medarbejder {number}".strip(), today)
+        for number, element in enumerate(_employees(root), start=1)
+    ]
 
 
 def _code_of(element: Element) -> str:
@@ -269,33 +378,29 @@ def _code_of(element: Element) -> str:
     for name, value in element.attrib.items():
         if _local(name) in _CODE_NAMES and value.strip() in COMMUNICATION_CODES:
             return value.strip()
+    local_names = _LOCAL_NAMES
     for child in element:
-        if _local(child.tag) in _CODE_NAMES:
+        if (local_names.get(child.tag) or _local(child.tag)) in _CODE_NAMES:
             code = (child.text or "").strip()
             if code in COMMUNICATION_CODES:
                 return code
     return ""
 
 
-def _communication(codes: Mapping[Element, str]) -> dict[str, list[str]]:
-    """Values by field, in document order (``codes`` holds the employee's elements in order)."""
-    out: dict[str, list[str]] = {}
-    for element, code in codes.items():
-        if not code:
-            continue
-        value = _communication_value(element, code)
-        if value:
-            out.setdefault(COMMUNICATION_CODES[code], []).append(value)
-    return out
+def _add_communication(element: Element, code: str, communication: dict[str, list[str]]) -> None:
+    value = _communication_value(element, code)
+    if value:
+        communication.setdefault(COMMUNICATION_CODES[code], []).append(value)
 
 
 def _communication_value(element: Element, code: str) -> str:
     for name, value in element.attrib.items():
         if _local(name) in _VALUE_NAMES and value.strip():
             return value.strip()
+    local_names = _LOCAL_NAMES
     for child in element:
         text = (child.text or "").strip()
-        if _local(child.tag) in _VALUE_NAMES and text:
+        if text and (local_names.get(child.tag) or _local(child.tag)) in _VALUE_NAMES:
             return text
     own = (element.text or "").strip()
     return own if own != code else ""

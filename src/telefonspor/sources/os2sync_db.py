@@ -13,7 +13,7 @@ rules read both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -91,51 +91,57 @@ def _dump_files(path: Path) -> list[Path]:
     return files
 
 
+#: The fields in the order each row is unpacked.
+_ROW_FIELDS: Final = tuple(_FIELDS)
+#: The flag sets a record can have, made once: (failure table, skipped) -> flags.
+_FLAGS: Final[Mapping[tuple[bool, bool], frozenset[str]]] = {
+    (False, False): frozenset(),
+    (True, False): frozenset({"failure"}),
+    (False, True): frozenset({"skipped"}),
+    (True, True): frozenset({"failure", "skipped"}),
+}
+
+
 def _latest_rows(table: Table, *, failure_table: bool) -> list[SourceRecord]:
     is_failure = failure_table or "error" in table.columns
     latest: dict[str, tuple[tuple[int, str, int], SourceRecord]] = {}
-    columns = tuple(table.columns.items())  # resolved once per file, not per cell
-    for number, cells in table.rows():
-        values = {field: cells[index].strip() for field, index in columns}
-
-        def cell(field: str, values: dict[str, str] = values) -> str:
-            return values.get(field, "")
-
-        record = _record(cell, table.path.name, number, is_failure=is_failure)
-        key = record.uuid or record.user_id.casefold() or f"#{number}"
-        identifier = cell("id")
+    file_name = table.path.name
+    for number, texts in table.field_texts(_ROW_FIELDS):  # columns resolved once per file
+        (
+            uuid_text,
+            user_id,
+            phone_number,
+            landline,
+            email,
+            name,
+            operation,
+            skipped,
+            error,
+            identifier,
+            time,
+        ) = texts
+        phones = []
+        if landline:
+            phones.append(PhoneEntry(raw=landline, type="Landline"))
+        if phone_number:
+            phones.append(PhoneEntry(raw=phone_number, type="PhoneNumber"))
+        record = SourceRecord(
+            system=KIND,
+            user_id=user_id,
+            uuid=canonical_uuid(uuid_text),
+            email=email,
+            name=name,
+            phones=tuple(phones),
+            active=operation.upper() not in _DELETING,
+            flags=_FLAGS[is_failure, truthy(skipped)],
+            error=error,
+            location=f"{file_name} række {number}",
+        )
+        key = record.uuid or user_id.casefold() or f"#{number}"
         # ASCII and short: int() refuses "²" (isdigit) and numbers over 4,300 digits.
         numeric = identifier.isascii() and identifier.isdigit() and len(identifier) <= 18
-        order = (int(identifier) if numeric else 0, cell("time"), number)
+        order = (int(identifier) if numeric else 0, time, number)
         known = latest.get(key)
         if known is None or order >= known[0]:
             latest[key] = (order, record)
     return [record for _, record in latest.values()]
-
-
-def _record(
-    cell: Callable[[str], str], file: str, number: int, *, is_failure: bool
-) -> SourceRecord:
-    phones = []
-    if cell("landline"):
-        phones.append(PhoneEntry(raw=cell("landline"), type="Landline"))
-    if cell("phone_number"):
-        phones.append(PhoneEntry(raw=cell("phone_number"), type="PhoneNumber"))
-    flags = set()
-    error = cell("error")
-    if is_failure:
-        flags.add("failure")
-    if truthy(cell("skipped")):
-        flags.add("skipped")
-    return SourceRecord(
-        system=KIND,
-        user_id=cell("user_id"),
-        uuid=canonical_uuid(cell("uuid")),
-        email=cell("email"),
-        name=cell("name"),
-        phones=tuple(phones),
-        active=cell("operation").upper() not in _DELETING,
-        flags=frozenset(flags),
-        error=error,
-        location=f"{file} række {number}",
-    )

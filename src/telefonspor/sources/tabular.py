@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -141,6 +142,20 @@ class Table:
                 continue
             yield number, texts
 
+    def field_texts(self, fields: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The rows of :meth:`rows` as ``(row number, stripped text per field)``.
+
+        ``fields`` are looked up in :attr:`columns` once, not per row; a field the file has
+        no column for reads as "". The cells are picked by position in C (itemgetter).
+        """
+        # A missing field points at the "" appended to each row (the last item: a row may
+        # hold more cells than the header has columns).
+        pick = _picker([self.columns.get(f, -1) for f in fields])
+        blank = ("",)
+        strip = str.strip
+        for number, cells in self.rows():
+            yield number, tuple(map(strip, pick(cells + blank)))
+
     def column_letter(self, field: str) -> str:
         """Spreadsheet letter of a mapped field ("C"), for messages."""
         return column_letter(self.columns[field] + self._column_offset)
@@ -148,6 +163,16 @@ class Table:
     def header_of(self, field: str) -> str:
         """The header text actually used for a mapped field."""
         return self.headers[self.columns[field]]
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """``cells -> tuple(cells[i] for i in indexes)``; itemgetter of one index gives no tuple."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda cells: (cells[only],)
+    if not indexes:
+        return lambda cells: ()
+    return itemgetter(*indexes)
 
 
 # --- opening ----------------------------------------------------------------------------
