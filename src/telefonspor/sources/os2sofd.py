@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, NamedTuple, cast
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -156,8 +156,7 @@ class _Context:
     where: str = ""  # the path in error messages
 
 
-@dataclass(frozen=True, slots=True)
-class _Affiliation:
+class _Affiliation(NamedTuple):  # a tuple: built once per affiliation, read a few times
     employee_id: str
     deleted: bool
     stop: date | None
