@@ -347,6 +347,10 @@ class _Types:
         return new
 
 
+class _NeedsTree(Exception):
+    """The file is not in one of the API's shapes: the tolerant tree reads it."""
+
+
 def _typed_records(data: bytes, context: _Context) -> list[SourceRecord] | None:
     """Every record of a file in one of the API's shapes, through the typed path.
 
@@ -356,32 +360,38 @@ def _typed_records(data: bytes, context: _Context) -> list[SourceRecord] | None:
     body = strict_ready(data)
     if body is None:
         return None
-    try:
-        if body.lstrip()[:1] == b"{":
-            page = _PAGE.decode(body)
-            if not isinstance(page.persons, list):
-                return None
-            located = [(raw, f"persons[{index}]") for index, raw in enumerate(page.persons)]
-        else:
-            located = []
-            for number, item in enumerate(_ITEMS.decode(body)):
-                page = _PAGE.decode(item)
-                if isinstance(page.persons, list):
-                    located += [
-                        (raw, f"[{number}].persons[{index}]")
-                        for index, raw in enumerate(page.persons)
-                    ]
-                elif page.persons is None or b'"persons"' in bytes(item).lower():
-                    return None  # JsonAt.has("persons") may call it a page
-                else:
-                    located.append((item, f"[{number}]"))
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        return None
     types = _Types(msgspec.Raw)
     records: list[SourceRecord] = []
-    for raw, at in located:
-        records.extend(_raw_person_records(raw, at, context, types))
+    try:
+        for raw, at in _located_persons(body):
+            records.extend(_raw_person_records(raw, at, context, types))
+    except (_NeedsTree, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
     return records
+
+
+def _located_persons(body: bytes) -> Iterator[tuple[msgspec.Raw, str]]:
+    """Each person, unparsed, with its place (``[0].persons[3]``), one page at a time.
+
+    The top level is decoded (and so checked) whole before the first person; a page is
+    only split into persons when its turn comes, so no list of every person is held.
+    """
+    if body.lstrip()[:1] == b"{":
+        page = _PAGE.decode(body)
+        if not isinstance(page.persons, list):
+            raise _NeedsTree
+        for index, raw in enumerate(page.persons):
+            yield raw, f"persons[{index}]"
+        return
+    for number, item in enumerate(_ITEMS.decode(body)):
+        page = _PAGE.decode(item)
+        if isinstance(page.persons, list):
+            for index, raw in enumerate(page.persons):
+                yield raw, f"[{number}].persons[{index}]"
+        elif page.persons is None or b'"persons"' in bytes(item).lower():
+            raise _NeedsTree  # JsonAt.has("persons") may call it a page
+        else:
+            yield item, f"[{number}]"
 
 
 def _raw_person_records(
