@@ -172,6 +172,11 @@ _SHEETS = {
     # r after other attributes, and a valueless cell far away
     "r-not-first": b'<row r="3"><c t="n" r="E3"><v>1</v></c><c s="0" r="XFD3"/></row>'
     b'<row r="9"><c t="n" r="B9"><v>1</v></c></row>',
+    # a line break, not a blank, before r (the fast path once missed such a cell)
+    "line-break": b'<row r="2"><c r="B2" t="str"><v>a</v></c><c\nr="F9"><v>1</v></c></row>',
+    # an attribute value with a slash, and a cell left open to the next row's cells
+    "slash-attribute": b'<row r="2"><c r="B2" t="str"><v>a</v></c>'
+    b'<c r="G8" foo="a/b"><v>1</v></c></row>',
     # a namespace prefix on every element
     "prefixed": b'<x:row r="4"><x:c r="C4"><x:v>1</x:v></x:c><x:c r="H12"><x:v>2</x:v></x:c>'
     b"</x:row>",

@@ -1,40 +1,210 @@
-"""The OS2sofd fast path gives exactly the records of the tolerant path."""
+"""The OS2sofd typed path (msgspec Structs) gives exactly what the tolerant JsonAt path gives.
+
+The tolerant path is the reference: it reads the whole file as one tree and walks it with
+:class:`JsonAt`. Every file below is read both ways and must give the same records or the
+same Danish error; the typed path must really be taken for the API's own shape.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from telefonspor.errors import InputError
+from telefonspor.model import SourceRecord
 from telefonspor.sample import generate_chain
-from telefonspor.sources.jsonfile import JsonAt
-from telefonspor.sources.os2sofd import _Context, _fast_person_records, _person_records
+from telefonspor.sources import os2sofd
+from telefonspor.sources.jsonfile import JsonAt, load_json
 
-TODAY = date(2026, 11, 28)
-CONTEXT = _Context("sofd.json", TODAY, frozenset())
+from .chain_files import SETTINGS, sofd_person, sofd_phone
 
-
-def test_fast_path_equals_tolerant_path(tmp_path: Path) -> None:
-    chain = generate_chain(tmp_path, holders=200, users=800, seed=11)
-    pages = json.loads(chain.sources["os2sofd"].read_text(encoding="utf-8"))
-    persons = [p for page in pages for p in page["persons"]]
-    assert len(persons) > 500
-    compared = 0
-    for index, person in enumerate(persons):
-        node = JsonAt(person, "sofd.json", f"persons[{index}]")
-        fast = _fast_person_records(node, CONTEXT)
-        assert fast is not None, person
-        assert fast == _person_records(node, CONTEXT)
-        compared += len(fast)
-    assert compared >= len(persons)
+TODAY = date.today()
 
 
-def test_unusual_shapes_fall_back_to_the_tolerant_path() -> None:
-    odd = [
-        {"uuid": "x", "PhoneNumber": "1"},  # a member spelled otherwise
-        {"uuid": "x", "phones": [{"phoneNumber": 33663366}]},  # a number, not text
-        {"uuid": "x", "affiliations": [{"startDate": "i morgen"}]},  # not a date
-        ["not", "a", "person"],
+def tolerant(path: Path) -> list[SourceRecord]:
+    """The reference: the whole tree through JsonAt, person by person."""
+    context = os2sofd._Context(path.name, TODAY, frozenset(), str(path))
+    root = JsonAt(load_json(path, what="OS2sofd-filen"), str(path))
+    return [
+        r for person in os2sofd._persons(root) for r in os2sofd._person_records(person, context)
     ]
-    for person in odd:
-        assert _fast_person_records(JsonAt(person, "f", "persons[0]"), CONTEXT) is None
+
+
+def both(path: Path) -> tuple[object, object]:
+    """(typed reader's outcome, tolerant outcome): records, or the error text."""
+    outcomes: list[object] = []
+    for read in (
+        lambda: list(os2sofd.read_os2sofd(path, options={}, settings=SETTINGS).records),
+        lambda: tolerant(path),
+    ):
+        try:
+            outcomes.append(read())
+        except InputError as exc:
+            outcomes.append(str(exc))
+    return outcomes[0], outcomes[1]
+
+
+@pytest.fixture
+def tolerant_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Where the reader fell back to the tolerant path for one person."""
+    calls: list[str] = []
+    original = os2sofd._person_records
+
+    def counted(person: JsonAt, context: Any) -> list[SourceRecord]:
+        calls.append(person.at)
+        return original(person, context)
+
+    monkeypatch.setattr(os2sofd, "_person_records", counted)
+    return calls
+
+
+def test_typed_path_equals_tolerant_path_on_sample_chain(
+    tmp_path: Path, tolerant_calls: list[str]
+) -> None:
+    chain = generate_chain(tmp_path, holders=200, users=800, seed=11)
+    path = chain.sources["os2sofd"]
+    records = list(os2sofd.read_os2sofd(path, options={}, settings=SETTINGS).records)
+    assert tolerant_calls == []  # every person took the typed path
+    assert len(records) > 500
+    assert records == tolerant(path)
+
+
+def write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+PERSON = sofd_person(1, phones=[sofd_phone("20304050", "MOBILE")], chosen=None)
+
+#: Persons the typed path must hand to the tolerant path (or read to the same result).
+ODD_PERSONS: dict[str, dict[str, Any]] = {
+    "member in other case": {**PERSON, "Chosenname": "Søs"},
+    "other case beside null": {**PERSON, "chosenName": None, "CHOSENNAME": "Søs"},
+    "other case in a phone": {
+        **PERSON,
+        "phones": [{"PhoneNumber": "22 22 22 22", "phoneType": "MOBILE"}],
+    },
+    "other case for a list": {
+        **{k: v for k, v in PERSON.items() if k != "phones"},
+        "Phones": [{"phoneNumber": "22222222"}],
+    },
+    "long s folds to s": {**PERSON, "ſurname": "Ærø"},
+    "kelvin sign folds to k": {
+        **PERSON,
+        "users": [{**PERSON["users"][0], "kombitUuid": None, "\u212aombitUuid": "x"}],
+    },
+    "number for text": {**PERSON, "phones": [{"phoneNumber": 33663366}]},
+    "bool as text": {**PERSON, "deleted": "true"},
+    "not an object": ["not", "a", "person"],  # type: ignore[dict-item]
+    "extra members": {**PERSON, "master": "SOFD", "children": [{"persons": 1}], "cpr": "x"},
+    "timestamp date": {
+        **PERSON,
+        "affiliations": [{**PERSON["affiliations"][0], "stopDate": "2999-01-01T00:00:00"}],
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD_PERSONS))
+def test_unusual_persons_read_as_the_tolerant_path_reads_them(tmp_path: Path, case: str) -> None:
+    persons = [sofd_person(2), ODD_PERSONS[case], sofd_person(3)]
+    for shape in ([{"persons": persons}], {"persons": persons}, persons):
+        typed, reference = both(write(tmp_path / "sofd.json", shape))
+        assert typed == reference, (case, shape)
+
+
+def test_a_member_spelled_otherwise_is_read(tmp_path: Path, tolerant_calls: list[str]) -> None:
+    path = write(tmp_path / "sofd.json", {"persons": [ODD_PERSONS["other case in a phone"]]})
+    records = os2sofd.read_os2sofd(path, options={}, settings=SETTINGS).records
+    assert records[0].phones[0].raw == "22 22 22 22"
+    assert tolerant_calls == ["persons[0]"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"value": [PERSON]}',  # OData
+        '{"persons": null}',
+        '[{"Persons": [PERSON]}]',  # a page, spelled otherwise
+        '[{"persons": [PERSON]}, PERSON]',  # pages and persons mixed
+        '\ufeff{"persons": [PERSON]}',  # BOM
+        '{"persons": [PERSON], "n": NaN}',  # json.loads takes NaN
+        '{"persons": [PERSON], "n": 1e999}',
+        '{"persons": [PERSON], "n": ' + "9" * 5_000 + "}",  # too long for int()
+        '{"persons": [PERSON], "n": "' + "9" * 5_000 + '"}',  # as text it is fine
+        '{"persons": [PERSON], "n": "\\ud800"}',  # a lone surrogate
+        '{"persons": [PERSON], "n": ' + "[" * 5_000 + "]" * 5_000 + "}",
+        '{"persons": [PERSON], "n": "\\u0063"}',
+        '{"persons": [PERSON], "n": "x"',  # cut off
+        '{"persons": [PERSON]} {}',
+        "42",
+        "",
+    ],
+)
+def test_unusual_files_read_as_the_tolerant_path_reads_them(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "sofd.json"
+    path.write_text(text.replace("PERSON", json.dumps(PERSON)), encoding="utf-8")
+    typed, reference = both(path)
+    assert typed == reference
+
+
+def test_bytes_that_are_not_utf8_in_a_member_never_read(tmp_path: Path) -> None:
+    path = tmp_path / "sofd.json"
+    person = json.dumps({**PERSON, "positionName": "Pædagog"}, ensure_ascii=False)
+    path.write_bytes(('{"persons": [' + person + "]}").encode("iso-8859-1"))
+    typed, reference = both(path)
+    assert typed == reference
+    assert "UTF-8" in str(typed)
+
+
+def test_live_persons_take_the_same_paths() -> None:
+    persons = [sofd_person(2), *(p for p in ODD_PERSONS.values() if isinstance(p, dict))]
+    persons = [p for p in persons if p is not ODD_PERSONS["timestamp date"]]
+    context = os2sofd._Context("api", TODAY, frozenset(), "api")
+    expected = [
+        r
+        for index, person in enumerate(persons)
+        for r in os2sofd._person_records(JsonAt(person, "api", f"persons[{index}]"), context)
+    ]
+    assert os2sofd.records_from_persons(persons, origin="api", today=TODAY) == expected
+
+
+_KEYS = ["uuid", "chosenName", "firstname", "phones", "phoneNumber", "users", "userId"]
+_member = st.sampled_from(_KEYS).flatmap(
+    lambda key: st.sampled_from([key, key.upper(), key.capitalize(), key.lower(), "master"])
+)
+_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.text(" 0123456789abc+-", max_size=8),
+    st.sampled_from(["2024-05-01", "2999-12-31", "ikke en dato", "MOBILE", "ACTIVE_DIRECTORY"]),
+)
+
+
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(["person", "phone", "user", "affiliation"]), _member, _value),
+        max_size=4,
+    )
+)
+def test_random_member_spellings_and_types_read_as_the_tolerant_path(
+    tmp_path_factory: pytest.TempPathFactory, changes: list[tuple[str, str, object]]
+) -> None:
+    person = json.loads(json.dumps(sofd_person(1, phones=[sofd_phone("20304050", "MOBILE")])))
+    targets = {
+        "person": person,
+        "phone": person["phones"][0],
+        "user": person["users"][0],
+        "affiliation": person["affiliations"][0],
+    }
+    for target, key, value in changes:
+        targets[target][key] = value
+    path = write(tmp_path_factory.mktemp("sofd") / "sofd.json", [{"persons": [person]}])
+    typed, reference = both(path)
+    assert typed == reference

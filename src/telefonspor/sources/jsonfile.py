@@ -13,6 +13,7 @@ it (``persons[3].phones[0]``) instead of a ``KeyError`` deep in a reader.
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -21,7 +22,16 @@ from typing import Final
 
 from telefonspor.errors import InputError
 
-__all__ = ["MAX_JSON_BYTES", "JsonAt", "load_json", "looks_like_json", "parse_json"]
+__all__ = [
+    "MAX_JSON_BYTES",
+    "JsonAt",
+    "decode_json",
+    "load_json",
+    "looks_like_json",
+    "parse_json",
+    "read_json_bytes",
+    "strict_ready",
+]
 
 #: A saved API answer larger than this is not an export we can hold in memory.
 MAX_JSON_BYTES: Final = 2 << 30
@@ -41,6 +51,11 @@ def looks_like_json(path: Path) -> bool:
 
 def load_json(path: Path, *, what: str = "JSON-filen") -> object:
     """Parse ``path`` as UTF-8 JSON; every failure is a Danish :class:`InputError`."""
+    return decode_json(read_json_bytes(path, what=what), where=str(path), what=what)
+
+
+def read_json_bytes(path: Path, *, what: str = "JSON-filen") -> bytes:
+    """The bytes of a JSON file a user gave: it exists, fits the size limit and holds no NUL."""
     where = str(path)
     if not path.exists():
         raise InputError("filen findes ikke. Tjek stien og filnavnet.", path=where)
@@ -58,6 +73,11 @@ def load_json(path: Path, *, what: str = "JSON-filen") -> object:
             "Gem svaret igen som UTF-8.",
             path=where,
         )
+    return data
+
+
+def decode_json(data: bytes, *, where: str, what: str = "JSON-filen") -> object:
+    """Parse the bytes :func:`read_json_bytes` gave as one tree; every failure is an InputError."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,6 +121,56 @@ def parse_json(text: str, *, path: str, what: str = "JSON-filen") -> object:
         raise InputError(
             f"{what} er indlejret for dybt til at være en eksport og kan ikke læses.", path=path
         ) from exc
+
+
+#: UTF-8 is checked this many bytes at a time (a whole-file copy as text is not needed).
+_UTF8_CHUNK: Final = 1 << 22
+
+
+def strict_ready(data: bytes) -> bytes | None:
+    """``data`` (without a BOM) when a typed decoder such as msgspec may read it in place of
+    :func:`decode_json`; None when only the tree parser can give the right answer or message.
+
+    A typed decoder skips the members it does not need without checking them the way
+    ``json.loads`` does, so the two differences that matter are checked here: the whole
+    file must be UTF-8 (even inside skipped strings), and no run of digits may reach the
+    length ``json.loads`` refuses as an integer. Everything else a typed decoder rejects
+    itself (bad syntax, NaN, deep nesting), and the caller then falls back to the tree.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body.isascii():
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for start in range(0, len(body), _UTF8_CHUNK):
+                decoder.decode(body[start : start + _UTF8_CHUNK])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return None if _has_long_digit_run(body) else body
+
+
+def _has_long_digit_run(data: bytes) -> bool:
+    """True when ``data`` holds more digits in a row than ``json.loads`` turns into an int.
+
+    Such a run covers at least one whole block of half that length at a multiple of the
+    block size, so only those blocks are tested (a few thousand C calls, not a regex).
+    """
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return False
+    longest = limit + 1
+    block = longest // 2
+    view = memoryview(data)
+    for start in range(0, len(data) - block + 1, block):
+        if view[start : start + block].tobytes().isdigit():
+            left, right = start, start + block
+            while left > 0 and 48 <= data[left - 1] <= 57:
+                left -= 1
+            while right < len(data) and 48 <= data[right] <= 57:
+                right += 1
+            if right - left >= longest:
+                return True
+    return False
 
 
 class JsonAt:

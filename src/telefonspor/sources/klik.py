@@ -9,9 +9,9 @@ user with a role list and as one row per user-role.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -59,36 +59,66 @@ _ROLE_SPLIT: Final = re.compile(r"[;,\n\r]+")
 _NON_DIGITS: Final = re.compile(r"\D+")
 
 
-@dataclass
 class _Builder:
     """A user while its rows are merged."""
 
-    key: str
-    user_name: str
-    name: str
-    email: str
-    unit: str
-    municipality: str
-    direct: str
-    mobile: str
-    row: int
-    roles: dict[str, None] = field(default_factory=dict)  # ordered set
-    direct_rows: list[int] = field(default_factory=list)
-    mobile_rows: list[int] = field(default_factory=list)
+    __slots__ = (
+        "direct",
+        "direct_rows",
+        "email",
+        "key",
+        "mobile",
+        "mobile_rows",
+        "municipality",
+        "name",
+        "roles",
+        "row",
+        "unit",
+        "user_name",
+    )
 
-    def build(self) -> KlikUser:
+    def __init__(
+        self,
+        key: str,
+        user_name: str,
+        name: str,
+        email: str,
+        unit: str,
+        municipality: str,
+        direct: str,
+        mobile: str,
+        row: int,
+    ) -> None:
+        self.key = key
+        self.user_name = user_name
+        self.name = name
+        self.email = email
+        self.unit = unit
+        self.municipality = municipality
+        self.direct = direct
+        self.mobile = mobile
+        self.row = row
+        self.roles: dict[str, None] = {}  # ordered set
+        self.direct_rows: list[int] = []
+        self.mobile_rows: list[int] = []
+
+    def build(self, roles: tuple[str, ...] | None = None) -> KlikUser:
         return KlikUser(
             user_id=self.key,
             name=self.name,
             email=self.email,
             unit=self.unit,
             municipality=self.municipality,
-            roles=tuple(self.roles),
+            roles=tuple(self.roles) if roles is None else roles,
             direct_raw=self.direct,
             mobile_raw=self.mobile,
             row=self.row,
             user_name=self.user_name,
         )
+
+
+#: The fields a row is read for, in the order :func:`_add_row` takes them.
+_ROW_FIELDS: Final = ("user", "email", "name", "direct", "mobile", "unit", "municipality", "roles")
 
 
 def read_klik(
@@ -109,6 +139,9 @@ def read_klik(
         what="KLIK-eksporten",
     )
     has_roles = "roles" in table.columns
+    # One C call takes a row's fields; an unmapped field reads the "" added after the row.
+    width = len(table.headers)
+    pick = operator.itemgetter(*(table.columns.get(name, width) for name in _ROW_FIELDS))
     users: dict[str, _Builder] = {}
     findings: list[Finding] = []
     read = 0
@@ -116,14 +149,12 @@ def read_klik(
         read += 1
         if progress is not None and read % PROGRESS_EVERY == 0:
             progress(read)
-        _add_row(users, findings, table, number, cells, has_roles)
+        _add_row(users, findings, table, number, pick((*cells[:width], "")))
     if progress is not None:
         progress(read)
-    built = tuple(b.build() for b in users.values())
-    if not has_roles:
-        built = tuple(_with_unnamed_role(u) for u in built)
+    unnamed = None if has_roles else ("",)  # no roles column: one role without a name
     return KlikExport(
-        users=built,
+        users=tuple(b.build(unnamed) for b in users.values()),
         file=InputFile(
             path=str(path), kind="klik", sha256=_sha256(path), sheet=table.sheet, rows=read
         ),
@@ -133,73 +164,51 @@ def read_klik(
     )
 
 
-def _with_unnamed_role(user: KlikUser) -> KlikUser:
-    return KlikUser(
-        user_id=user.user_id,
-        name=user.name,
-        email=user.email,
-        unit=user.unit,
-        municipality=user.municipality,
-        roles=("",),
-        direct_raw=user.direct_raw,
-        mobile_raw=user.mobile_raw,
-        row=user.row,
-        user_name=user.user_name,
-    )
-
-
 def _add_row(
     users: dict[str, _Builder],
     findings: list[Finding],
     table: Table,
     number: int,
-    cells: tuple[str, ...],
-    has_roles: bool,
+    fields: tuple[str, ...],
 ) -> None:
-    columns = table.columns
-
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        return cells[index].strip() if index is not None else ""
-
-    user_name, email, name = cell("user"), cell("email"), cell("name")
+    """Merge one row (its :data:`_ROW_FIELDS`, unstripped) into its user."""
+    user_cell, email_cell, name_cell, direct, mobile, unit, municipality, roles = fields
+    user_name, email, name = user_cell.strip(), email_cell.strip(), name_cell.strip()
     key = user_name or email or name
     if not key:
         return  # a row with phones or roles but nobody to hold them: nothing to audit
-    direct_index, mobile_index = columns.get("direct"), columns.get("mobile")
-    direct = cells[direct_index] if direct_index is not None else ""
-    mobile = cells[mobile_index] if mobile_index is not None else ""
     folded = key.casefold()
     builder = users.get(folded)
     if builder is None:
         builder = _Builder(
-            key=key,
-            user_name=user_name,
-            name=name,
-            email=email,
-            unit=cell("unit"),
-            municipality=cell("municipality"),
-            direct=direct,
-            mobile=mobile,
-            row=number,
+            key,
+            user_name,
+            name,
+            email,
+            unit.strip(),
+            municipality.strip(),
+            direct,
+            mobile,
+            number,
         )
         users[folded] = builder
     else:
         builder.name = builder.name or name
         builder.email = builder.email or email
-        builder.unit = builder.unit or cell("unit")
-        builder.municipality = builder.municipality or cell("municipality")
+        builder.unit = builder.unit or unit.strip()
+        builder.municipality = builder.municipality or municipality.strip()
         builder.direct = _merge_phone(findings, table, builder, "direct", direct, number)
         builder.mobile = _merge_phone(findings, table, builder, "mobile", mobile, number)
     if direct.strip():
         builder.direct_rows.append(number)
     if mobile.strip():
         builder.mobile_rows.append(number)
-    if has_roles:
-        for role in _ROLE_SPLIT.split(cell("roles")):
-            role = role.strip()
-            if role:
-                builder.roles.setdefault(role, None)
+    # str.split where the export separates roles with ";" only (the common case).
+    split = "," in roles or "\n" in roles or "\r" in roles
+    for role in _ROLE_SPLIT.split(roles) if split else roles.split(";"):
+        role = role.strip()
+        if role:
+            builder.roles.setdefault(role, None)
 
 
 def _merge_phone(

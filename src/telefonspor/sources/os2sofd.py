@@ -19,17 +19,28 @@ The CSV variant carries a CPR column: it is never mapped, stored or logged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from telefonspor.errors import ConfigError
 from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.settings import SOURCE_KINDS, Settings
 from telefonspor.sources.common import canonical_uuid, input_file, iso_date, without_gc
-from telefonspor.sources.jsonfile import JsonAt, load_json, looks_like_json
+from telefonspor.sources.jsonfile import (
+    JsonAt,
+    decode_json,
+    looks_like_json,
+    parse_json,
+    read_json_bytes,
+    strict_ready,
+)
 from telefonspor.sources.tabular import open_table
 
 __all__ = [
@@ -79,19 +90,24 @@ def do_not_transfer_units(options: Mapping[str, Any], *, where: str) -> frozense
 
 # --- JSON ------------------------------------------------------------------------------
 
+_WHAT: Final = "OS2sofd-filen"
+
 
 def _read_json(path: Path, today: date, excluded: frozenset[str]) -> SourceData:
-    root = JsonAt(load_json(path, what="OS2sofd-filen"), str(path))
-    context = _Context(path.name, today, excluded)
-    records: list[SourceRecord] = []
-    for person in _persons(root):
-        fast = _fast_person_records(person, context)
-        records.extend(fast if fast is not None else _person_records(person, context))
+    where = str(path)
+    data = read_json_bytes(path, what=_WHAT)
+    context = _Context(path.name, today, excluded, where)
+    records = _typed_records(data, context)
+    if records is None:  # an unusual file: the tolerant tree reads it or names the fault
+        root = JsonAt(decode_json(data, where=where, what=_WHAT), where)
+        records = []
+        for person in _persons(root):
+            records.extend(_person_records(person, context))
     return SourceData(
         kind=KIND,
         position=SOURCE_KINDS[KIND],
         records=tuple(records),
-        origin=str(path),
+        origin=where,
         files=(input_file(path, KIND, rows=len(records)),),
     )
 
@@ -124,38 +140,41 @@ def records_from_persons(
     excluded_units: frozenset[str] = frozenset(),
 ) -> list[SourceRecord]:
     """Records of OS2sofd persons (raw API JSON); shared by the file reader and the live client."""
-    context = _Context(origin, today, excluded_units)
+    context = _Context(origin, today, excluded_units, origin)
+    types = _Types(object)
     records: list[SourceRecord] = []
     for index, person in enumerate(persons):
-        node = JsonAt(person, origin, f"persons[{index}]")
-        fast = _fast_person_records(node, context)
-        records.extend(fast if fast is not None else _person_records(node, context))
+        records.extend(_dict_person_records(person, f"persons[{index}]", context, types))
     return records
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    origin: str
+    origin: str  # file name (or URL) in each record's location
     today: date
     excluded_units: frozenset[str]  # org units marked doNotTransferToFkOrg
+    where: str = ""  # the path in error messages
 
 
-@dataclass(frozen=True, slots=True)
-class _Affiliation:
+class _Affiliation(NamedTuple):  # a tuple: built once per affiliation, read a few times
     employee_id: str
     deleted: bool
     stop: date | None
     org_unit: str
 
 
-def _person_flags(affiliations: Sequence[_Affiliation], context: _Context) -> set[str]:
-    """``no_affiliation`` / ``do_not_transfer`` for the whole person (upstream deletes it)."""
+def _person_flags(
+    affiliations: Sequence[_Affiliation], context: _Context
+) -> tuple[set[str], list[_Affiliation]]:
+    """``no_affiliation`` / ``do_not_transfer`` for the whole person (upstream deletes it),
+    and the affiliations that count (not stopped, transferable)."""
     not_stopped = _not_stopped(affiliations, context)
     if not not_stopped:
-        return {"no_affiliation"}
-    if not _transferable(not_stopped, context):
-        return {"do_not_transfer"}
-    return set()
+        return {"no_affiliation"}, []
+    active = _transferable(not_stopped, context)
+    if not active:
+        return {"do_not_transfer"}, []
+    return set(), active
 
 
 def _not_stopped(affiliations: Sequence[_Affiliation], context: _Context) -> list[_Affiliation]:
@@ -170,10 +189,10 @@ def _transferable(affiliations: Sequence[_Affiliation], context: _Context) -> li
 
 
 def _unmatched_accounts(
-    account_employee_ids: Sequence[str], affiliations: Sequence[_Affiliation], context: _Context
+    account_employee_ids: Sequence[str], active: Sequence[_Affiliation]
 ) -> set[int]:
-    """Indexes of AD accounts with no affiliation of their own: OS2sofd skips them."""
-    active = _transferable(_not_stopped(affiliations, context), context)
+    """Indexes of AD accounts with no affiliation of their own among the ``active`` ones
+    (see :func:`_person_flags`): OS2sofd skips them."""
     claimed = {e for e in account_employee_ids if e}
     unlinked = [a for a in active if a.employee_id not in claimed]
     unmatched = set()
@@ -186,151 +205,337 @@ def _unmatched_accounts(
     return unmatched
 
 
-class _NotPlain(Exception):
-    """The fast path met something unusual: the tolerant path will read (or reject) it."""
+# --- the typed fast path ------------------------------------------------------------------
+#
+# msgspec decodes each person straight into Structs: the members the reader needs are typed,
+# every other member is kept as an unparsed msgspec.Raw, and a member of another type (a
+# number where text belongs, an object where a list belongs) is a ValidationError, after
+# which the tolerant JsonAt path reads that person (or names the fault). Absent and null
+# are both None there, as in JsonAt.
+#
+# JsonAt also finds a member spelled in another case ("PhoneNumber"); a Struct does not.
+# So the Structs refuse unknown members, and _Types learns each file's extra members
+# ("master", "positionName", ...) from the first person that has them. A member that
+# folds to a known name is never learned: that person goes the tolerant way.
 
 
-#: Member names the fast path reads, exactly as OS2sofd's API spells them.
-_KNOWN_KEYS: Final = frozenset(
-    "uuid firstname surname chosenName email deleted phones users affiliations phoneNumber "
-    "phoneType visibility prime typePrime userId userType employeeId disabled kombitUuid upn "
-    "startDate stopDate orgUnitUuid".split()
-)
-_KNOWN_FOLDED: Final = frozenset(k.casefold() for k in _KNOWN_KEYS)
+class _Phone(msgspec.Struct, gc=False):
+    phoneNumber: str | None = None
+    phoneType: str | None = None
+    visibility: str | None = None
+    prime: bool | None = None
+    typePrime: bool | None = None
 
 
-def _plain(value: object) -> Mapping[str, object]:
-    """A dict whose members are spelled exactly as the API does (else the slow path decides)."""
-    if not isinstance(value, dict):
-        raise _NotPlain
-    for key in value:
-        if key not in _KNOWN_KEYS and str(key).casefold() in _KNOWN_FOLDED:
-            raise _NotPlain
-    return value
+class _User(msgspec.Struct, gc=False):
+    userId: str | None = None
+    userType: str | None = None
+    employeeId: str | None = None
+    disabled: bool | None = None
+    kombitUuid: str | None = None
+    upn: str | None = None
 
 
-def _str(members: Mapping[str, object], name: str) -> str:
-    value = members.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _NotPlain
-    return value.strip()
+class _AffiliationMembers(msgspec.Struct, gc=False):
+    employeeId: str | None = None
+    deleted: bool | None = None
+    startDate: str | None = None
+    stopDate: str | None = None
+    orgUnitUuid: str | None = None
 
 
-def _bool(members: Mapping[str, object], name: str) -> bool:
-    value = members.get(name)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise _NotPlain
-    return value
+class _Person(msgspec.Struct, gc=False):
+    uuid: str | None = None
+    firstname: str | None = None
+    surname: str | None = None
+    chosenName: str | None = None
+    email: str | None = None
+    deleted: bool | None = None
+    phones: list[_Phone] | None = None
+    users: list[_User] | None = None
+    affiliations: list[_AffiliationMembers] | None = None
 
 
-def _list(members: Mapping[str, object], name: str) -> list[object]:
-    value = members.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _NotPlain
-    return value
+class _Page(msgspec.Struct, gc=False):
+    """A page, or (``persons`` unset) a person in a plain list of persons."""
+
+    persons: list[msgspec.Raw] | UnsetType | None = UNSET
 
 
-def _fast_person_records(node: JsonAt, context: _Context) -> list[SourceRecord] | None:
-    """The records of a person shaped exactly like the API's, without per-member bookkeeping.
+_PAGE: Final = msgspec.json.Decoder(_Page)
+_ITEMS: Final = msgspec.json.Decoder(list[msgspec.Raw])
+#: Each kind of object a person holds: its Struct and the person member holding a list of them.
+_LEVELS: Final[Mapping[str, tuple[type[msgspec.Struct], str]]] = {
+    "phone": (_Phone, "phones"),
+    "user": (_User, "users"),
+    "affiliation": (_AffiliationMembers, "affiliations"),
+    "person": (_Person, ""),
+}
+_FOLDED: Final = {
+    level: frozenset(name.casefold() for name in struct.__struct_fields__)
+    for level, (struct, _) in _LEVELS.items()
+}
+_UNPARSED: Final = msgspec.Raw(b"null")
+#: What canonical_uuid gives back unchanged (see _uuid).
+_CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-    Gives the same records as :func:`_person_records` (a test holds them equal) at a
-    fraction of the cost; returns None for anything unusual, which the tolerant path
-    then reads or rejects with a precise message.
+
+class _Types:
+    """The Structs of one read: the known members plus the extra ones learned so far.
+
+    ``extra`` is the type of an extra member: ``msgspec.Raw`` (skipped, unparsed) when
+    decoding JSON, ``object`` when converting the live client's dicts.
     """
-    try:
-        return _fast(node, context)
-    except _NotPlain:
+
+    def __init__(self, extra: Any) -> None:
+        self._extra = extra
+        self._extras: dict[str, list[str]] = {level: [] for level in _LEVELS}
+        self._build()
+
+    def _build(self) -> None:
+        built: dict[str, type[msgspec.Struct]] = {}
+        for level, (base, member) in _LEVELS.items():
+            extras = self._extras[level]
+            fields: list[tuple[str, Any, Any]] = [
+                (f"extra_{index}", self._extra, _UNPARSED if self._extra is msgspec.Raw else None)
+                for index in range(len(extras))
+            ]
+            if level == "person":
+                fields += [
+                    (member, list[built[lvl]] | None, None)  # type: ignore[valid-type]
+                    for lvl, (_, member) in _LEVELS.items()
+                    if member
+                ]
+            rename = {name: name for name in base.__struct_fields__}
+            rename.update({f"extra_{index}": name for index, name in enumerate(extras)})
+            built[level] = msgspec.defstruct(
+                f"{base.__name__}Members",
+                fields,
+                bases=(base,),
+                rename=rename,
+                forbid_unknown_fields=True,
+                gc=False,
+            )
+        self.person = cast("type[_Person]", built["person"])  # a subclass with the extras
+        self.decoder = msgspec.json.Decoder(self.person)
+
+    def learn(self, person: object) -> bool:
+        """Take the unknown members of ``person`` (a dict tree) as extras; True when new.
+
+        False when there is nothing new to learn, or when an unknown member spells a known
+        one in another case: then the person is for the tolerant path.
+        """
+        if not isinstance(person, dict):
+            return False
+        found: dict[str, set[object]] = {"person": set(person)}
+        for level, (_, member) in _LEVELS.items():
+            items = person.get(member) if member else None
+            found[level] = set(person) if not member else set()
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict):
+                    found[level].update(item)
+        new = False
+        for level, keys in found.items():
+            known = set(_LEVELS[level][0].__struct_fields__) | set(self._extras[level])
+            for key in keys - known:
+                if not isinstance(key, str) or key.casefold() in _FOLDED[level]:
+                    return False
+                self._extras[level].append(key)
+                new = True
+        if new:
+            self._build()
+        return new
+
+
+class _NeedsTree(Exception):
+    """The file is not in one of the API's shapes: the tolerant tree reads it."""
+
+
+def _typed_records(data: bytes, context: _Context) -> list[SourceRecord] | None:
+    """Every record of a file in one of the API's shapes, through the typed path.
+
+    None when the file needs the tree: not JSON msgspec accepts, an OData answer, a page
+    whose ``persons`` is null, a list item that may spell ``persons`` otherwise.
+    """
+    body = strict_ready(data)
+    if body is None:
         return None
+    types = _Types(msgspec.Raw)
+    records: list[SourceRecord] = []
+    try:
+        for raw, at in _located_persons(body):
+            records.extend(_raw_person_records(raw, at, context, types))
+    except (_NeedsTree, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    return records
 
 
-def _fast(node: JsonAt, context: _Context) -> list[SourceRecord]:
-    person = _plain(node.value)
+def _located_persons(body: bytes) -> Iterator[tuple[msgspec.Raw, str]]:
+    """Each person, unparsed, with its place (``[0].persons[3]``), one page at a time.
+
+    The top level is decoded (and so checked) whole before the first person; a page is
+    only split into persons when its turn comes, so no list of every person is held.
+    """
+    if body.lstrip()[:1] == b"{":
+        page = _PAGE.decode(body)
+        if not isinstance(page.persons, list):
+            raise _NeedsTree
+        for index, raw in enumerate(page.persons):
+            yield raw, f"persons[{index}]"
+        return
+    for number, item in enumerate(_ITEMS.decode(body)):
+        page = _PAGE.decode(item)
+        if isinstance(page.persons, list):
+            for index, raw in enumerate(page.persons):
+                yield raw, f"[{number}].persons[{index}]"
+        elif page.persons is None or b'"persons"' in bytes(item).lower():
+            raise _NeedsTree  # JsonAt.has("persons") may call it a page
+        else:
+            yield item, f"[{number}]"
+
+
+def _raw_person_records(
+    raw: msgspec.Raw, at: str, context: _Context, types: _Types
+) -> list[SourceRecord]:
+    """One person's records: typed when it is plain, else through the tolerant tree."""
+    tree: object = None
+    while True:
+        try:
+            fast = _struct_records(types.decoder.decode(raw), at, context)
+        except (msgspec.ValidationError, RecursionError):
+            if tree is None:
+                tree = parse_json(bytes(raw).decode("utf-8"), path=context.where, what=_WHAT)
+            if types.learn(tree):
+                continue
+            fast = None
+        if fast is not None:
+            return fast
+        if tree is None:
+            tree = parse_json(bytes(raw).decode("utf-8"), path=context.where, what=_WHAT)
+        return _person_records(JsonAt(tree, context.where, at), context)
+
+
+def _dict_person_records(
+    person: Mapping[str, object], at: str, context: _Context, types: _Types
+) -> list[SourceRecord]:
+    """A live API person (a dict): typed when it is plain, else through the tolerant path."""
+    while True:
+        try:
+            fast = _struct_records(msgspec.convert(person, types.person), at, context)
+        except msgspec.ValidationError:
+            if types.learn(person):
+                continue
+            fast = None
+        if fast is not None:
+            return fast
+        return _person_records(JsonAt(person, context.where, at), context)
+
+
+def _uuid(text: str | None) -> str:
+    # Most UUIDs in an export are already canonical: skip canonical_uuid's strips and lower().
+    if text is not None and _CANONICAL_UUID.fullmatch(text):
+        return text
+    return canonical_uuid(text or "")
+
+
+def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceRecord] | None:
+    """The records of a typed person; the same as :func:`_person_records` (tests hold them
+    equal). None for a date that is not one: the tolerant path names it."""
     phones = []
-    for item in _list(person, "phones"):
-        phone = _plain(item)
-        raw = _str(phone, "phoneNumber")
+    for phone in person.phones or ():
+        raw = (phone.phoneNumber or "").strip()
         if raw:
             phones.append(
                 PhoneEntry(
-                    raw=raw,
-                    type=_str(phone, "phoneType").upper(),
-                    visibility=_str(phone, "visibility").upper(),
-                    prime=_bool(phone, "prime"),
-                    type_prime=_bool(phone, "typePrime"),
+                    raw,
+                    (phone.phoneType or "").strip().upper(),
+                    (phone.visibility or "").strip().upper(),
+                    bool(phone.prime),
+                    bool(phone.typePrime),
                 )
             )
-    chosen = _str(person, "chosenName")
-    name = chosen or " ".join(p for p in (_str(person, "firstname"), _str(person, "surname")) if p)
-    affiliations: list[_Affiliation] = []
-    fallback_employee = ""
-    for item in _list(person, "affiliations"):
-        affiliation = _plain(item)
-        employee_id = _str(affiliation, "employeeId")
-        fallback_employee = fallback_employee or employee_id
-        start_text, stop_text = _str(affiliation, "startDate"), _str(affiliation, "stopDate")
-        stop = iso_date(stop_text) if stop_text else None
-        if (start_text and iso_date(start_text) is None) or (stop_text and stop is None):
-            raise _NotPlain
-        affiliations.append(
-            _Affiliation(
-                employee_id,
-                _bool(affiliation, "deleted"),
-                stop,
-                canonical_uuid(_str(affiliation, "orgUnitUuid")),
-            )
-        )
-    flags = _person_flags(affiliations, context)
-    if _bool(person, "deleted"):
+    name = (person.chosenName or "").strip() or " ".join(
+        p for p in ((person.firstname or "").strip(), (person.surname or "").strip()) if p
+    )
+    affiliations = _typed_affiliations(person.affiliations or ())
+    if affiliations is None:
+        return None
+    fallback_employee = next((a.employee_id for a in affiliations if a.employee_id), "")
+    flags, active = _person_flags(affiliations, context)
+    if person.deleted:
         flags.add("deleted")
-    person_key = canonical_uuid(_str(person, "uuid"))
-    email = _str(person, "email")
-    accounts = []
-    for index, item in enumerate(_list(person, "users")):
-        user = _plain(item)
-        if _str(user, "userType").upper() in _AD_USER_TYPES:
-            accounts.append((index, user))
-    common = {"system": KIND, "person_key": person_key, "name": name, "phones": tuple(phones)}
+    person_key = _uuid(person.uuid)
+    email = (person.email or "").strip()
+    accounts = [
+        (index, user)
+        for index, user in enumerate(person.users or ())
+        if (user.userType or "").strip().upper() in _AD_USER_TYPES
+    ]
+    location = f"{context.origin} {at}".strip()
+    phone_tuple = tuple(phones)
     if not accounts:
         return [
             SourceRecord(
+                system=KIND,
                 user_id="",
+                person_key=person_key,
                 employee_id=fallback_employee,
                 email=email,
+                name=name,
+                phones=phone_tuple,
                 active=not flags,
                 flags=frozenset(flags),
-                location=f"{context.origin} {node.at}".strip(),
-                **common,  # type: ignore[arg-type]
+                location=location,
             )
         ]
-    unmatched = _unmatched_accounts(
-        [_str(user, "employeeId") for _, user in accounts], affiliations, context
-    )
+    employee_ids = [(user.employeeId or "").strip() for _, user in accounts]
+    unmatched = _unmatched_accounts(employee_ids, active)
     records = []
     for position, (index, user) in enumerate(accounts):
         user_flags = set(flags)
         if position in unmatched and not flags:
             user_flags.add("no_matching_affiliation")
-        if _bool(user, "disabled"):
+        if user.disabled:
             user_flags.add("disabled")
         records.append(
             SourceRecord(
-                user_id=_str(user, "userId"),
-                uuid=canonical_uuid(_str(user, "kombitUuid")),
-                employee_id=_str(user, "employeeId") or fallback_employee,
-                email=_str(user, "upn") or email,
+                system=KIND,
+                user_id=(user.userId or "").strip(),
+                uuid=_uuid(user.kombitUuid),
+                person_key=person_key,
+                employee_id=employee_ids[position] or fallback_employee,
+                email=(user.upn or "").strip() or email,
+                name=name,
+                phones=phone_tuple,
                 active=not user_flags,
                 flags=frozenset(user_flags),
-                location=f"{context.origin} {node.at}.users[{index}]".strip(),
-                **common,  # type: ignore[arg-type]
+                location=f"{location}.users[{index}]",
             )
         )
     return records
+
+
+def _typed_affiliations(members: Iterable[_AffiliationMembers]) -> list[_Affiliation] | None:
+    """The affiliations of a typed person; None when a date is not one."""
+    affiliations = []
+    for member in members:
+        start_text = (member.startDate or "").strip()
+        stop_text = (member.stopDate or "").strip()
+        stop = iso_date(stop_text) if stop_text else None
+        if (start_text and iso_date(start_text) is None) or (stop_text and stop is None):
+            return None
+        affiliations.append(
+            _Affiliation(
+                (member.employeeId or "").strip(),
+                bool(member.deleted),
+                stop,
+                _uuid(member.orgUnitUuid),
+            )
+        )
+    return affiliations
+
+
+# --- the tolerant path ------------------------------------------------------------------------
 
 
 def _person_records(person: JsonAt, context: _Context) -> list[SourceRecord]:
@@ -340,7 +545,7 @@ def _person_records(person: JsonAt, context: _Context) -> list[SourceRecord]:
     name = chosen or " ".join(p for p in (person.text("firstname"), person.text("surname")) if p)
     person_key = canonical_uuid(person.text("uuid"))
     affiliations = _affiliations(person)
-    person_flags = _person_flags(affiliations, context)
+    person_flags, active = _person_flags(affiliations, context)
     if person.flag("deleted"):
         person_flags.add("deleted")
     fallback_employee = _first_employee_id(person)
@@ -361,9 +566,7 @@ def _person_records(person: JsonAt, context: _Context) -> list[SourceRecord]:
                 location=location,
             )
         ]
-    unmatched = _unmatched_accounts(
-        [user.text("employeeId") for user in accounts], affiliations, context
-    )
+    unmatched = _unmatched_accounts([user.text("employeeId") for user in accounts], active)
     records = []
     for position, user in enumerate(accounts):
         flags = set(person_flags)

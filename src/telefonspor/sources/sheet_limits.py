@@ -52,7 +52,6 @@ _CHUNK: Final = 1 << 20
 _XLSX_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR: Final = re.compile(rb'(?:^|\s)r\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)["\']')
 _FAST_CELL: Final = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
-_FAST_EMPTY: Final = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>/]*/>')
 _ODS_TAG: Final = re.compile(
     rb"<(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])([^>]*)>"
 )
@@ -149,34 +148,40 @@ def xlsx_used_range(archive: zipfile.ZipFile, part: str) -> UsedRange:
 
 
 def _xlsx_fast(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
-    """The common form (every cell ``<c r="B7" ...>``) read with C-speed regexes only.
+    """The common form (every cell with a value ``<c r="B7" ...>``) read with C calls only.
 
-    None when any cell tag has another form (no ``r``, a prefix, ``r`` not first):
-    then the exact reader decides.
+    Every cell with a value is closed by ``</c>`` (text cannot hold a ``<``), so when each
+    ``</c>`` has a common-form start tag, no cell has another form (no ``r``, ``r`` not
+    first, white space other than a blank, a prefix); else the exact reader decides.
+    Cells ``<c .../>`` hold no value and do not count.
     """
     columns: set[bytes] = set()
     rows: set[bytes] = set()
+    starts = ends = 0
     carry = b""
     for chunk in _stream(archive, part):
         data = carry + chunk
-        cut = data.rfind(b"<")
+        cut = data.rfind(b"<")  # every tag starts at a "<": none is cut in two
         if cut < 0:
             cut = len(data)
-        found = _FAST_CELL.findall(data, 0, cut)
-        tags = sum(data.count(t, 0, cut) for t in (b"<c ", b"<c>", b"<c/>", b":c ", b":c>"))
-        if tags != len(found) and tags != len(found) + len(_FAST_EMPTY.findall(data, 0, cut)):
+        if data.find(b":c>", 0, cut) >= 0:  # </x:c>: a prefixed cell
             return None
-        columns.update({column for column, _ in found})
-        rows.update({row for _, row in found})
+        found = _FAST_CELL.findall(data, 0, cut)
+        starts += len(found)
+        ends += data.count(b"</c>", 0, cut)
+        if found:
+            letters, numbers = zip(*found, strict=True)
+            columns.update(letters)
+            rows.update(numbers)
         carry = data[cut:]
-    if _XLSX_TAG.search(carry):
+    if starts != ends or _XLSX_TAG.search(carry):
         return None
     used = UsedRange()
     if columns:
-        numbers = [_column_index(c) for c in columns]
+        indexes = [_column_index(c) for c in columns]
         lines = [int(r) - 1 for r in rows]
-        used.add(min(lines), min(numbers))
-        used.add(max(lines), max(numbers))
+        used.add(min(lines), min(indexes))
+        used.add(max(lines), max(indexes))
     return used
 
 

@@ -94,6 +94,15 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _sheet_texts(cells: Sequence[Any]) -> tuple[str, ...]:
+    """A spreadsheet row as :func:`cell_text` gives it, one C call for a row of text only."""
+    try:
+        "".join(cells)  # raises TypeError at the first cell that is not text
+    except TypeError:
+        return tuple(cell_text(c) for c in cells)
+    return tuple(cells)
+
+
 def normalise_header(text: str) -> str:
     """Key for tolerant header matching: case, spaces, NBSP and punctuation do not count."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -133,9 +142,7 @@ class Table:
         for number, cells in self._raw_rows():
             if number <= self.header_row:
                 continue
-            texts: tuple[str, ...] = (
-                tuple(cells) if self._texts else tuple(cell_text(c) for c in cells)
-            )
+            texts: tuple[str, ...] = tuple(cells) if self._texts else _sheet_texts(cells)
             if len(texts) < width:  # one copy, not two
                 texts += padding[len(texts) :]
             if not "".join(texts).strip():  # same as no cell with text, without a generator
