@@ -26,7 +26,8 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
-from telefonspor.rules import NOTHING, Passage, SlotOutcome, os2sync_ad, passage, sync_rule
+from telefonspor.rules import NOTHING, Passage, SlotOutcome, drops_landline, os2sync_ad, replayer
+from telefonspor.rules.os2sync import sync_rule_for
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
 from telefonspor.settings import Key, Settings
 from telefonspor.texts import finding_label, system_label
@@ -137,6 +138,9 @@ class Diagnoser:
         self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
         self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
+        self._replay = replayer(settings)  # every system's settings read once per run
+        self._drops_landline = drops_landline(settings)
+        self._os2sync_version = settings.get(Key.OS2SYNC_VERSION)
         self._positions = frozenset(s.position for s in self._sources)
         self._has_fkorg = "fkorg" in self._positions
         self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
@@ -253,7 +257,7 @@ class Diagnoser:
             value = self._parse(sent) if sent else None
             if value is not None and value.usable:
                 rows = [r for s in sync for r in s.link.records]
-                rule = sync_rule(slot, rows, self._settings)
+                rule = sync_rule_for(slot, rows, self._drops_landline)
                 error = next((r.error for r in rows if "failure" in r.flags and r.error), "")
                 ad = self._preset and v.source.kind == "ad"
                 if ad and rule == "os2sync.not_delivered":
@@ -265,7 +269,7 @@ class Diagnoser:
                     value,
                     entry=_entry(v, sent) if ad else None,
                     error=error,
-                    version=self._settings.get(Key.OS2SYNC_VERSION),
+                    version=self._os2sync_version,
                 )
                 return _Verdict("lost_local_to_fkorg", rule, facts)
 
@@ -409,7 +413,7 @@ class Diagnoser:
             return NOTHING
         found = self._passages.get(id(record))
         if found is None:
-            found = passage(record, self._settings)
+            found = self._replay(record)
             self._passages[id(record)] = found
         return found
 
