@@ -10,6 +10,18 @@ from hypothesis import strategies as st
 from tests.perf_equivalence import reference_rules
 
 from telefonspor.edge.run import read_inputs
+from telefonspor.identity import (
+    CONFIDENCE,
+    NO_LINK,
+    Link,
+    RecordIndex,
+    email_key,
+    employee_key,
+    person_of,
+    record_key,
+    user_name_key,
+    uuid_key,
+)
 from telefonspor.model import PhoneEntry, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, passage, replayer
@@ -191,3 +203,38 @@ def test_replay_users_equal_full_replay_and_shared_passages(chain: Path, assignm
     assert (tuple(users), frozenset(changed)) == (alone.klik.users, alone.changed_users)
     assert shared  # the base replays went into the shared cache
     assert replayer.replay(new) == alone
+
+
+_names = st.sampled_from(
+    ("anna", "ANNA", " anna ", "KOMMUNE\\anna", "anna@k.dk", "bo", "", "  ", "kommune\\", "Bo@x")
+)
+identity_records = st.builds(
+    SourceRecord,
+    system=st.just("fkorg"),
+    user_id=_names,
+    uuid=st.sampled_from(("", "{ABC-1}", "abc-1", " Abc-1 ", "def-2")),
+    person_key=st.sampled_from(("", "", "p1", "p2")),
+    employee_id=st.sampled_from(("", "007", "7", "0", "70", " 007 ")),
+    email=st.sampled_from(("", "Anna@K.dk", "anna@k.dk ", "bo@k.dk")),
+)
+
+
+@given(st.lists(identity_records, max_size=12))
+def test_record_index_equals_a_scan(records: list[SourceRecord]) -> None:
+    """Each index (built column-wise, one record per value unless shared) finds what a scan finds."""
+    index = RecordIndex(records)
+    probes = [("user_id", user_name_key(n)) for n in ("anna", "bo", "KOMMUNE\\", "x")]
+    probes += [("uuid", uuid_key(u)) for u in ("abc-1", "def-2")]
+    probes += [("employee_id", employee_key(e)) for e in ("7", "70", "0")]
+    probes += [("email", email_key(e)) for e in ("anna@k.dk", "bo@k.dk")]
+    for key, value in probes:
+        scan = tuple(r for r in records if value and record_key(r, key) == value)
+        assert index.lookup(key, value) == scan
+        persons = {person_of(r) for r in scan}
+        expected = (
+            Link((), key, "ambiguous") if len(persons) > 1 else Link(scan, key, CONFIDENCE[key])
+        )
+        assert index.find([(key, value)]) == (expected if scan else NO_LINK)
+    for record in records:
+        same = tuple(r for r in records if person_of(r) == person_of(record))
+        assert index.same_person(record) == same
