@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Final
 
 from telefonspor.identity import Identity, IdentityResolver
@@ -177,6 +178,8 @@ class _Population:
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
         self._usable: dict[str, bool] = {}  # raw -> usable: cheaper than a parse-cache call
+        self._kind_replays: dict[str, list[Passage]] = {}
+        self._attribute_hits: dict[str, int] = {}
 
     @property
     def passages(self) -> dict[int, Passage]:
@@ -210,29 +213,58 @@ class _Population:
 
     def count_holding(self, kind: str, slot: str) -> tuple[int, int]:
         """``count(kind, lambda r: holds(r, slot))`` in one loop (it walks whole systems)."""
-        records = self.persons(kind)
-        passage, usable = self.passage, self.usable
+        replays = self._replays(kind)
+        outcome_of = attrgetter(slot)
+        known, usable = self._usable.get, self.usable
         hits = 0
-        for r in records:
-            held = passage(r).slot(slot).held
-            for raw in held:
-                if usable(raw):
+        for replay in replays:
+            for raw in outcome_of(replay).held:
+                found = known(raw)
+                if found is None:
+                    found = usable(raw)
+                if found:
                     hits += 1
                     break
-        return hits, len(records)
+        return hits, len(replays)
 
     def count_sending(self, kind: str, slot: str) -> tuple[int, int]:
         """``count(kind, lambda r: sends(r, slot))`` in one loop."""
-        records = self.persons(kind)
-        passage, usable = self.passage, self.usable
-        hits = sum(1 for r in records if usable(passage(r).slot(slot).sent))
-        return hits, len(records)
+        replays = self._replays(kind)
+        outcome_of, usable = attrgetter(slot), self.usable
+        return sum(1 for replay in replays if usable(outcome_of(replay).sent)), len(replays)
 
     def count_attribute(self, attribute: str) -> tuple[int, int]:
-        """``count("ad", lambda r: ad_attribute(r, attribute))`` in one loop."""
+        """``count("ad", lambda r: ad_attribute(r, attribute))``: only that attribute's
+        numbers are parsed, once per attribute asked."""
         records = self.persons("ad")
-        types_of, wanted = self._types, attribute.casefold()
-        return sum(1 for r in records if wanted in types_of(r)), len(records)
+        wanted = attribute.casefold()
+        hits = self._attribute_hits.get(wanted)
+        if hits is None:
+            usable = self.usable
+            hits = 0
+            for r in records:
+                for p in r.phones:
+                    if p.type.casefold() == wanted and usable(p.raw):
+                        hits += 1
+                        break
+            self._attribute_hits[wanted] = hits
+        return hits, len(records)
+
+    def _replays(self, kind: str) -> list[Passage]:
+        """The replay of each of :meth:`persons`, in order, worked out once per kind.
+
+        Replays the diagnosis already made are reused; the others are only counted, so
+        they are kept here beside the persons, not in the shared per-record cache.
+        """
+        found = self._kind_replays.get(kind)
+        if found is None:
+            cached, replay = self._passages.get, self._replay
+            found = []
+            for r in self.persons(kind):
+                one = cached(id(r))
+                found.append(one if one is not None else replay(r))
+            self._kind_replays[kind] = found
+        return found
 
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""

@@ -102,6 +102,9 @@ def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) ->
 
 
 def _direct(held: tuple[PhoneEntry, ...], other: tuple[str, ...]) -> SlotOutcome:
+    if len(held) == 1 and held[0].type_prime:  # the common case: one typePrime landline
+        raw = held[0].raw
+        return slot_outcome((raw,), raw, other, "", ())
     # The typePrime entry of the earliest type in DIRECT_TYPES; the first one of that type.
     sent = None
     best = len(DIRECT_TYPES)
@@ -115,6 +118,9 @@ def _direct(held: tuple[PhoneEntry, ...], other: tuple[str, ...]) -> SlotOutcome
 
 
 def _mobile(held: tuple[PhoneEntry, ...], other: tuple[str, ...], send_hidden: bool) -> SlotOutcome:
+    if len(held) == 1 and (send_hidden or held[0].visibility.upper() in VISIBLE):
+        raw = held[0].raw  # the common case: one mobile that may be sent
+        return slot_outcome((raw,), raw, other, "", ())
     candidates = held if send_hidden else [p for p in held if p.visibility.upper() in VISIBLE]
     # typePrime first, then the lowest phoneNumber (upstream sorts to avoid flip-flopping).
     sent = min(candidates, key=_mobile_order, default=None)
