@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from telefonspor.identity import (
     user_name_key,
     uuid_key,
 )
-from telefonspor.model import PhoneEntry, SourceRecord
+from telefonspor.model import Finding, HolderResult, Hop, PhoneEntry, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, passage, replayer
 from telefonspor.rules.outcome import (
@@ -238,3 +239,47 @@ def test_record_index_equals_a_scan(records: list[SourceRecord]) -> None:
     for record in records:
         same = tuple(r for r in records if person_of(r) == person_of(record))
         assert index.same_person(record) == same
+
+
+def test_holder_result_fields_are_in_the_order_the_audit_passes_them() -> None:
+    """run_audit builds HolderResult and Finding positionally (hot loop): pin their field order."""
+    assert [f.name for f in dataclasses.fields(HolderResult)][:18] == [
+        "user_id",
+        "name",
+        "email",
+        "unit",
+        "municipality",
+        "roles",
+        "row",
+        "direct",
+        "mobile",
+        "covered",
+        "direct_reach",
+        "cause",
+        "cause_detail",
+        "responsible",
+        "action",
+        "rule",
+        "trace",
+        "flags",
+    ]
+    assert [f.name for f in dataclasses.fields(Finding)] == [
+        "code",
+        "message",
+        "field",
+        "row",
+        "user_id",
+        "system",
+    ]
+    assert [f.name for f in dataclasses.fields(Hop)] == [
+        "system",
+        "position",
+        "found",
+        "direct",
+        "mobile",
+        "sent_direct",
+        "sent_mobile",
+        "key",
+        "confidence",
+        "notes",
+    ]
