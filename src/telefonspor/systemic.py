@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from typing import Final
 
 from telefonspor.identity import Identity, IdentityResolver
@@ -178,7 +177,7 @@ class _Population:
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
         self._usable: dict[str, bool] = {}  # raw -> usable: cheaper than a parse-cache call
-        self._kind_replays: dict[str, list[Passage]] = {}
+        self._kind_counts: dict[str, dict[str, int]] = {}
         self._attribute_hits: dict[str, int] = {}
 
     @property
@@ -212,26 +211,60 @@ class _Population:
         return sum(1 for r in records if test(r)), len(records)
 
     def count_holding(self, kind: str, slot: str) -> tuple[int, int]:
-        """``count(kind, lambda r: holds(r, slot))`` in one loop (it walks whole systems)."""
-        replays = self._replays(kind)
-        outcome_of = attrgetter(slot)
-        known, usable = self._usable.get, self.usable
-        hits = 0
-        for replay in replays:
-            for raw in outcome_of(replay).held:
-                found = known(raw)
-                if found is None:
-                    found = usable(raw)
-                if found:
-                    hits += 1
-                    break
-        return hits, len(replays)
+        """``count(kind, lambda r: holds(r, slot))``, from one walk over the kind."""
+        counts = self._counts(kind)
+        return counts[f"holds_{slot}"], counts["total"]
 
     def count_sending(self, kind: str, slot: str) -> tuple[int, int]:
-        """``count(kind, lambda r: sends(r, slot))`` in one loop."""
-        replays = self._replays(kind)
-        outcome_of, usable = attrgetter(slot), self.usable
-        return sum(1 for replay in replays if usable(outcome_of(replay).sent)), len(replays)
+        """``count(kind, lambda r: sends(r, slot))``, from the same walk."""
+        counts = self._counts(kind)
+        return counts[f"sends_{slot}"], counts["total"]
+
+    def _counts(self, kind: str) -> dict[str, int]:
+        """Persons of ``kind`` holding and sending a usable number, per slot: one walk.
+
+        A replay the diagnosis made is reused; the others are counted and dropped (a
+        national run has millions of records, and the counts are all the detectors need).
+        """
+        found = self._kind_counts.get(kind)
+        if found is not None:
+            return found
+        cached, replay = self._passages.get, self._replay
+        known, usable = self._usable.get, self.usable
+        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
+        records = self.persons(kind)
+        for r in records:
+            passage = cached(id(r))
+            if passage is None:
+                passage = replay(r)
+            direct, mobile = passage.direct, passage.mobile
+            for raw in direct.held:
+                hit = known(raw)
+                if hit is None:
+                    hit = usable(raw)
+                if hit:
+                    holds_direct += 1
+                    break
+            for raw in mobile.held:
+                hit = known(raw)
+                if hit is None:
+                    hit = usable(raw)
+                if hit:
+                    holds_mobile += 1
+                    break
+            if direct.sent and usable(direct.sent):
+                sends_direct += 1
+            if mobile.sent and usable(mobile.sent):
+                sends_mobile += 1
+        found = {
+            "holds_direct": holds_direct,
+            "holds_mobile": holds_mobile,
+            "sends_direct": sends_direct,
+            "sends_mobile": sends_mobile,
+            "total": len(records),
+        }
+        self._kind_counts[kind] = found
+        return found
 
     def count_attribute(self, attribute: str) -> tuple[int, int]:
         """``count("ad", lambda r: ad_attribute(r, attribute))``: only that attribute's
@@ -249,22 +282,6 @@ class _Population:
                         break
             self._attribute_hits[wanted] = hits
         return hits, len(records)
-
-    def _replays(self, kind: str) -> list[Passage]:
-        """The replay of each of :meth:`persons`, in order, worked out once per kind.
-
-        Replays the diagnosis already made are reused; the others are only counted, so
-        they are kept here beside the persons, not in the shared per-record cache.
-        """
-        found = self._kind_replays.get(kind)
-        if found is None:
-            cached, replay = self._passages.get, self._replay
-            found = []
-            for r in self.persons(kind):
-                one = cached(id(r))
-                found.append(one if one is not None else replay(r))
-            self._kind_replays[kind] = found
-        return found
 
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
