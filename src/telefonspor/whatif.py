@@ -48,6 +48,10 @@ class Replay:
     changed_users: frozenset[str]  # user ids whose KLIK values changed
 
 
+#: A holder's first source, local and FK-ORG record, and whether OS2sync stopped them.
+_Links = tuple[SourceRecord | None, SourceRecord | None, SourceRecord | None, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """One replay's settings, read once (not once per holder)."""
@@ -92,6 +96,7 @@ class ChainReplayer:
         self._base_rules = replayer(base)
         self._engine = engine
         self._identities: dict[str, Identity] = dict(identities or {})
+        self._links: dict[str, _Links] = {}  # by user id, see _holder_links
         # Replays under the base settings never change: one per record per run.
         self._base_passages: dict[int, Passage] = {} if passages is None else passages
         # Record ids per source, so a replay rebuilds only the sources it touched.
@@ -179,24 +184,28 @@ class ChainReplayer:
             self._identities[user.user_id] = identity
         return identity
 
-    def _replay_user(
-        self, user: KlikUser, plan: _Plan, replaced: dict[int, SourceRecord]
-    ) -> KlikUser:
-        identity = self._identity(user)
-        # The first record found per position, and OS2sync's rows, in one walk over the links.
+    def _holder_links(self, user: KlikUser) -> _Links:
+        """The first record per position and whether OS2sync stopped the holder: the same
+        in every replay, so worked out once per holder."""
         first: dict[str, SourceRecord] = {}
         sync_rows: list[SourceRecord] = []
-        for position, link in zip(self._positions, identity.links, strict=True):
+        for position, link in zip(self._positions, self._identity(user).links, strict=True):
             if link.records:
                 first.setdefault(position, link.records[0])
                 if position == "sync":
                     sync_rows.extend(link.records)
-        source = first.get("source")
-        local = first.get("local")
-        fkorg = first.get("fkorg")
+        sync_blocked = any(_SYNC_STOPS & r.flags for r in sync_rows)
+        return first.get("source"), first.get("local"), first.get("fkorg"), sync_blocked
+
+    def _replay_user(
+        self, user: KlikUser, plan: _Plan, replaced: dict[int, SourceRecord]
+    ) -> KlikUser:
+        links = self._links.get(user.user_id)
+        if links is None:
+            links = self._links[user.user_id] = self._holder_links(user)
+        source, local, fkorg, sync_blocked = links
         if local is None or (self._has_fkorg and fkorg is None):
             return self._refresh_only(user, fkorg, plan)
-        sync_blocked = any(_SYNC_STOPS & r.flags for r in sync_rows)
         klik_values = {"direct": user.direct_raw, "mobile": user.mobile_raw}
         new_local = local
         new_fkorg = fkorg
