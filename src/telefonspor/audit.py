@@ -10,6 +10,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from datetime import UTC, datetime
+from itertools import chain
+from typing import Final
 
 from telefonspor.diagnose import Diagnoser
 from telefonspor.model import (
@@ -57,33 +59,38 @@ def run_audit(
     clock.stage("identity")
 
     results = []
+    diagnose = diagnoser.diagnose
+    no_reach = NOT_DIRECT_REACH_FINDINGS
     for user, (direct, mobile) in zip(holders, phones, strict=True):
-        covered = direct.usable or mobile.usable
-        reach = any(
-            v.usable and not NOT_DIRECT_REACH_FINDINGS.intersection(v.findings)
-            for v in (direct, mobile)
+        direct_usable, mobile_usable = direct.usable, mobile.usable
+        covered = direct_usable or mobile_usable
+        reach = (direct_usable and no_reach.isdisjoint(direct.findings)) or (
+            mobile_usable and no_reach.isdisjoint(mobile.findings)
         )
-        diagnosis = diagnoser.diagnose(user, direct, mobile, covered)
+        d = diagnose(user, direct, mobile, covered)
+        # Positional: a keyword call costs twice as much, once per holder. Field order:
+        # user_id, name, email, unit, municipality, roles, row, direct, mobile, covered,
+        # direct_reach, cause, cause_detail, responsible, action, rule, trace, flags.
         results.append(
             HolderResult(
-                user_id=user.user_id,
-                name=user.name,
-                email=user.email,
-                unit=user.unit,
-                municipality=user.municipality,
-                roles=user.roles,
-                row=user.row,
-                direct=direct,
-                mobile=mobile,
-                covered=covered,
-                direct_reach=reach,
-                cause=None if covered else diagnosis.cause,
-                cause_detail="" if covered else diagnosis.cause_detail,
-                responsible="" if covered else diagnosis.responsible,
-                action="" if covered else diagnosis.action,
-                rule="" if covered else diagnosis.rule,
-                trace=diagnosis.trace,
-                flags=diagnosis.flags,
+                user.user_id,
+                user.name,
+                user.email,
+                user.unit,
+                user.municipality,
+                user.roles,
+                user.row,
+                direct,
+                mobile,
+                covered,
+                reach,
+                *(
+                    _COVERED
+                    if covered
+                    else (d.cause, d.cause_detail, d.responsible, d.action, d.rule)
+                ),
+                d.trace,
+                d.flags,
             )
         )
     results = find_twins(klik, results, diagnoser.resolver, settings, engine)
@@ -125,15 +132,24 @@ def run_audit(
     return result
 
 
+#: A covered holder's cause, cause_detail, responsible, action and rule.
+_COVERED: Final = (None, "", "", "", "")
+
+
 def _mark_shared(
     phones: list[tuple[PhoneValue, PhoneValue]], threshold: int
 ) -> list[tuple[PhoneValue, PhoneValue]]:
     """A usable number on ``threshold`` or more holders is a shared line (a main number)."""
-    holders_per_number: Counter[str] = Counter()
+    holders_per_number: dict[str, int] = {}
+    count = holders_per_number.get
     for direct, mobile in phones:
-        numbers = {v.e164 for v in (direct, mobile) if v.usable and v.e164}
-        holders_per_number.update(numbers)
-    shared = {n for n, count in holders_per_number.items() if count >= threshold}
+        number = direct.e164 if direct.usable else None
+        if number:
+            holders_per_number[number] = count(number, 0) + 1
+        other = mobile.e164 if mobile.usable else None
+        if other and other != number:  # a holder counts once per number
+            holders_per_number[other] = count(other, 0) + 1
+    shared = {n for n, holders in holders_per_number.items() if holders >= threshold}
     if not shared:
         return phones
     return [
@@ -148,38 +164,40 @@ def _mark_shared(
 def _phone_findings(holders: Iterable[HolderResult]) -> list[Finding]:
     """One Finding per problem on a value; an empty field is not listed (uncovered holders are)."""
     out = []
+    slots = (("direct", SLOT_LABELS["direct"]), ("mobile", SLOT_LABELS["mobile"]))
     for h in holders:
-        for slot, value in (("direct", h.direct), ("mobile", h.mobile)):
+        if not (h.direct.findings or h.mobile.findings):
+            continue
+        for (slot, label), value in zip(slots, (h.direct, h.mobile), strict=True):
             for code in value.findings:
                 if code == "missing":
                     continue
-                out.append(
-                    Finding(
-                        code=code,
-                        message=f"{SLOT_LABELS[slot]} '{value.raw}': {FINDING_EXPLANATIONS[code]}",
-                        field=slot,
-                        row=h.row,
-                        user_id=h.user_id,
-                        system="klik",
-                    )
-                )
+                message = f"{label} '{value.raw}': {FINDING_EXPLANATIONS[code]}"
+                # Positional (code, message, field, row, user_id, system): once per finding.
+                out.append(Finding(code, message, slot, h.row, h.user_id, "klik"))
     return out
 
 
 def _summary(holders: Sequence[HolderResult], users_without_roles: int) -> Summary:
-    findings: Counter[str] = Counter()
-    causes: Counter[str] = Counter()
-    for h in holders:
-        findings.update(h.direct.findings)
-        findings.update(h.mobile.findings)
-        if h.cause:
-            causes[h.cause] += 1
+    findings: Counter[str] = Counter(
+        chain.from_iterable(f for h in holders for f in (h.direct.findings, h.mobile.findings))
+    )
+    causes: Counter[str] = Counter(h.cause for h in holders if h.cause)
+    roles = roles_covered = covered = reach = 0
+    for h in holders:  # one walk for every total
+        count = len(h.roles)
+        roles += count
+        if h.covered:
+            covered += 1
+            roles_covered += count
+        if h.direct_reach:
+            reach += 1
     return Summary(
         role_holders=len(holders),
-        roles=sum(len(h.roles) for h in holders),
-        covered_holders=sum(1 for h in holders if h.covered),
-        roles_covered=sum(len(h.roles) for h in holders if h.covered),
-        direct_reach_holders=sum(1 for h in holders if h.direct_reach),
+        roles=roles,
+        covered_holders=covered,
+        roles_covered=roles_covered,
+        direct_reach_holders=reach,
         findings=dict(sorted(findings.items())),
         causes={c: causes[c] for c in CAUSE_CODES if causes[c]},
         users_without_roles=users_without_roles,
@@ -193,12 +211,14 @@ def _by_group(
     """Coverage per group; ``groups_of`` yields (group name, role assignments in it) per holder."""
     counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for h in holders:
+        covered = h.covered
         for name, roles in groups_of(h):
             c = counts[name]
             c[0] += 1
-            c[1] += h.covered
             c[2] += roles
-            c[3] += roles if h.covered else 0
+            if covered:
+                c[1] += 1
+                c[3] += roles
     groups = [GroupCoverage(name, *c) for name, c in counts.items()]
     groups.sort(key=lambda g: (g.coverage_pct, -g.roles, g.name))
     return tuple(groups)

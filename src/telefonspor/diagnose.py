@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from telefonspor.actions import Facts, explain, responsible, show_number
 from telefonspor.catalogue import CAUSES, CauseCode
@@ -26,7 +26,8 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
-from telefonspor.rules import NOTHING, Passage, SlotOutcome, os2sync_ad, passage, sync_rule
+from telefonspor.rules import NOTHING, Passage, SlotOutcome, drops_landline, os2sync_ad, replayer
+from telefonspor.rules.os2sync import sync_rule_for
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
 from telefonspor.settings import Key, Settings
 from telefonspor.texts import finding_label, system_label
@@ -96,21 +97,14 @@ class Diagnosis:
     flags: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _View:
-    """One configured system as seen for one holder."""
+class _View(NamedTuple):
+    """One configured system as seen for one holder (a tuple: one is made per hop)."""
 
     source: SourceData
     link: Link
     passage: Passage
-
-    @property
-    def record(self) -> SourceRecord | None:
-        return self.link.record
-
-    @property
-    def position(self) -> str:
-        return self.source.position
+    record: SourceRecord | None  # link.record
+    position: str  # source.position
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +131,10 @@ class Diagnoser:
         self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
         self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
+        self._replay = replayer(settings)  # every system's settings read once per run
+        self._missed: dict[tuple[str, str, str, str], Hop] = {}
+        self._drops_landline = drops_landline(settings)
+        self._os2sync_version = settings.get(Key.OS2SYNC_VERSION)
         self._positions = frozenset(s.position for s in self._sources)
         self._has_fkorg = "fkorg" in self._positions
         self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
@@ -167,15 +165,19 @@ class Diagnoser:
     ) -> Diagnosis:
         klik_hop = Hop("klik", "klik", True, direct=user.direct_raw, mobile=user.mobile_raw)
         if not self._sources:
+            if covered:  # nothing to explain: no verdict to build
+                return Diagnosis(None, "", "", "", "", (klik_hop,), ())
             verdict = _Verdict("undetermined", "chain.no_sources", Facts("direct", user.user_id))
             return self._finish(verdict, (klik_hop,), (), covered)
         identity = self._resolver.resolve(user)
         self._identities[user.user_id] = identity
+        passage = self._passage
         views = [
-            _View(source, link, self._passage(link.record))
+            _View(source, link, passage(record), record, source.position)
             for source, link in zip(self._sources, identity.links, strict=True)
+            for record in (link.record,)
         ]
-        trace = (*(self._hop(v) for v in views), klik_hop)
+        trace = (*map(self._hop, views), klik_hop)
         flags = self._flags(views, direct, mobile, identity.flags)
         if covered:
             return Diagnosis(None, "", "", "", "", trace, flags)
@@ -253,7 +255,7 @@ class Diagnoser:
             value = self._parse(sent) if sent else None
             if value is not None and value.usable:
                 rows = [r for s in sync for r in s.link.records]
-                rule = sync_rule(slot, rows, self._settings)
+                rule = sync_rule_for(slot, rows, self._drops_landline)
                 error = next((r.error for r in rows if "failure" in r.flags and r.error), "")
                 ad = self._preset and v.source.kind == "ad"
                 if ad and rule == "os2sync.not_delivered":
@@ -265,7 +267,7 @@ class Diagnoser:
                     value,
                     entry=_entry(v, sent) if ad else None,
                     error=error,
-                    version=self._settings.get(Key.OS2SYNC_VERSION),
+                    version=self._os2sync_version,
                 )
                 return _Verdict("lost_local_to_fkorg", rule, facts)
 
@@ -352,27 +354,28 @@ class Diagnoser:
 
     def _hop(self, v: _View) -> Hop:
         record = v.record
+        link = v.link
         if record is None:
-            notes = ("flere mulige personer",) if v.link.confidence == "ambiguous" else ()
-            return Hop(
-                v.source.kind,
-                v.position,
-                False,
-                key=v.link.key,
-                confidence=v.link.confidence,
-                notes=notes,
-            )
+            # Every holder a system misses gets the same hop: made once per kind of miss.
+            miss = (v.source.kind, v.position, link.key, link.confidence)
+            hop = self._missed.get(miss)
+            if hop is None:
+                notes = ("flere mulige personer",) if link.confidence == "ambiguous" else ()
+                hop = Hop(*miss[:2], False, key=link.key, confidence=link.confidence, notes=notes)
+                self._missed[miss] = hop
+            return hop
+        passage = v.passage
         return Hop(
             v.source.kind,
             v.position,
             True,
-            direct=self._best(self._shown(v, "direct")),
-            mobile=self._best(self._shown(v, "mobile")),
-            sent_direct=v.passage.direct.sent,
-            sent_mobile=v.passage.mobile.sent,
-            key=v.link.key,
-            confidence=v.link.confidence,
-            notes=tuple(_FLAG_NOTES[f] for f in sorted(record.flags) if f in _FLAG_NOTES),
+            self._best(self._shown(v, "direct")),
+            self._best(self._shown(v, "mobile")),
+            passage.direct.sent,
+            passage.mobile.sent,
+            link.key,
+            link.confidence,
+            _notes(record.flags) if record.flags else (),
         )
 
     def _shown(self, v: _View, slot: str) -> tuple[str, ...]:
@@ -409,7 +412,7 @@ class Diagnoser:
             return NOTHING
         found = self._passages.get(id(record))
         if found is None:
-            found = passage(record, self._settings)
+            found = self._replay(record)
             self._passages[id(record)] = found
         return found
 
@@ -458,6 +461,11 @@ class Diagnoser:
             attribute=self._phone_attribute,
             **extra,
         )
+
+
+def _notes(flags: frozenset[str]) -> tuple[str, ...]:
+    """Danish notes for the record flags worth seeing in the trace, in flag order."""
+    return tuple(_FLAG_NOTES[f] for f in sorted(flags) if f in _FLAG_NOTES)
 
 
 def _entry(v: _View, raw: str) -> PhoneEntry | None:

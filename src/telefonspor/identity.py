@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Final
 
 from telefonspor.model import KlikUser, SourceData, SourceRecord
@@ -109,42 +110,78 @@ class Link:
 NO_LINK: Final = Link()
 
 
+#: An index: value -> its one record, and value -> its records where several share it.
+_Grouped = tuple[dict[str, SourceRecord], dict[str, tuple[SourceRecord, ...]]]
+
+
+def normalise_all(key: str, raws: Sequence[str]) -> list[str]:
+    """``[record_key-style normalised value of each raw]`` ('' for ''), for a whole column.
+
+    The same values as :data:`_NORMALISE`, as one comprehension per key: an index is
+    built over every record of a system, and a function call per value shows there.
+    """
+    if key == "uuid":
+        return [raw.strip().strip("{}").lower() if raw else "" for raw in raws]
+    if key == "email":
+        return [raw.strip().casefold() for raw in raws]
+    if key == "employee_id":
+        return [raw.strip().lstrip("0").casefold() for raw in raws]
+    # user names: only a domain or an @ needs user_name_key; the rest is strip + casefold.
+    return [
+        user_name_key(raw) if "\\" in raw or "@" in raw else raw.strip().casefold() for raw in raws
+    ]
+
+
 class RecordIndex:
     """Dict indexes over one system's records, one per key, each built on first use.
 
     Most systems are only ever probed by one or two keys (FK-ORG by user name,
-    a local system by uuid), so the other indexes are never paid for.
+    a local system by uuid), so the other indexes are never paid for. Most values
+    belong to one record: an index keeps value -> record, and value -> records only
+    for the values several records share.
     """
 
     def __init__(self, records: Sequence[SourceRecord]) -> None:
         self._records = records
-        self._by: dict[str, dict[str, list[SourceRecord]]] = {}
-        self._by_person: dict[str, list[SourceRecord]] | None = None
+        self._by: dict[str, _Grouped] = {}
+        self._by_person: _Grouped | None = None
 
-    def _index(self, key: str) -> dict[str, list[SourceRecord]]:
+    def _index(self, key: str) -> _Grouped:
         index = self._by.get(key)
         if index is None:
-            built: defaultdict[str, list[SourceRecord]] = defaultdict(list)
-            normalise = _NORMALISE[key]
-            for record in self._records:
-                raw: str = getattr(record, key)
-                value = normalise(raw) if raw else ""
-                if value:
-                    built[value].append(record)
-            index = dict(built)  # a plain dict: a lookup must never insert
+            values = normalise_all(key, list(map(attrgetter(key), self._records)))
+            index = _group(values, self._records)
             self._by[key] = index
         return index
 
     def lookup(self, key: str, value: str) -> tuple[SourceRecord, ...]:
-        return tuple(self._index(key).get(value, ())) if value else ()
+        if not value:
+            return ()
+        single, several = self._index(key)
+        found = several.get(value)
+        if found is not None:
+            return found
+        record = single.get(value)
+        return (record,) if record is not None else ()
 
     def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
         if self._by_person is None:
-            by_person: defaultdict[str, list[SourceRecord]] = defaultdict(list)
-            for r in self._records:
-                by_person[person_of(r)].append(r)
-            self._by_person = dict(by_person)
-        return tuple(self._by_person.get(person_of(record), ()))
+            records = self._records
+            names = normalise_all("user_id", [r.user_id for r in records])
+            persons = [  # person_of() of every record, the user names normalised in one go
+                "p:" + r.person_key
+                if r.person_key
+                else ("u:" + name if r.user_id.strip() else f"r:{id(r)}")
+                for r, name in zip(records, names, strict=True)
+            ]
+            self._by_person = _group(persons, records)
+        single, several = self._by_person
+        person = person_of(record)
+        found = several.get(person)
+        if found is not None:
+            return found
+        match = single.get(person)
+        return (match,) if match is not None else ()
 
     def find(self, probes: Sequence[tuple[str, str]]) -> Link:
         """Try ``(key, normalised value)`` probes in order; the first that matches decides."""
@@ -152,10 +189,35 @@ class RecordIndex:
             candidates = self.lookup(key, value)
             if not candidates:
                 continue
-            if len({person_of(r) for r in candidates}) > 1:
+            if len(candidates) > 1 and len({person_of(r) for r in candidates}) > 1:
                 return Link((), key, "ambiguous")
             return Link(candidates, key, CONFIDENCE[key])
         return NO_LINK
+
+
+def _group(values: list[str], records: Sequence[SourceRecord]) -> _Grouped:
+    """(value -> its one record, value -> its records in input order where several share it).
+
+    '' is no value. The first dict is built in C by ``dict(zip())``; only when it came out
+    shorter than the values (some value repeats) are the records walked again.
+    """
+    single = dict(zip(values, records, strict=True))
+    single.pop("", None)
+    present = len(values) - values.count("")
+    if len(single) == present:
+        return single, {}
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for value in values:
+        if value in seen:
+            repeated.add(value)
+        seen.add(value)
+    repeated.discard("")
+    grouped: defaultdict[str, list[SourceRecord]] = defaultdict(list)
+    for value, record in zip(values, records, strict=True):
+        if value in repeated:
+            grouped[value].append(record)
+    return single, {value: tuple(rs) for value, rs in grouped.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, os2sync_ad, passage
+from telefonspor.rules import Passage, os2sync_ad, replayer
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
@@ -78,14 +78,20 @@ def find_systemic(
     facts = _Population(sources, settings, engine, passages)
     rules = Counter(h.rule for h in uncovered.values())
     replayer = ChainReplayer(
-        klik, sources, settings, engine, resolver=resolver, identities=identities
+        klik,
+        sources,
+        settings,
+        engine,
+        resolver=resolver,
+        identities=identities,
+        passages=facts.passages,
     )
     roles = {h.user_id: len(h.roles) for h in uncovered.values()}
 
     def gained(assignments: Sequence[str]) -> list[str]:
         new = settings.replace(_merge(settings, assignments))
-        replay = replayer.replay(new, only=uncovered.keys())
-        users = {u.user_id: u for u in replay.klik.users if u.user_id in replay.changed_users}
+        replayed, changed = replayer.replay_users(new, only=uncovered.keys())
+        users = {u.user_id: u for u in replayed if u.user_id in changed}
         return sorted(
             uid
             for uid, u in users.items()
@@ -150,7 +156,7 @@ class _Population:
 
     Each record's replay and usable AD attributes are worked out once per run and
     cached by record id, and each kind's persons are listed once: the detectors ask
-    about the same records many times.
+    about the same records many times. The rules are bound to the settings once.
     """
 
     def __init__(
@@ -163,12 +169,21 @@ class _Population:
         self.sources = sources
         self.settings = settings
         self._engine = engine
+        self._replay = replayer(settings)
         self.kinds = {s.kind for s in sources}
         self.local_kinds = [s.kind for s in sources if s.position == "local"]
         self.source_kinds = [s.kind for s in sources if s.position == "source"]
         self._passages: dict[int, Passage] = {} if passages is None else passages
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
+        self._usable: dict[str, bool] = {}  # raw -> usable: cheaper than a parse-cache call
+        self._kind_counts: dict[str, dict[str, int]] = {}
+        self._attribute_hits: dict[str, int] = {}
+
+    @property
+    def passages(self) -> dict[int, Passage]:
+        """The replays under the run's settings, by ``id(record)`` (shared with the what-if)."""
+        return self._passages
 
     def records(self, kind: str) -> Iterator[SourceRecord]:
         for s in self.sources:
@@ -195,16 +210,93 @@ class _Population:
         records = self.persons(kind)
         return sum(1 for r in records if test(r)), len(records)
 
+    def count_holding(self, kind: str, slot: str) -> tuple[int, int]:
+        """``count(kind, lambda r: holds(r, slot))``, from one walk over the kind."""
+        counts = self._counts(kind)
+        return counts[f"holds_{slot}"], counts["total"]
+
+    def count_sending(self, kind: str, slot: str) -> tuple[int, int]:
+        """``count(kind, lambda r: sends(r, slot))``, from the same walk."""
+        counts = self._counts(kind)
+        return counts[f"sends_{slot}"], counts["total"]
+
+    def _counts(self, kind: str) -> dict[str, int]:
+        """Persons of ``kind`` holding and sending a usable number, per slot: one walk.
+
+        A replay the diagnosis made is reused; the others are counted and dropped (a
+        national run has millions of records, and the counts are all the detectors need).
+        """
+        found = self._kind_counts.get(kind)
+        if found is not None:
+            return found
+        cached, replay = self._passages.get, self._replay
+        known, usable = self._usable.get, self.usable
+        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
+        records = self.persons(kind)
+        for r in records:
+            passage = cached(id(r))
+            if passage is None:
+                passage = replay(r)
+            direct, mobile = passage.direct, passage.mobile
+            for raw in direct.held:
+                hit = known(raw)
+                if hit is None:
+                    hit = usable(raw)
+                if hit:
+                    holds_direct += 1
+                    break
+            for raw in mobile.held:
+                hit = known(raw)
+                if hit is None:
+                    hit = usable(raw)
+                if hit:
+                    holds_mobile += 1
+                    break
+            if direct.sent and usable(direct.sent):
+                sends_direct += 1
+            if mobile.sent and usable(mobile.sent):
+                sends_mobile += 1
+        found = {
+            "holds_direct": holds_direct,
+            "holds_mobile": holds_mobile,
+            "sends_direct": sends_direct,
+            "sends_mobile": sends_mobile,
+            "total": len(records),
+        }
+        self._kind_counts[kind] = found
+        return found
+
+    def count_attribute(self, attribute: str) -> tuple[int, int]:
+        """``count("ad", lambda r: ad_attribute(r, attribute))``: only that attribute's
+        numbers are parsed, once per attribute asked."""
+        records = self.persons("ad")
+        wanted = attribute.casefold()
+        hits = self._attribute_hits.get(wanted)
+        if hits is None:
+            usable = self.usable
+            hits = 0
+            for r in records:
+                for p in r.phones:
+                    if p.type.casefold() == wanted and usable(p.raw):
+                        hits += 1
+                        break
+            self._attribute_hits[wanted] = hits
+        return hits, len(records)
+
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
         found = self._passages.get(id(record))
         if found is None:
-            found = passage(record, self.settings)
+            found = self._replay(record)
             self._passages[id(record)] = found
         return found
 
     def usable(self, raw: str) -> bool:
-        return bool(raw) and self._engine.parse(raw).usable
+        known = self._usable.get(raw)
+        if known is None:
+            known = bool(raw) and self._engine.parse(raw).usable
+            self._usable[raw] = known
+        return known
 
     def holds(self, record: SourceRecord, slot: str) -> bool:
         return any(self.usable(raw) for raw in self.passage(record).slot(slot).held)
@@ -213,11 +305,15 @@ class _Population:
         return self.usable(self.passage(record).slot(slot).sent)
 
     def ad_attribute(self, record: SourceRecord, attribute: str) -> bool:
+        return attribute.casefold() in self._types(record)
+
+    def _types(self, record: SourceRecord) -> frozenset[str]:
+        """The case-folded phone types holding a usable number on ``record``."""
         types = self._usable_types.get(id(record))
         if types is None:
             types = frozenset(p.type.casefold() for p in record.phones if self.usable(p.raw))
             self._usable_types[id(record)] = types
-        return attribute.casefold() in types
+        return types
 
 
 def _share(hits: int, total: int) -> float:
@@ -242,8 +338,8 @@ def _source_not_imported(facts: _Population, slot: str) -> Iterator[Candidate]:
         return
     local = facts.local_kinds[0]
     source = facts.source_kinds[0]
-    src_hits, src_total = facts.count(source, lambda r: facts.holds(r, slot))
-    loc_hits, loc_total = facts.count(local, lambda r: facts.holds(r, slot))
+    src_hits, src_total = facts.count_holding(source, slot)
+    loc_hits, loc_total = facts.count_holding(local, slot)
     evidence = {
         f"{source}_med_nummer": src_hits,
         f"{source}_i_alt": src_total,
@@ -295,14 +391,14 @@ def _ad_attribute_elsewhere(facts: _Population, slot: str) -> Iterator[Candidate
         return
     key = "ad.direct_attribute" if slot == "direct" else "ad.mobile_attribute"
     current = facts.settings.text(key)
-    hits, total = facts.count("ad", lambda r: facts.ad_attribute(r, current))
+    hits, total = facts.count_attribute(current)
     if total < _MIN_RECORDS or _share(hits, total) > _NONE * 2.5:
         return
     other_key = "ad.mobile_attribute" if slot == "direct" else "ad.direct_attribute"
     taken = {current.casefold(), facts.settings.text(other_key).casefold()}
     best = max(
         (
-            (facts.count("ad", lambda r, a=a: facts.ad_attribute(r, a))[0], a)  # type: ignore[misc]
+            (facts.count_attribute(a)[0], a)
             for a in _AD_PHONE_ATTRIBUTES
             if a.casefold() not in taken
         ),
@@ -327,12 +423,12 @@ def _os2sync_ad_attribute(facts: _Population) -> Iterator[Candidate]:
     if not os2sync_ad.active(facts.settings) or "ad" not in facts.local_kinds:
         return
     current = os2sync_ad.phone_attribute(facts.settings)
-    hits, total = facts.count("ad", lambda r: facts.ad_attribute(r, current))
+    hits, total = facts.count_attribute(current)
     if total < _MIN_RECORDS or _share(hits, total) > _NONE * 2.5:
         return
     best = max(
         (
-            (facts.count("ad", lambda r, a=a: facts.ad_attribute(r, a))[0], a)  # type: ignore[misc]
+            (facts.count_attribute(a)[0], a)
             for a in (*os2sync_ad.MOBILE_LIKE, *os2sync_ad.DIRECT_LIKE)
             if a.casefold() != current.casefold()
         ),
@@ -418,8 +514,8 @@ def _landlines_not_synced(
     if not facts.local_kinds or "fkorg" not in facts.kinds:
         return
     local = facts.local_kinds[0]
-    sends, _ = facts.count(local, lambda r: facts.sends(r, "direct"))
-    in_fkorg, fkorg_total = facts.count("fkorg", lambda r: facts.holds(r, "direct"))
+    sends, _ = facts.count_sending(local, "direct")
+    in_fkorg, fkorg_total = facts.count_holding("fkorg", "direct")
     evidence = {
         f"{local}_sender_direkte": sends,
         "fkorg_med_fastnettelefon": in_fkorg,

@@ -27,7 +27,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, passage
+from telefonspor.rules import Passage, RecordRule, replayer
 from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.rules.os2sync_ad import chain_sources
@@ -37,6 +37,8 @@ from telefonspor.settings import Key, Settings
 #: FK-ORG address roles per slot (what the FK-ORG readers write as PhoneEntry.type).
 FKORG_TYPES: Final = {"direct": "FastnetTelefon", "mobile": "Telefon"}
 _AD_ATTRIBUTE: Final = {"direct": "ad.direct_attribute", "mobile": "ad.mobile_attribute"}
+#: OS2sync row flags that keep a user's numbers out of FK-ORG.
+_SYNC_STOPS: Final = frozenset({FAILURE, SKIPPED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,27 @@ class Replay:
     klik: KlikExport
     sources: tuple[SourceData, ...]
     changed_users: frozenset[str]  # user ids whose KLIK values changed
+
+
+#: A holder's first source, local and FK-ORG record, and whether OS2sync stopped them.
+_Links = tuple[SourceRecord | None, SourceRecord | None, SourceRecord | None, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One replay's settings, read once (not once per holder)."""
+
+    new: Settings
+    passage: RecordRule  # the rules under ``new``
+    drops_before: bool  # OS2sync drops the landline under the base settings
+    drops_after: bool
+    forced_before: frozenset[str]  # whatif.sync_delivers, base and new
+    forced_after: frozenset[str]
+    klik_refreshed: bool
+    fix_type_prime: bool
+    publish: frozenset[str]  # whatif.publish_address_types
+    imports: frozenset[str]  # slots the local system imports from any source
+    imports_ad: frozenset[str]  # slots imported from AD (a changed ad.*_attribute)
 
 
 class ChainReplayer:
@@ -58,34 +81,31 @@ class ChainReplayer:
         *,
         resolver: IdentityResolver | None = None,
         identities: Mapping[str, Identity] | None = None,
+        passages: dict[int, Passage] | None = None,
     ) -> None:
-        """``resolver`` and ``identities`` let a replay reuse the diagnosis' identity work."""
+        """``resolver``, ``identities`` and ``passages`` (each record's replay under ``base``,
+        by ``id(record)``) let a replay reuse the diagnosis' work."""
         self._klik = klik
         sources = chain_sources(sources, base)
         self._resolver = resolver if resolver is not None else IdentityResolver(sources)
         # Identity links are aligned with the resolver's own order of the sources.
         self._sources = self._resolver.sources
+        self._positions = tuple(s.position for s in self._sources)
+        self._has_fkorg = "fkorg" in self._positions
         self._base = base
+        self._base_rules = replayer(base)
         self._engine = engine
         self._identities: dict[str, Identity] = dict(identities or {})
+        self._links: dict[str, _Links] = {}  # by user id, see _holder_links
         # Replays under the base settings never change: one per record per run.
-        self._base_passages: dict[int, Passage] = {}
+        self._base_passages: dict[int, Passage] = {} if passages is None else passages
         # Record ids per source, so a replay rebuilds only the sources it touched.
         self._record_ids: list[set[int]] | None = None
 
     def replay(self, new: Settings, *, only: Collection[str] | None = None) -> Replay:
         """The data as it would be under ``new``; ``only`` limits the work to these user ids."""
         replaced: dict[int, SourceRecord] = {}
-        users: list[KlikUser] = []
-        changed: set[str] = set()
-        for user in self._klik.users:
-            if user.roles and (only is None or user.user_id in only):
-                after = self._replay_user(user, new, replaced)
-                if after is not user:
-                    changed.add(user.user_id)
-                users.append(after)
-            else:
-                users.append(user)
+        users, changed = self._replay_users(new, only, replaced)
         touched = self._touched_sources(replaced)
         sources = tuple(
             dataclasses.replace(s, records=tuple(replaced.get(id(r), r) for r in s.records))
@@ -95,6 +115,49 @@ class ChainReplayer:
         )
         klik = dataclasses.replace(self._klik, users=tuple(users))
         return Replay(klik, sources, frozenset(changed))
+
+    def replay_users(
+        self, new: Settings, *, only: Collection[str] | None = None
+    ) -> tuple[list[KlikUser], set[str]]:
+        """:meth:`replay`'s KLIK users and changed user ids, without rebuilding the sources.
+
+        The systemic ranking asks only who KLIK would show a number for, many times a run.
+        """
+        return self._replay_users(new, only, {})
+
+    def _replay_users(
+        self, new: Settings, only: Collection[str] | None, replaced: dict[int, SourceRecord]
+    ) -> tuple[list[KlikUser], set[str]]:
+        plan = self._plan(new)
+        users: list[KlikUser] = []
+        changed: set[str] = set()
+        for user in self._klik.users:
+            if user.roles and (only is None or user.user_id in only):
+                after = self._replay_user(user, plan, replaced)
+                if after is not user:
+                    changed.add(user.user_id)
+                users.append(after)
+            else:
+                users.append(user)
+        return users, changed
+
+    def _plan(self, new: Settings) -> _Plan:
+        imports_ad = frozenset(
+            slot for slot, key in _AD_ATTRIBUTE.items() if new.text(key) != self._base.text(key)
+        )
+        return _Plan(
+            new=new,
+            passage=replayer(new),
+            drops_before=drops_landline(self._base),
+            drops_after=drops_landline(new),
+            forced_before=frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS)),
+            forced_after=frozenset(new.get(Key.WHATIF_SYNC_DELIVERS)),
+            klik_refreshed=bool(new.get(Key.WHATIF_KLIK_REFRESHED)),
+            fix_type_prime=bool(new.get(Key.WHATIF_FIX_TYPE_PRIME)),
+            publish=frozenset(new.get(Key.WHATIF_PUBLISH_ADDRESS_TYPES)),
+            imports=frozenset(new.get(Key.WHATIF_IMPORT_SOURCE_PHONES)),
+            imports_ad=imports_ad,
+        )
 
     def _touched_sources(self, replaced: Mapping[int, SourceRecord]) -> set[int]:
         """Indexes of the sources holding a replaced record."""
@@ -108,7 +171,7 @@ class ChainReplayer:
     def _base_passage(self, record: SourceRecord) -> Passage:
         found = self._base_passages.get(id(record))
         if found is None:
-            found = passage(record, self._base)
+            found = self._base_rules(record)
             self._base_passages[id(record)] = found
         return found
 
@@ -121,40 +184,46 @@ class ChainReplayer:
             self._identities[user.user_id] = identity
         return identity
 
-    def _first(self, identity: Identity, position: str) -> SourceRecord | None:
-        for source, link in zip(self._sources, identity.links, strict=True):
-            if source.position == position and link.record is not None:
-                return link.record
-        return None
+    def _holder_links(self, user: KlikUser) -> _Links:
+        """The first record per position and whether OS2sync stopped the holder: the same
+        in every replay, so worked out once per holder."""
+        first: dict[str, SourceRecord] = {}
+        sync_rows: list[SourceRecord] = []
+        for position, link in zip(self._positions, self._identity(user).links, strict=True):
+            if link.records:
+                first.setdefault(position, link.records[0])
+                if position == "sync":
+                    sync_rows.extend(link.records)
+        sync_blocked = any(_SYNC_STOPS & r.flags for r in sync_rows)
+        return first.get("source"), first.get("local"), first.get("fkorg"), sync_blocked
 
     def _replay_user(
-        self, user: KlikUser, new: Settings, replaced: dict[int, SourceRecord]
+        self, user: KlikUser, plan: _Plan, replaced: dict[int, SourceRecord]
     ) -> KlikUser:
-        identity = self._identity(user)
-        source = self._first(identity, "source")
-        local = self._first(identity, "local")
-        fkorg = self._first(identity, "fkorg")
-        has_fkorg = any(s.position == "fkorg" for s in self._sources)
-        if local is None or (has_fkorg and fkorg is None):
-            return self._refresh_only(user, fkorg, new)
-        sync_rows = [
-            r
-            for s, link in zip(self._sources, identity.links, strict=True)
-            if s.position == "sync"
-            for r in link.records
-        ]
+        links = self._links.get(user.user_id)
+        if links is None:
+            links = self._links[user.user_id] = self._holder_links(user)
+        source, local, fkorg, sync_blocked = links
+        if local is None or (self._has_fkorg and fkorg is None):
+            return self._refresh_only(user, fkorg, plan)
         klik_values = {"direct": user.direct_raw, "mobile": user.mobile_raw}
         new_local = local
         new_fkorg = fkorg
+        after: Passage | None = None  # the rules under ``new`` for ``new_local``
         for slot in SLOTS:
-            new_local = self._repair_local(new_local, slot, source, new)
+            repaired = self._repair_local(new_local, slot, source, plan)
+            if repaired is not new_local or after is None:
+                after = plan.passage(repaired)
+            new_local = repaired
             sent_before = self._base_passage(local).slot(slot).sent
-            sent_after = passage(new_local, new).slot(slot).sent
-            delivers_before = _delivers(slot, sync_rows, self._base)
-            delivers_after = _delivers(slot, sync_rows, new)
+            sent_after = after.slot(slot).sent
+            delivers_before = _delivers_for(
+                slot, sync_blocked, plan.drops_before, plan.forced_before
+            )
+            delivers_after = _delivers_for(slot, sync_blocked, plan.drops_after, plan.forced_after)
             if not delivers_after:
                 continue
-            forced = slot in new.get(Key.WHATIF_SYNC_DELIVERS)
+            forced = slot in plan.forced_after
             unchanged = self._same(sent_before, sent_after) and delivers_before and not forced
             if unchanged or not sent_after:
                 continue
@@ -164,7 +233,7 @@ class ChainReplayer:
                     continue
                 new_fkorg = _with_phone(new_fkorg, PhoneEntry(sent_after, FKORG_TYPES[slot]))
             klik_values[slot] = sent_after
-        if new.get(Key.WHATIF_KLIK_REFRESHED) and new_fkorg is not None:
+        if plan.klik_refreshed and new_fkorg is not None:
             for slot in SLOTS:
                 klik_values[slot] = _held(new_fkorg, FKORG_TYPES[slot]) or klik_values[slot]
         if new_local is not local:
@@ -177,9 +246,9 @@ class ChainReplayer:
             user, direct_raw=klik_values["direct"], mobile_raw=klik_values["mobile"]
         )
 
-    def _refresh_only(self, user: KlikUser, fkorg: SourceRecord | None, new: Settings) -> KlikUser:
+    def _refresh_only(self, user: KlikUser, fkorg: SourceRecord | None, plan: _Plan) -> KlikUser:
         """Without a local system only ``whatif.klik_refreshed`` can change what KLIK shows."""
-        if fkorg is None or not new.get(Key.WHATIF_KLIK_REFRESHED):
+        if fkorg is None or not plan.klik_refreshed:
             return user
         direct = _held(fkorg, FKORG_TYPES["direct"]) or user.direct_raw
         mobile = _held(fkorg, FKORG_TYPES["mobile"]) or user.mobile_raw
@@ -188,37 +257,34 @@ class ChainReplayer:
         return dataclasses.replace(user, direct_raw=direct, mobile_raw=mobile)
 
     def _repair_local(
-        self, local: SourceRecord, slot: str, source: SourceRecord | None, new: Settings
+        self, local: SourceRecord, slot: str, source: SourceRecord | None, plan: _Plan
     ) -> SourceRecord:
         record = local
-        if local.system == "os2sofd" and new.get(Key.WHATIF_FIX_TYPE_PRIME) and slot == "direct":
+        if local.system == "os2sofd" and plan.fix_type_prime and slot == "direct":
             record = _fix_type_prime(record, self._engine)
-        if local.system == "os2mo":
-            public = set(new.get(Key.WHATIF_PUBLISH_ADDRESS_TYPES))
-            if public:
-                record = _publish(record, public)
-        if source is not None and self._imports(slot, source, new):
-            held = passage(record, new).slot(slot).held
+        if local.system == "os2mo" and plan.publish:
+            record = _publish(record, set(plan.publish))
+        if source is not None and self._imports(slot, source, plan):
+            held = plan.passage(record).slot(slot).held
             if not any(self._engine.parse(raw).usable for raw in held):
                 value = next(
                     (
                         raw
-                        for raw in passage(source, new).slot(slot).held
+                        for raw in plan.passage(source).slot(slot).held
                         if self._engine.parse(raw).usable
                     ),
                     "",
                 )
                 if value:
                     record = _with_phone(
-                        record, _imported_entry(record.system, slot, value, new), first=True
+                        record, _imported_entry(record.system, slot, value, plan.new), first=True
                     )
         return record
 
-    def _imports(self, slot: str, source: SourceRecord, new: Settings) -> bool:
-        if slot in new.get(Key.WHATIF_IMPORT_SOURCE_PHONES):
+    def _imports(self, slot: str, source: SourceRecord, plan: _Plan) -> bool:
+        if slot in plan.imports:
             return True
-        key = _AD_ATTRIBUTE[slot]
-        return source.system == "ad" and new.text(key) != self._base.text(key)
+        return source.system == "ad" and slot in plan.imports_ad
 
     def _same(self, a: str, b: str) -> bool:
         return _key(self._engine, a) == _key(self._engine, b)
@@ -229,13 +295,16 @@ def _key(engine: PhoneEngine, raw: str) -> str:
     return value.e164 or "" if value is not None and value.usable else ""
 
 
-def _delivers(slot: str, rows: Sequence[SourceRecord], settings: Settings) -> bool:
-    """Whether OS2sync would put this slot into FK-ORG under ``settings``."""
-    if slot == "direct" and drops_landline(settings):
+def _delivers_for(slot: str, sync_blocked: bool, drops: bool, forced: frozenset[str]) -> bool:
+    """Whether OS2sync would put this slot into FK-ORG; the settings read once per replay.
+
+    ``sync_blocked``: one of the holder's OS2sync rows failed or was skipped.
+    """
+    if slot == "direct" and drops:
         return False
-    if slot in settings.get(Key.WHATIF_SYNC_DELIVERS):
+    if slot in forced:
         return True
-    return not any({FAILURE, SKIPPED} & r.flags for r in rows)
+    return not sync_blocked
 
 
 def _held(record: SourceRecord, phone_type: str) -> str:

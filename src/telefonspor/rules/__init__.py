@@ -18,12 +18,12 @@ from typing import Final
 
 from telefonspor.model import SourceRecord
 from telefonspor.rules import os2sync_ad
-from telefonspor.rules.fkorg import fkorg
-from telefonspor.rules.os2mo import os2mo
-from telefonspor.rules.os2sofd import os2sofd
-from telefonspor.rules.os2sync import drops_landline, os2sync_db, sync_rule
-from telefonspor.rules.outcome import EMPTY_SLOT, NOTHING, Passage, SlotOutcome
-from telefonspor.rules.source import ad, hr, opus
+from telefonspor.rules.fkorg import fkorg, fkorg_rule
+from telefonspor.rules.os2mo import os2mo, os2mo_rule
+from telefonspor.rules.os2sofd import os2sofd, os2sofd_rule
+from telefonspor.rules.os2sync import drops_landline, os2sync_db, os2sync_db_rule, sync_rule
+from telefonspor.rules.outcome import EMPTY_SLOT, NOTHING, Passage, RecordRule, SlotOutcome
+from telefonspor.rules.source import ad, ad_rule, hr, hr_rule, opus, opus_rule
 from telefonspor.settings import Key, Settings
 
 __all__ = [
@@ -31,10 +31,12 @@ __all__ = [
     "NOTHING",
     "RULES",
     "Passage",
+    "RecordRule",
     "SlotOutcome",
     "drops_landline",
     "os2sync_ad",
     "passage",
+    "replayer",
     "sync_rule",
 ]
 
@@ -52,9 +54,44 @@ RULES: Final[dict[str, Rule]] = {
 }
 
 
+def _fixed(rule: RecordRule) -> Callable[[Settings], RecordRule]:
+    return lambda settings: rule
+
+
+#: Per system kind: the replay bound to one run's settings (settings read once, not per record).
+_BINDERS: Final[dict[str, Callable[[Settings], RecordRule]]] = {
+    "ad": ad_rule,
+    "opus": _fixed(opus_rule),
+    "hr": _fixed(hr_rule),
+    "os2sofd": os2sofd_rule,
+    "os2mo": os2mo_rule,
+    "os2sync-db": _fixed(os2sync_db_rule),
+    "fkorg": _fixed(fkorg_rule),
+}
+
+
+def _binder(system: str, settings: Settings) -> Callable[[Settings], RecordRule] | None:
+    if system == "ad" and settings.get(Key.CHAIN_PRESET) == os2sync_ad.PRESET:
+        return os2sync_ad.replay_rule
+    return _BINDERS.get(system)
+
+
 def passage(record: SourceRecord, settings: Settings) -> Passage:
-    """What ``record``'s system holds per slot and sends on; unknown systems hold nothing."""
-    if record.system == "ad" and settings.get(Key.CHAIN_PRESET) == os2sync_ad.PRESET:
-        return os2sync_ad.replay(record, settings)
-    rule = RULES.get(record.system)
-    return rule(record, settings) if rule is not None else NOTHING
+    """What ``record``'s system holds per slot and sends on; unknown systems hold nothing.
+
+    For many records under the same settings use :func:`replayer`: it reads them once.
+    """
+    bind = _binder(record.system, settings)
+    return bind(settings)(record) if bind is not None else NOTHING
+
+
+def replayer(settings: Settings) -> RecordRule:
+    """:func:`passage` under ``settings``, with every system's settings read once."""
+    table = {kind: bind(settings) for kind in _BINDERS if (bind := _binder(kind, settings))}
+    rule_of = table.get
+
+    def replay(record: SourceRecord) -> Passage:
+        rule = rule_of(record.system)
+        return rule(record) if rule is not None else NOTHING
+
+    return replay

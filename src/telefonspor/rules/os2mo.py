@@ -19,7 +19,14 @@ from __future__ import annotations
 from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
-from telefonspor.rules.outcome import NO_ENGAGEMENT, Passage, SlotOutcome, non_blank, outcome
+from telefonspor.rules.outcome import (
+    NO_ENGAGEMENT,
+    Passage,
+    RecordRule,
+    SlotOutcome,
+    non_blank,
+    outcome,
+)
 from telefonspor.settings import Key, Settings
 
 #: Visibility scopes the export sends ("" = no visibility set).
@@ -51,15 +58,30 @@ def class_of(p: PhoneEntry, class_list: list[str]) -> int | None:
     return None
 
 
-def os2mo(record: SourceRecord, settings: Settings) -> Passage:
-    phones = non_blank(record.phones)
+def os2mo_rule(settings: Settings) -> RecordRule:
+    """The export's replay with its class lists and mode read once (not once per record)."""
     landline, phone = classes(settings, "direct"), classes(settings, "mobile")
+    on_it_user = bool(settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER))
+
+    def rule(record: SourceRecord) -> Passage:
+        return _replay(record, landline, phone, on_it_user)
+
+    return rule
+
+
+def os2mo(record: SourceRecord, settings: Settings) -> Passage:
+    return os2mo_rule(settings)(record)
+
+
+def _replay(
+    record: SourceRecord, landline: list[str], phone: list[str], on_it_user: bool
+) -> Passage:
+    phones = non_blank(record.phones)
     # Any phone address outside the mobile classes is a desk line by default.
     direct = tuple(
         p for p in phones if class_of(p, landline) is not None or class_of(p, phone) is None
     )
     mobile = tuple(p for p in phones if class_of(p, phone) is not None)
-    on_it_user = settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER)
     if on_it_user:
         stop = "os2mo.it_user_no_engagement" if NO_IT_USER_ENGAGEMENT in record.flags else ""
     else:

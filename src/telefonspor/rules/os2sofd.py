@@ -21,10 +21,10 @@ from telefonspor.rules.outcome import (
     NO_MATCHING_AFFILIATION,
     NOTHING,
     Passage,
+    RecordRule,
     SlotOutcome,
     make_passage,
-    non_blank,
-    outcome,
+    slot_outcome,
 )
 from telefonspor.settings import Key, Settings
 
@@ -35,6 +35,8 @@ MOBILE_TYPE: Final = "MOBILE"
 OTHER_TYPES: Final = frozenset({"DEPARTMENT_NUMBER", "FAX_NUMBER", "DATA_SIM"})
 #: Only VISIBLE is visible: a null visibility ("") is not (upstream compares to VISIBLE).
 VISIBLE: Final = frozenset({"VISIBLE"})
+NO_TYPE_PRIME: Final = "os2sofd.no_type_prime"
+HIDDEN: Final = "os2sofd.hidden_mobile_not_sent"
 
 #: Record flags that stop the whole user, in the order they are reported. An account
 #: without a matching affiliation is skipped before the disabled check is reached.
@@ -49,51 +51,101 @@ _STOPPERS: Final = (
 
 def stop_rule(record: SourceRecord) -> str:
     """The rule that keeps the whole user out of FK-ORG, or ''."""
+    if not record.flags:
+        return ""
     for flag, rule in _STOPPERS:
         if flag in record.flags:
             return rule
     return ""
 
 
+def os2sofd_rule(settings: Settings) -> RecordRule:
+    """OS2sofd's replay with ``sendHiddenPhoneNumbers`` read once (not once per record)."""
+    send_hidden = bool(settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS))
+
+    def rule(record: SourceRecord) -> Passage:
+        return _replay(record, send_hidden)
+
+    return rule
+
+
 def os2sofd(record: SourceRecord, settings: Settings) -> Passage:
-    phones = non_blank(record.phones)
-    if not phones:
-        return NOTHING
-    direct = tuple(p for p in phones if p.type.upper() in DIRECT_TYPES)
-    mobile = tuple(p for p in phones if p.type.upper() == MOBILE_TYPE)
-    other = tuple(p.raw for p in phones if p.type.upper() in OTHER_TYPES)
+    return _replay(record, bool(settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS)))
+
+
+def _replay(record: SourceRecord, send_hidden: bool) -> Passage:
+    direct: list[PhoneEntry] = []
+    mobile: list[PhoneEntry] = []
+    other: list[str] = []
+    for p in record.phones:  # one walk sorts every phone into its slot
+        if not p.raw.strip():
+            continue  # an empty cell is not a held number
+        kind = p.type.upper()
+        if kind in DIRECT_TYPES:
+            direct.append(p)
+        elif kind == MOBILE_TYPE:
+            mobile.append(p)
+        elif kind in OTHER_TYPES:
+            other.append(p.raw)
+    if not (direct or mobile or other):
+        return NOTHING  # what every rule below gives for no slot-typed phone, by value
+    held_direct, held_mobile, never = tuple(direct), tuple(mobile), tuple(other)
     stop = stop_rule(record)
     if stop:
-        return make_passage(_stopped(direct, stop, other), _stopped(mobile, stop, other))
-    send_hidden = settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS)
-    return make_passage(_direct(direct, other), _mobile(mobile, other, send_hidden))
+        return make_passage(_stopped(held_direct, stop, never), _stopped(held_mobile, stop, never))
+    return make_passage(_direct(held_direct, never), _mobile(held_mobile, never, send_hidden))
 
 
 def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:
-    return outcome(held, None, dict.fromkeys(range(len(held)), rule), other)
+    blocked = tuple((p.raw, rule) for p in held)
+    return slot_outcome(tuple(p.raw for p in held), "", other, rule if held else "", blocked)
 
 
 def _direct(held: tuple[PhoneEntry, ...], other: tuple[str, ...]) -> SlotOutcome:
+    if len(held) == 1 and held[0].type_prime:  # the common case: one typePrime landline
+        raw = held[0].raw
+        return slot_outcome((raw,), raw, other, "", ())
+    # The typePrime entry of the earliest type in DIRECT_TYPES; the first one of that type.
     sent = None
-    for kind in DIRECT_TYPES:
-        sent = next((p for p in held if p.type_prime and p.type.upper() == kind), None)
-        if sent is not None:
-            break
-    reasons = {i: "os2sofd.no_type_prime" for i, p in enumerate(held) if p is not sent}
-    return outcome(held, sent, reasons, other)
+    best = len(DIRECT_TYPES)
+    for p in held:
+        if p.type_prime:
+            rank = DIRECT_TYPES.index(p.type.upper())  # held only has DIRECT_TYPES
+            if rank < best:
+                sent, best = p, rank
+    blocked = tuple((p.raw, NO_TYPE_PRIME) for p in held if p is not sent)
+    return _outcome(held, sent, other, blocked)
 
 
 def _mobile(held: tuple[PhoneEntry, ...], other: tuple[str, ...], send_hidden: bool) -> SlotOutcome:
-    candidates = [p for p in held if send_hidden or p.visibility.upper() in VISIBLE]
+    if len(held) == 1 and (send_hidden or held[0].visibility.upper() in VISIBLE):
+        raw = held[0].raw  # the common case: one mobile that may be sent
+        return slot_outcome((raw,), raw, other, "", ())
+    candidates = held if send_hidden else [p for p in held if p.visibility.upper() in VISIBLE]
     # typePrime first, then the lowest phoneNumber (upstream sorts to avoid flip-flopping).
     sent = min(candidates, key=_mobile_order, default=None)
-    reasons = {}
-    for i, p in enumerate(held):
-        if p is sent:
-            continue
-        hidden = not send_hidden and p.visibility.upper() not in VISIBLE
-        reasons[i] = "os2sofd.hidden_mobile_not_sent" if hidden else "os2sofd.no_type_prime"
-    return outcome(held, sent, reasons, other)
+    blocked = tuple(
+        (p.raw, NO_TYPE_PRIME if send_hidden or p.visibility.upper() in VISIBLE else HIDDEN)
+        for p in held
+        if p is not sent
+    )
+    return _outcome(held, sent, other, blocked)
+
+
+def _outcome(
+    held: tuple[PhoneEntry, ...],
+    sent: PhoneEntry | None,
+    other: tuple[str, ...],
+    blocked: tuple[tuple[str, str], ...],
+) -> SlotOutcome:
+    """``outcome()`` with the blocked entries already listed in ``held``'s order."""
+    return slot_outcome(
+        tuple(p.raw for p in held),
+        sent.raw if sent is not None else "",
+        other,
+        blocked[0][1] if blocked else "",
+        blocked,
+    )
 
 
 def _mobile_order(p: PhoneEntry) -> tuple[bool, str]:

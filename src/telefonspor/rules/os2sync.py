@@ -10,17 +10,29 @@ from telefonspor.rules.outcome import (
     SKIPPED,
     Passage,
     make_passage,
-    non_blank,
-    pass_through,
+    pass_through_raws,
 )
 from telefonspor.settings import Key, Settings
 
 
+def os2sync_db_rule(record: SourceRecord) -> Passage:
+    """What the OS2sync database last sent, by field; one walk over the record's phones."""
+    direct: list[str] = []
+    mobile: list[str] = []
+    for p in record.phones:
+        raw = p.raw
+        if not raw.strip():
+            continue  # an empty field is not a held number
+        kind = p.type.casefold()
+        if kind == "landline":
+            direct.append(raw)
+        elif kind == "phonenumber":
+            mobile.append(raw)
+    return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+
+
 def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:
-    phones = non_blank(record.phones)
-    direct = tuple(p for p in phones if p.type.casefold() == "landline")
-    mobile = tuple(p for p in phones if p.type.casefold() == "phonenumber")
-    return make_passage(pass_through(direct), pass_through(mobile))
+    return os2sync_db_rule(record)
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -40,7 +52,12 @@ def drops_landline(settings: Settings) -> bool:
 
 def sync_rule(slot: str, rows: Iterable[SourceRecord], settings: Settings) -> str:
     """Why a number the local system sends did not reach FK-ORG (checked in spec order)."""
-    if slot == "direct" and drops_landline(settings):
+    return sync_rule_for(slot, rows, drops_landline(settings))
+
+
+def sync_rule_for(slot: str, rows: Iterable[SourceRecord], landline_dropped: bool) -> str:
+    """:func:`sync_rule` with :func:`drops_landline` already worked out (once per run)."""
+    if slot == "direct" and landline_dropped:
         return "os2sync.version_no_landline"
     flags: set[str] = set()
     for row in rows:

@@ -28,6 +28,7 @@ from telefonspor.rules.outcome import (
     DISABLED,
     EMPTY_SLOT,
     Passage,
+    RecordRule,
     SlotOutcome,
     make_passage,
     non_blank,
@@ -100,23 +101,38 @@ def stops(record: SourceRecord, settings: Settings) -> bool:
     return DISABLED in record.flags and settings.get(Key.OS2SYNC_AD_TERMINATE_DISABLED_USERS)
 
 
+def replay_rule(settings: Settings) -> RecordRule:
+    """OS2sync-AD's replay with its settings read once (not once per record)."""
+    attribute = phone_attribute(settings).casefold()
+    terminate = bool(settings.get(Key.OS2SYNC_AD_TERMINATE_DISABLED_USERS))
+    fill = bool(settings.get(Key.WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE))
+
+    def rule(record: SourceRecord) -> Passage:
+        return _replay(record, attribute, terminate, fill)
+
+    return rule
+
+
 def replay(record: SourceRecord, settings: Settings) -> Passage:
     """What OS2sync-AD sends for one AD account: PhoneNumber only, never Landline."""
+    return replay_rule(settings)(record)
+
+
+def _replay(record: SourceRecord, attribute: str, terminate: bool, fill: bool) -> Passage:
     phones = non_blank(record.phones)
     if not phones:
         return make_passage(EMPTY_SLOT, EMPTY_SLOT)
-    attribute = phone_attribute(settings).casefold()
     held = tuple(p for p in phones if p.type.casefold() == attribute)
     mobile_other = _others(phones, MOBILE_LIKE, attribute)
     direct_other = _others(phones, DIRECT_LIKE, attribute)
-    if stops(record, settings):
+    if terminate and DISABLED in record.flags:  # what stops() says, settings read once
         blocked = tuple((p.raw, ACCOUNT_DISABLED) for p in held)
         mobile = slot_outcome(
             _raws(held), "", _raws(mobile_other), ACCOUNT_DISABLED if held else "", blocked
         )
         return make_passage(_never_sent(direct_other), mobile)
     sent: PhoneEntry | None = held[0] if held else None
-    if sent is None and settings.get(Key.WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE):
+    if sent is None and fill:
         # What-if: the number is copied into the phone attribute from where it was found.
         sent = next(iter((*mobile_other, *direct_other)), None)
         if sent is not None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from telefonspor.model import PhoneEntry
+from telefonspor.model import PhoneEntry, SourceRecord
 
 #: Record flags the rules read (set by the readers in ``sources/``).
 DISABLED: Final = "disabled"
@@ -40,6 +41,9 @@ class Passage:
 
 EMPTY_SLOT: Final = SlotOutcome((), "")
 NOTHING: Final = Passage(EMPTY_SLOT, EMPTY_SLOT)
+
+#: One system's replay with its settings already read: called once per record of a run.
+RecordRule = Callable[[SourceRecord], Passage]
 
 
 # Frozen slots dataclasses cost ~1 µs each through __init__; every record of every system
@@ -112,3 +116,10 @@ def pass_through(held: tuple[PhoneEntry, ...]) -> SlotOutcome:
     if not held:
         return EMPTY_SLOT
     return slot_outcome(tuple(p.raw for p in held), held[0].raw, (), "", ())
+
+
+def pass_through_raws(held: list[str]) -> SlotOutcome:
+    """:func:`pass_through` of raw values already picked out (the rules' single-loop fast path)."""
+    if not held:
+        return EMPTY_SLOT
+    return slot_outcome(tuple(held), held[0], (), "", ())

@@ -3,28 +3,61 @@
 from __future__ import annotations
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import Passage, make_passage, non_blank, pass_through
+from telefonspor.rules.outcome import Passage, RecordRule, make_passage, pass_through_raws
 from telefonspor.settings import Key, Settings
 
 
+def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
+    """Slot by the field the number came from; names compare case-insensitively (LDAP).
+
+    The field names are case-folded once here, and each record's phones are walked once
+    (every record of every source is replayed in a run).
+    """
+    # An empty field name matches no field: None never equals a case-folded type.
+    direct_key = direct_type.casefold() or None
+    mobile_key = mobile_type.casefold() or None
+
+    def rule(record: SourceRecord) -> Passage:
+        direct: list[str] = []
+        mobile: list[str] = []
+        for p in record.phones:
+            kind = p.type.casefold()
+            if kind != direct_key and kind != mobile_key:
+                continue
+            raw = p.raw
+            if not raw.strip():
+                continue  # an empty cell is not a held number
+            if kind == direct_key:
+                direct.append(raw)
+            if kind == mobile_key:  # both slots may name the same field
+                mobile.append(raw)
+        return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+
+    return rule
+
+
 def by_types(record: SourceRecord, direct_type: str, mobile_type: str) -> Passage:
-    """Slot by the field the number came from; names compare case-insensitively (LDAP)."""
-    phones = non_blank(record.phones)
-    direct_key, mobile_key = direct_type.casefold(), mobile_type.casefold()
-    direct = tuple(p for p in phones if direct_key and p.type.casefold() == direct_key)
-    mobile = tuple(p for p in phones if mobile_key and p.type.casefold() == mobile_key)
-    return make_passage(pass_through(direct), pass_through(mobile))
+    """One record by :func:`by_types_rule` (a loop over many records binds the rule once)."""
+    return by_types_rule(direct_type, mobile_type)(record)
 
 
-def ad(record: SourceRecord, settings: Settings) -> Passage:
-    return by_types(
-        record, settings.get(Key.AD_DIRECT_ATTRIBUTE), settings.get(Key.AD_MOBILE_ATTRIBUTE)
+def ad_rule(settings: Settings) -> RecordRule:
+    return by_types_rule(
+        settings.get(Key.AD_DIRECT_ATTRIBUTE), settings.get(Key.AD_MOBILE_ATTRIBUTE)
     )
 
 
+opus_rule: RecordRule = by_types_rule("workPhone", "mobilePhone")
+hr_rule: RecordRule = by_types_rule("direct", "mobile")
+
+
+def ad(record: SourceRecord, settings: Settings) -> Passage:
+    return ad_rule(settings)(record)
+
+
 def opus(record: SourceRecord, settings: Settings) -> Passage:
-    return by_types(record, "workPhone", "mobilePhone")
+    return opus_rule(record)
 
 
 def hr(record: SourceRecord, settings: Settings) -> Passage:
-    return by_types(record, "direct", "mobile")
+    return hr_rule(record)
