@@ -22,6 +22,7 @@ from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportCo
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path
 from telefonspor.reports.safe import FORMULA_STARTS, is_formula_like
+from telefonspor.reports.xlsxrows import Cell, rows_xml
 from telefonspor.texts import (
     CAUSE_LABELS,
     FINDING_LABELS,
@@ -50,7 +51,8 @@ HOLDER_HEADERS: Final = (
 )
 _HOLDER_WIDTHS: Final = (16, 26, 24, 40, 16, 16, 34, 34, 60, 24, 60, 30)
 
-Cell = str | int | float | None
+#: Rows turned into XML at a time: bounds the memory of the big sheets.
+_BLOCK: Final = 4_096
 
 
 class _Sheet:
@@ -93,8 +95,25 @@ class _Sheet:
         if freeze:
             self.ws.freeze_panes(first + 1, 0)
         self.ws.autofilter(first, 0, first + max(len(rows), 1), len(headers) - 1)
-        for values in rows:
-            self.line(values)
+        self.data_rows(rows)
+
+    def data_rows(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """Rows of plain cells (no format): the same XML as ``line`` a row at a time
+        would make, built a column at a time and handed to the worksheet's row file."""
+        if not rows:
+            return
+        ws = self.ws
+        # Flush the row xlsxwriter still holds (the header) and reserve the rows we fill.
+        ws._write_single_row(self.row)
+        for start in range(0, len(rows), _BLOCK):
+            block = rows_xml(rows[start : start + _BLOCK], self.row, self.book.quoted_xf)
+            if block.last_row >= 0:
+                ws.fh.write(block.xml)
+                # Grow the sheet's <dimension> as the written cells would have.
+                ws._check_dimensions(block.last_row, block.first_col)
+                ws._check_dimensions(block.last_row, block.last_col)
+            self.row += len(rows[start : start + _BLOCK])
+            ws.previous_row = self.row
 
 
 class _Book:
@@ -110,6 +129,10 @@ class _Book:
         self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1A1A6C"})
         self.text_quoted = wb.add_format({"quote_prefix": True})
         self.pct = wb.add_format({"num_format": "0.0"})
+
+    def quoted_xf(self) -> int:
+        """The quote-prefix style's index (numbered on first use, as xlsxwriter does)."""
+        return int(self.text_quoted._get_xf_index())
 
     def cell(self, ws: Any, row: int, col: int, value: Cell, fmt: Any) -> None:
         if value is None or value == "":
