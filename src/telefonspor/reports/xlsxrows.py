@@ -29,9 +29,12 @@ Cell = str | int | float | None
 #: Excel's limit for one cell's text, in UTF-16 units.
 MAX_CELL: Final = 32_767
 
-#: Joins a column's strings for the whole-column passes: a private-use character that no
-#: escape produces; a column that contains it is escaped cell by cell instead.
-_SEP: Final = "\ue000"
+#: Joins a column's strings for the whole-column passes: DEL, which no escape produces and
+#: which keeps Danish text a one-byte string; a column that contains it goes cell by cell.
+_SEP: Final = "\x7f"
+#: The control characters xlsxwriter escapes, as UTF-8 bytes (they are never part of a
+#: multi-byte character): deleting them from the encoded text is the fastest presence test.
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0B, 0x20)])
 
 # xlsxwriter's own rules (xmlwriter._escape_control_characters, utility._preserve_whitespace).
 _ESCAPED_ESCAPE: Final = re.compile("(_x[0-9a-fA-F]{4}_)")
@@ -58,27 +61,24 @@ def _control_escape(match: re.Match[str]) -> str:
     return f"_x{ord(match.group(1)):04X}_"
 
 
+def _has_control(text: str) -> bool:
+    # ~4x faster than _CONTROL.search on a long text.
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+
+
 def escape_text(text: str) -> str:
     """One cell's text as xlsxwriter writes it inside ``<t>``: control characters as
     ``_xHHHH_`` (a literal ``_xHHHH_`` keeps its underscore as ``_x005F_``), then ``&<>``."""
     if "_x" in text:
         text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-    if _CONTROL.search(text):
+    if _has_control(text):
         text = _CONTROL.sub(_control_escape, text)
     if "\ufffe" in text or "\uffff" in text:
         text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
-
-
-def _escape_column(texts: list[str]) -> list[str]:
-    """``escape_text`` of every text, with one pass over the joined column."""
-    joined = _SEP.join(texts)
-    if joined.count(_SEP) != len(texts) - 1:  # the separator occurs in the data itself
-        return [escape_text(t) for t in texts]
-    escaped = escape_text(joined)
-    return texts if escaped is joined else escaped.split(_SEP)
 
 
 def truncate(text: str) -> str:
@@ -118,9 +118,16 @@ def _string_cells(
     letter: str, numbers: Sequence[str], texts: list[str], quoted_xf: Callable[[], int]
 ) -> list[str]:
     """One text column's ``<c>`` elements ("" where the cell is empty)."""
-    escaped = _escape_column(texts)
-    quoted = _any_formula(_SEP.join(texts))
-    spaced = _any_edge_space(_SEP.join(escaped))
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) == len(texts) - 1:
+        # One escaping pass and one look for formula starts and edge spaces per column.
+        escaped_joined = escape_text(joined)
+        escaped = texts if escaped_joined is joined else escaped_joined.split(_SEP)
+        quoted = _any_formula(joined)
+        spaced = _any_edge_space(escaped_joined)
+    else:  # the separator occurs in the data itself: cell by cell
+        escaped = [escape_text(t) for t in texts]
+        quoted = spaced = True
     if not quoted and not spaced:  # the common column: one f-string a cell
         return [
             f'<c r="{letter}{n}" t="inlineStr"><is><t>{e}</t></is></c>' if e else ""
