@@ -124,7 +124,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 def dumps_bytes(doc: dict[str, Any]) -> bytes:
     """``dumps`` as UTF-8 bytes (what is written to the file)."""
-    parts = []
+    parts: list[bytes | memoryview] = []
     for key, value in doc.items():
         name = json.dumps(key).encode()
         if key in _ONE_PER_LINE and isinstance(value, list) and value:
