@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -159,26 +158,25 @@ _TABLE = st.integers(1, 5).flatmap(
 )
 
 
-def _sheet_xml(tmp_path: Path, rows: list[list[Cell]], name: str) -> tuple[bytes, bytes]:
+def _sheet_xml(tmp_path: Path, rows: list[list[Cell]], name: str) -> tuple[bytes, bytes, bytes]:
     path = tmp_path / f"{name}.xlsx"
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    book = excel._Book(wb, build_result(1), None)
-    sheet = excel._Sheet(book, "T")
-    sheet.widths([12] * 5)
-    sheet.line(["Titel"], book.title)
-    sheet.table([f"K{i}" for i in range(len(rows[0]) if rows else 1)], rows, freeze=True)
-    sheet.line(["efter tabellen", 1])
-    wb.close()
+
+    def fill(book: excel._Book) -> None:
+        sheet = excel._Sheet(book, "T")
+        sheet.widths([12] * 5)
+        sheet.line(["Titel"], book.title)
+        sheet.table([f"K{i}" for i in range(len(rows[0]) if rows else 1)], rows, freeze=True)
+        sheet.line(["efter tabellen", 1])
+        second = excel._Sheet(book, "U")  # a second table: markers are per table
+        second.table(["K"], [[f"={len(rows)}"], ["x"]], freeze=False)
+
+    excel.write_workbook(path, build_result(6), None, fill, name=path)
     with zipfile.ZipFile(path) as z:
-        return z.read("xl/worksheets/sheet1.xml"), z.read("xl/styles.xml")
+        return (
+            z.read("xl/worksheets/sheet1.xml"),
+            z.read("xl/worksheets/sheet2.xml"),
+            z.read("xl/styles.xml"),
+        )
 
 
 @given(rows=_TABLE)
