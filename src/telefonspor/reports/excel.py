@@ -137,6 +137,8 @@ class _Book:
         self.result = result
         self.context = context
         self.decided = view.decisions(context)
+        #: (open cases, accepted cases), in report order
+        self.split = view.split_uncovered(result, context)
         #: The data rows of each table, UTF-8 XML in blocks, in the order of their markers.
         self.row_blocks: list[list[bytes]] = []
         self.header = wb.add_format(
@@ -167,7 +169,7 @@ class _Book:
     # --- sheets ------------------------------------------------------------------
 
     def write(self) -> None:
-        open_, accepted = view.split_uncovered(self.result, self.context)
+        open_, accepted = self.split
         self.overview()
         self.holder_sheet("Uden telefon", open_)
         self.holder_sheet("Accepteret", accepted, decided_columns=True)
@@ -194,7 +196,7 @@ class _Book:
         sh.blank()
         if r.systemic:
             self.gains(sh)
-        open_, accepted = view.split_uncovered(r, self.context)
+        open_, accepted = self.split
         sh.line(["Nøgletal"], self.heading)
         figures: list[tuple[str, Cell]] = [
             ("Roller i KLIK", s.roles),
@@ -446,15 +448,14 @@ class _Book:
         sh.table(headers, rows, freeze=True)
 
     def quality(self) -> None:
-        raw = {(h.user_id, "direct"): h.direct.raw for h in self.result.holders}
-        raw.update({(h.user_id, "mobile"): h.mobile.raw for h in self.result.holders})
+        holders = {h.user_id: h for h in self.result.holders}
         sh = _Sheet(self, "Datakvalitet")
         sh.widths((16, 18, 20, 30, 80))
         rows: list[Sequence[Cell]] = [
             [
                 f.user_id,
                 SLOT_LABELS.get(f.field, f.field),
-                raw.get((f.user_id, f.field), ""),
+                _raw(holders.get(f.user_id), f.field),
                 FINDING_LABELS.get(f.code, f.code),
                 f.message,
             ]
@@ -488,15 +489,16 @@ class _Book:
 
     def trace(self) -> None:
         holders = view.holder_order(view.trace_holders(self.result))
-        keys = view.hop_columns(holders)
+        keyed = [view.keyed_hops(h.trace) for h in holders]
+        keys = view.hop_keys(keyed)
         sh = _Sheet(self, "Spor")
         sh.widths((16, 26, 10, 34, *([18] * (2 * len(keys)))))
         headers = ["Brugernavn", "Navn", "Dækket", "Årsag"]
         for key in keys:
             headers += [f"{view.hop_label(key)} direkte", f"{view.hop_label(key)} mobil"]
         rows: list[Sequence[Cell]] = []
-        for h in holders:
-            hops = dict(view.keyed_hops(h.trace))
+        for h, pairs in zip(holders, keyed, strict=True):
+            hops = dict(pairs)
             row: list[Cell] = [
                 h.user_id,
                 h.name,
@@ -552,6 +554,17 @@ class _Book:
         ]
         headers = ("Brugernavn", "Navn", "E-mail", "Enhed", "Direkte nummer", "Mobil nummer")
         sh.table(headers, rows, freeze=True)
+
+
+def _raw(h: HolderResult | None, field: str) -> str:
+    """The raw value of a holder's field ("direct" or "mobile"), "" for anything else."""
+    if h is None:
+        return ""
+    if field == "direct":
+        return h.direct.raw
+    if field == "mobile":
+        return h.mobile.raw
+    return ""
 
 
 @without_gc

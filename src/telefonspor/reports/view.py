@@ -195,9 +195,14 @@ def municipality(result: AuditResult) -> str:
 
 def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
     """Trace keys in chain order (first appearance), one per configured system."""
+    return hop_keys(keyed_hops(h.trace) for h in holders)
+
+
+def hop_keys(keyed: Iterable[Sequence[tuple[str, Hop]]]) -> list[str]:
+    """``hop_columns`` from the holders' ``keyed_hops``."""
     seen: dict[str, None] = {}
-    for h in holders:
-        for key, _ in keyed_hops(h.trace):
+    for pairs in keyed:
+        for key, _ in pairs:
             seen.setdefault(key, None)
     keys = list(seen)
     # KLIK is the end of the chain: always last.
@@ -206,6 +211,8 @@ def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
 
 def keyed_hops(trace: Sequence[Hop]) -> list[tuple[str, Hop]]:
     """Hops with a unique key: the system, with "#2" for a second system of the same kind."""
+    if len(trace) == 1:  # a KLIK-only audit
+        return [(trace[0].system, trace[0])]
     systems = [hop.system for hop in trace]
     if len(set(systems)) == len(systems):  # the common case: each kind once
         return list(zip(systems, trace, strict=True))
