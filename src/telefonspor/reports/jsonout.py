@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
 import orjson
 
 from telefonspor.gcpause import without_gc
@@ -49,6 +50,14 @@ _FINDING_RANK: Final = {code: i for i, code in enumerate(FINDING_CODES)}
 
 def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[str, Any]:
     """The whole result as plain JSON-ready data."""
+    doc = _document(result, context)
+    # The records as plain data: exactly what resultat.json holds (lists, not tuples).
+    doc["holders"] = msgspec.json.decode(_ENCODER.encode(doc["holders"]))
+    return doc
+
+
+def _document(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
+    """``to_json`` with the holders still as ``HolderRecord``s (written without dicts)."""
     decided = decisions(context)
     s = result.summary
     accepted = sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
@@ -103,7 +112,7 @@ def write_json(
     result: AuditResult, path: Path | str, context: ReportContext | None = None
 ) -> Path | None:
     """Write resultat.json atomically; ``"-"`` prints it to stdout instead (returns None)."""
-    data = dumps_bytes(to_json(result, context))
+    data = dumps_bytes(_document(result, context))
     if str(path) == "-":
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -140,22 +149,41 @@ def dumps_bytes(doc: dict[str, Any]) -> bytes:
 def _one_per_line(items: list[Any]) -> bytes | memoryview:
     """The items, compact, one a line (joined by ",\\n    ").
 
-    orjson writes what json.dumps(ensure_ascii=False, separators=(",", ":")) writes for
-    these items (text, ints, bools, null), several times faster, and fastest in one call
-    for the whole list. Each item is a dict whose first key is the same, so the items
-    meet at ``},{"<first key>":``; inside a string that text would read ``},{\\"...``,
-    so when it occurs exactly once per boundary, those are the boundaries.
+    orjson and msgspec write what json.dumps(ensure_ascii=False, separators=(",", ":"))
+    writes for these items (text, ints, bools, null), several times faster, and fastest in
+    one call for the whole list. When every item is an object whose first key is the same,
+    the items meet at ``},{"<first key>":``; inside a string that text would read
+    ``},{\\"...``, so when it occurs exactly once per boundary, those are the boundaries.
     """
-    first = next(iter(items[0]), None) if isinstance(items[0], dict) else None
-    if first is not None and all(
-        type(item) is dict and next(iter(item), None) == first for item in items
-    ):
-        data = orjson.dumps(items)
+    first, data = _first_key_and_json(items)
+    if first is not None:
         meet = b'},{"' + first.encode("utf-8") + b'":'
         if data.count(meet) == len(items) - 1:
             lines = data.replace(meet, b'},\n    {"' + first.encode("utf-8") + b'":')
             return memoryview(lines)[1:-1]  # without the list's brackets, and no copy
-    return b",\n    ".join(orjson.dumps(item) for item in items)
+    return b",\n    ".join(_encode(item) for item in items)
+
+
+def _first_key_and_json(items: list[Any]) -> tuple[str | None, bytes]:
+    """(the first key every item starts with, the JSON of the list), or (None, b"")."""
+    kind = type(items[0])
+    if issubclass(kind, msgspec.Struct):
+        if all(type(item) is kind for item in items) and kind.__struct_fields__:
+            return kind.__struct_fields__[0], _ENCODER.encode(items)
+    elif kind is dict:
+        first = next(iter(items[0]), None)
+        if first is not None and all(
+            type(item) is dict and next(iter(item), None) == first for item in items
+        ):
+            return first, orjson.dumps(items)
+    return None, b""
+
+
+def _encode(item: Any) -> bytes:
+    return _ENCODER.encode(item) if isinstance(item, msgspec.Struct) else orjson.dumps(item)
+
+
+_ENCODER: Final = msgspec.json.Encoder()
 
 
 def _accepts(decision: Decision | None) -> bool:
@@ -166,36 +194,84 @@ def _ordered_counts(counts: Any) -> dict[str, int]:
     return {k: int(counts[k]) for k in sorted(counts, key=lambda c: (_FINDING_RANK.get(c, 99), c))}
 
 
-def _phone(value: PhoneValue) -> dict[str, Any]:
-    return {
-        "raw": value.raw,
-        "e164": value.e164,
-        "kind": value.kind,
-        "findings": list(value.findings),
-        "usable": value.usable,
-    }
+class PhoneRecord(msgspec.Struct, gc=False):
+    """A phone value in resultat.json (fields in the contract's order)."""
+
+    raw: str
+    e164: str | None
+    kind: str
+    findings: tuple[str, ...]
+    usable: bool
 
 
-def _hop(hop: Hop) -> dict[str, Any]:
-    return {
-        "position": hop.position,
-        "found": hop.found,
-        "direct": hop.direct,
-        "mobile": hop.mobile,
-        "sent_direct": hop.sent_direct,
-        "sent_mobile": hop.sent_mobile,
-        "key": hop.key,
-        "confidence": hop.confidence,
-        "notes": list(hop.notes),
-    }
+class HopRecord(msgspec.Struct, gc=False):
+    """One system of a holder's trace in resultat.json."""
+
+    position: str
+    found: bool
+    direct: str
+    mobile: str
+    sent_direct: str
+    sent_mobile: str
+    key: str
+    confidence: str
+    notes: tuple[str, ...]
 
 
-def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[dict[str, Any]]:
-    """``_holder`` of each holder; a phone value or hop object shared by holders (the empty
-    value, a system's unchanged record) is turned into a dict once (orjson writes a dict
-    shared by several items as often as it occurs)."""
-    phones: dict[int, dict[str, Any]] = {}
-    hops: dict[int, dict[str, Any]] = {}
+class HolderRecord(msgspec.Struct, gc=False):
+    """One holder in resultat.json: the contract's fields, in its order.
+
+    A Struct, not a dict: made ~3x faster and written straight to JSON by msgspec;
+    ``to_json`` turns it into the same plain dict (through JSON: tuples become lists).
+    """
+
+    user_id: str
+    name: str
+    email: str
+    unit: str
+    municipality: str
+    roles: tuple[str, ...]
+    row: int
+    direct: PhoneRecord
+    mobile: PhoneRecord
+    covered: bool
+    direct_reach: bool
+    cause: str | None
+    cause_detail: str
+    responsible: str
+    action: str
+    rule: str
+    flags: tuple[str, ...]
+    decision: dict[str, Any] | None
+    # Chain order is meaningful: upstream first, KLIK last.
+    trace: dict[str, HopRecord]
+    legacy_twin: dict[str, Any] | None
+    sole_roles: tuple[str, ...]
+
+
+def _phone(value: PhoneValue) -> PhoneRecord:
+    return PhoneRecord(value.raw, value.e164, value.kind, tuple(value.findings), value.usable)
+
+
+def _hop(hop: Hop) -> HopRecord:
+    return HopRecord(
+        hop.position,
+        hop.found,
+        hop.direct,
+        hop.mobile,
+        hop.sent_direct,
+        hop.sent_mobile,
+        hop.key,
+        hop.confidence,
+        tuple(hop.notes),
+    )
+
+
+def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[HolderRecord]:
+    """Each holder's record; a phone value or hop object shared by holders (the empty
+    value, a system's unchanged record) gets one record, written as often as it occurs."""
+    phones: dict[int, PhoneRecord] = {}
+    hops: dict[int, HopRecord] = {}
     out = []
     for h in holders:
         direct, mobile = h.direct, h.mobile
@@ -206,71 +282,38 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
         if m is None:
             m = phones[id(mobile)] = _phone(mobile)
         trace = {}
-        # keyed_hops' keys; a KLIK-only audit has one hop a holder.
-        for key, hop in keyed_hops(h.trace) if len(h.trace) > 1 else _single(h.trace):
+        for key, hop in keyed_hops(h.trace):
             t = hops.get(id(hop))
             if t is None:
                 t = hops[id(hop)] = _hop(hop)
             trace[key] = t
         decision = decided.get(h.user_id)
         out.append(
-            {
-                "user_id": h.user_id,
-                "name": h.name,
-                "email": h.email,
-                "unit": h.unit,
-                "municipality": h.municipality,
-                "roles": list(h.roles),
-                "row": h.row,
-                "direct": d,
-                "mobile": m,
-                "covered": h.covered,
-                "direct_reach": h.direct_reach,
-                "cause": h.cause,
-                "cause_detail": h.cause_detail,
-                "responsible": h.responsible,
-                "action": h.action,
-                "rule": h.rule,
-                "flags": list(h.flags),
-                "decision": None if decision is None else _decision(decision),
-                "trace": trace,
-                "legacy_twin": None if h.legacy_twin is None else _twin(h.legacy_twin),
-                "sole_roles": list(h.sole_roles),
-            }
+            HolderRecord(
+                h.user_id,
+                h.name,
+                h.email,
+                h.unit,
+                h.municipality,
+                tuple(h.roles),
+                h.row,
+                d,
+                m,
+                h.covered,
+                h.direct_reach,
+                h.cause,
+                h.cause_detail,
+                h.responsible,
+                h.action,
+                h.rule,
+                tuple(h.flags),
+                None if decision is None else _decision(decision),
+                trace,
+                None if h.legacy_twin is None else _twin(h.legacy_twin),
+                tuple(h.sole_roles),
+            )
         )
     return out
-
-
-def _single(trace: tuple[Hop, ...]) -> tuple[tuple[str, Hop], ...]:
-    return ((trace[0].system, trace[0]),) if trace else ()
-
-
-def _holder(h: HolderResult, decision: Decision | None) -> dict[str, Any]:
-    """One holder (the reference for ``_holders``, which tests compare with it)."""
-    return {
-        "user_id": h.user_id,
-        "name": h.name,
-        "email": h.email,
-        "unit": h.unit,
-        "municipality": h.municipality,
-        "roles": list(h.roles),
-        "row": h.row,
-        "direct": _phone(h.direct),
-        "mobile": _phone(h.mobile),
-        "covered": h.covered,
-        "direct_reach": h.direct_reach,
-        "cause": h.cause,
-        "cause_detail": h.cause_detail,
-        "responsible": h.responsible,
-        "action": h.action,
-        "rule": h.rule,
-        "flags": list(h.flags),
-        "decision": _decision(decision),
-        # Chain order is meaningful: upstream first, KLIK last.
-        "trace": {key: _hop(hop) for key, hop in keyed_hops(h.trace)},
-        "legacy_twin": _twin(h.legacy_twin),
-        "sole_roles": list(h.sole_roles),
-    }
 
 
 def _twin(t: LegacyTwin | None) -> dict[str, Any] | None:
