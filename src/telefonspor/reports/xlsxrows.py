@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from itertools import zip_longest
+from itertools import chain, zip_longest
 from math import isinf, isnan
 from typing import Final
 
@@ -208,6 +208,12 @@ def rows_xml(
             used.append(col)
     if not columns:
         return RowsXml("", -1, 0, 0)
+    if all(columns[0]):
+        # Every row has a cell (the common table: an id first): one join for the block.
+        starts = [f'<row r="{n}">' for n in numbers]
+        ends = ["</row>"] * len(numbers)
+        xml = "".join(chain.from_iterable(zip(starts, *columns, ends, strict=True)))
+        return RowsXml(xml, first_row + len(numbers) - 1, used[0], used[-1])
     parts = []
     last = -1
     for i, row in enumerate(zip(*columns, strict=True)):
