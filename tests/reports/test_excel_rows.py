@@ -84,10 +84,12 @@ def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
-@pytest.mark.parametrize("n", [6, 40, 600])
+@pytest.mark.parametrize(("n", "spool"), [(6, None), (40, None), (600, None), (600, 10_000)])
 def test_realistic_report_same_bytes_and_cells(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int, spool: int | None
 ) -> None:
+    if spool is not None:  # the rows go to a temporary file, as a national report's do
+        monkeypatch.setattr(excel, "_SPOOL_MAX", spool)
     result = build_result(n, names={i: v for i, v in NASTY_NAMES.items() if i < n})
     fast, slow = _both(tmp_path, result, build_context(result), monkeypatch)
     assert _parts(fast) == _parts(slow)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
@@ -61,6 +62,8 @@ _BLOCK: Final = 4_096
 _MARKER: Final = "<!--telefonspor-rows-%d-->"
 _MARKER_START: Final = b"<!--telefonspor-rows-"
 _MARKER_RE: Final = re.compile(rb"<!--telefonspor-rows-(\d+)-->")
+#: Bytes of data rows kept in memory before they go to a temporary file.
+_SPOOL_MAX: Final = 64 << 20
 #: zlib level of rapport.xlsx's parts (see ``_repack``).
 _ZIP_LEVEL: Final = 1
 
@@ -116,19 +119,19 @@ class _Sheet:
         ws = self.ws
         # Flush the row xlsxwriter still holds (the header), then mark the place.
         ws._write_single_row(self.row)
-        blocks = self.book.row_blocks
-        ws.fh.write(_MARKER % len(blocks))
-        xml: list[bytes] = []
-        blocks.append(xml)
+        spool, tables = self.book.rows_spool, self.book.row_tables
+        ws.fh.write(_MARKER % len(tables))
+        offset = spool.tell()
         for start in range(0, len(rows), _BLOCK):
             block = rows_xml(rows[start : start + _BLOCK], self.row, self.book.quoted_xf)
             if block.last_row >= 0:
-                xml.append(block.xml.encode("utf-8"))
+                spool.write(block.xml.encode("utf-8"))
                 # Grow the sheet's <dimension> as the written cells would have.
                 ws._check_dimensions(block.last_row, block.first_col)
                 ws._check_dimensions(block.last_row, block.last_col)
             self.row += len(rows[start : start + _BLOCK])
             ws.previous_row = self.row  # xlsxwriter writes nothing more into these rows
+        tables.append((offset, spool.tell() - offset))
 
 
 class _Book:
@@ -139,8 +142,13 @@ class _Book:
         self.decided = view.decisions(context)
         #: (open cases, accepted cases), in report order
         self.split = view.split_uncovered(result, context)
-        #: The data rows of each table, UTF-8 XML in blocks, in the order of their markers.
-        self.row_blocks: list[list[bytes]] = []
+        #: The data rows of every table as UTF-8 XML, one after the other: in memory up to
+        #: _SPOOL_MAX, then in a temporary file (a national report's rows stay out of memory).
+        #: write_workbook, which makes the book, closes it.
+        spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_MAX)  # noqa: SIM115
+        self.rows_spool: IO[bytes] = spool
+        #: (offset, length) in the spool of each table's rows, in the order of their markers.
+        self.row_tables: list[tuple[int, int]] = []
         self.header = wb.add_format(
             {"bold": True, "bg_color": "#1A1A6C", "font_color": "#FFFFFF", "text_wrap": True}
         )
@@ -604,20 +612,21 @@ def write_workbook(
         },
     )
     book = _Book(wb, result, context)
-    try:
-        fill(book)
-    finally:
+    with book.rows_spool:
         try:
-            wb.close()
-        except (XlsxWriterException, OSError) as exc:
+            fill(book)
+        finally:
+            try:
+                wb.close()
+            except (XlsxWriterException, OSError) as exc:
+                raise InputError(f"Kan ikke skrive Excel-rapporten: {exc}", path=str(name)) from exc
+        try:
+            _repack(small.getvalue(), path, book.rows_spool, book.row_tables)
+        except OSError as exc:
             raise InputError(f"Kan ikke skrive Excel-rapporten: {exc}", path=str(name)) from exc
-    try:
-        _repack(small.getvalue(), path, book.row_blocks)
-    except OSError as exc:
-        raise InputError(f"Kan ikke skrive Excel-rapporten: {exc}", path=str(name)) from exc
 
 
-def _repack(small: bytes, path: Path, row_blocks: list[list[bytes]]) -> None:
+def _repack(small: bytes, path: Path, spool: IO[bytes], row_tables: list[tuple[int, int]]) -> None:
     """Copy the parts of the ``small`` xlsx into ``path``, each marker replaced by its rows.
 
     The data rows are most of the file: they are compressed once, here, at zlib level 1
@@ -638,5 +647,14 @@ def _repack(small: bytes, path: Path, row_blocks: list[list[bytes]]) -> None:
                     if i % 2 == 0:
                         part.write(piece)
                     else:
-                        for block in row_blocks[int(piece)]:
-                            part.write(block)
+                        _copy(spool, *row_tables[int(piece)], part)
+
+
+def _copy(source: IO[bytes], offset: int, length: int, target: IO[bytes]) -> None:
+    source.seek(offset)
+    while length > 0:
+        chunk = source.read(min(length, 1 << 20))
+        if not chunk:
+            raise OSError("the rows of a table were cut short")
+        target.write(chunk)
+        length -= len(chunk)
