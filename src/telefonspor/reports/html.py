@@ -9,6 +9,7 @@ filter into a plain table just before the print dialog (``beforeprint``).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -73,7 +74,9 @@ def render_html(result: AuditResult, context: ReportContext | None = None) -> st
     return env.get_template("rapport.html.j2").render(**_page(result, context))
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    # One per process: the template is compiled once (the web app renders many reports).
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("telefonspor.reports", "templates"),
         autoescape=True,
