@@ -9,6 +9,7 @@ filter into a plain table just before the print dialog (``beforeprint``).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+import orjson
 from markupsafe import Markup
 
 from telefonspor.gcpause import without_gc
@@ -72,7 +74,9 @@ def render_html(result: AuditResult, context: ReportContext | None = None) -> st
     return env.get_template("rapport.html.j2").render(**_page(result, context))
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    # One per process: the template is compiled once (the web app renders many reports).
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("telefonspor.reports", "templates"),
         autoescape=True,
@@ -94,8 +98,14 @@ def _static(name: str) -> Markup:
 
 def embed_json(data: Any) -> Markup:
     """JSON safe inside <script type="application/json">: no '<', '>' or '&' survive as such."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    try:
+        # What json.dumps(ensure_ascii=False, separators=(",", ":")) writes for text, ints,
+        # bools, null, lists and dicts with text keys, ~10x faster.
+        text = orjson.dumps(data).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: the plain encoder
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if "<" in text or ">" in text or "&" in text:
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704
 
 
@@ -210,13 +220,35 @@ def _chain(result: AuditResult) -> dict[str, int]:
 def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
     """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
     rows = []
+    labels: dict[str, str] = {}  # hop key -> its label, made once
+    keys, confidences, positions = view.KEY_LABELS, view.CONFIDENCE_LABELS, view.position_label
     for h in holders:
+        hops = []
+        for key, hop in view.keyed_hops(h.trace):
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = view.hop_label(key)
+            hops.append(
+                {
+                    "system": label,
+                    "position": positions(hop.position),
+                    "found": hop.found,
+                    "direct": hop.direct,
+                    "mobile": hop.mobile,
+                    "sent_direct": hop.sent_direct,
+                    "sent_mobile": hop.sent_mobile,
+                    "key": keys.get(hop.key, hop.key),
+                    "confidence": confidences.get(hop.confidence, hop.confidence),
+                    "notes": hop.notes,  # tuples are JSON arrays as lists are
+                }
+            )
+        decision = decided.get(h.user_id)
         rows.append(
             {
                 "u": h.user_id,
                 "n": h.name,
                 "e": h.unit,
-                "r": list(h.roles),
+                "r": h.roles,
                 "d": h.direct.raw,
                 "m": h.mobile.raw,
                 "p": view.problem_text(h),
@@ -224,23 +256,9 @@ def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
                 "x": view.explanation(h),
                 "s": h.responsible,
                 "a": h.action,
-                "b": view.decision_text(decided.get(h.user_id)),
-                "f": list(h.flags),
-                "t": [
-                    {
-                        "system": view.hop_label(key),
-                        "position": view.position_label(hop.position),
-                        "found": hop.found,
-                        "direct": hop.direct,
-                        "mobile": hop.mobile,
-                        "sent_direct": hop.sent_direct,
-                        "sent_mobile": hop.sent_mobile,
-                        "key": view.KEY_LABELS.get(hop.key, hop.key),
-                        "confidence": view.CONFIDENCE_LABELS.get(hop.confidence, hop.confidence),
-                        "notes": list(hop.notes),
-                    }
-                    for key, hop in view.keyed_hops(h.trace)
-                ],
+                "b": view.decision_text(decision) if decision is not None else "",
+                "f": h.flags,
+                "t": hops,
             }
         )
     return {

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
 import orjson
 
 from telefonspor.gcpause import without_gc
@@ -33,7 +34,7 @@ from telefonspor.model import (
     TaskStep,
     TrendPoint,
 )
-from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.reports.atomic import write_bytes_atomic
 from telefonspor.reports.view import (
     decisions,
     gap_closed_pct,
@@ -49,6 +50,14 @@ _FINDING_RANK: Final = {code: i for i, code in enumerate(FINDING_CODES)}
 
 def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[str, Any]:
     """The whole result as plain JSON-ready data."""
+    doc = _document(result, context)
+    # The records as plain data: exactly what resultat.json holds (lists, not tuples).
+    doc["holders"] = msgspec.json.decode(_ENCODER.encode(doc["holders"]))
+    return doc
+
+
+def _document(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
+    """``to_json`` with the holders still as ``HolderRecord``s (written without dicts)."""
     decided = decisions(context)
     s = result.summary
     accepted = sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
@@ -72,7 +81,7 @@ def to_json(result: AuditResult, context: ReportContext | None = None) -> dict[s
             "users_without_roles": s.users_without_roles,
         },
         "systemic": [_systemic(f, s.roles - s.roles_covered) for f in result.systemic],
-        "holders": [_holder(h, decided.get(h.user_id)) for h in holder_order(result.holders)],
+        "holders": _holders(holder_order(result.holders), decided),
         "findings": [_finding(f) for f in result.findings],
         "by_role": [_group(g) for g in result.by_role],
         "by_unit": [_group(g) for g in result.by_unit],
@@ -103,13 +112,13 @@ def write_json(
     result: AuditResult, path: Path | str, context: ReportContext | None = None
 ) -> Path | None:
     """Write resultat.json atomically; ``"-"`` prints it to stdout instead (returns None)."""
-    text = dumps(to_json(result, context))
+    data = dumps_bytes(_document(result, context))
     if str(path) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return None
     target = Path(path)
-    write_text_atomic(target, text)
+    write_bytes_atomic(target, data)
     return target
 
 
@@ -119,18 +128,62 @@ _ONE_PER_LINE: Final = ("holders", "findings")
 
 def dumps(doc: dict[str, Any]) -> str:
     """Serialise: top level indented, each holder and finding on one compact line."""
-    parts = []
+    return dumps_bytes(doc).decode("utf-8")
+
+
+def dumps_bytes(doc: dict[str, Any]) -> bytes:
+    """``dumps`` as UTF-8 bytes (what is written to the file)."""
+    parts: list[bytes | memoryview] = []
     for key, value in doc.items():
-        name = json.dumps(key)
+        name = json.dumps(key).encode()
         if key in _ONE_PER_LINE and isinstance(value, list) and value:
-            # orjson writes what json.dumps(ensure_ascii=False, separators=(",", ":")) writes
-            # for these items (text, ints, bools, null), several times faster.
-            items = ",\n".join("    " + orjson.dumps(item).decode() for item in value)
-            parts.append(f"  {name}: [\n{items}\n  ]")
+            parts += (b"  " + name + b": [\n    ", _one_per_line(value), b"\n  ]")
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            parts.append(f"  {name}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            parts.append(b"  " + name + b": " + text.encode("utf-8"))
+        parts.append(b",\n")
+    parts[-1] = b"\n}\n"
+    return b"".join([b"{\n", *parts])
+
+
+def _one_per_line(items: list[Any]) -> bytes | memoryview:
+    """The items, compact, one a line (joined by ",\\n    ").
+
+    orjson and msgspec write what json.dumps(ensure_ascii=False, separators=(",", ":"))
+    writes for these items (text, ints, bools, null), several times faster, and fastest in
+    one call for the whole list. When every item is an object whose first key is the same,
+    the items meet at ``},{"<first key>":``; inside a string that text would read
+    ``},{\\"...``, so when it occurs exactly once per boundary, those are the boundaries.
+    """
+    first, data = _first_key_and_json(items)
+    if first is not None:
+        meet = b'},{"' + first.encode("utf-8") + b'":'
+        if data.count(meet) == len(items) - 1:
+            lines = data.replace(meet, b'},\n    {"' + first.encode("utf-8") + b'":')
+            return memoryview(lines)[1:-1]  # without the list's brackets, and no copy
+    return b",\n    ".join(_encode(item) for item in items)
+
+
+def _first_key_and_json(items: list[Any]) -> tuple[str | None, bytes]:
+    """(the first key every item starts with, the JSON of the list), or (None, b"")."""
+    kind = type(items[0])
+    if issubclass(kind, msgspec.Struct):
+        if all(type(item) is kind for item in items) and kind.__struct_fields__:
+            return kind.__struct_fields__[0], _ENCODER.encode(items)
+    elif kind is dict:
+        first = next(iter(items[0]), None)
+        if first is not None and all(
+            type(item) is dict and next(iter(item), None) == first for item in items
+        ):
+            return first, orjson.dumps(items)
+    return None, b""
+
+
+def _encode(item: Any) -> bytes:
+    return _ENCODER.encode(item) if isinstance(item, msgspec.Struct) else orjson.dumps(item)
+
+
+_ENCODER: Final = msgspec.json.Encoder()
 
 
 def _accepts(decision: Decision | None) -> bool:
@@ -141,55 +194,126 @@ def _ordered_counts(counts: Any) -> dict[str, int]:
     return {k: int(counts[k]) for k in sorted(counts, key=lambda c: (_FINDING_RANK.get(c, 99), c))}
 
 
-def _phone(value: PhoneValue) -> dict[str, Any]:
-    return {
-        "raw": value.raw,
-        "e164": value.e164,
-        "kind": value.kind,
-        "findings": list(value.findings),
-        "usable": value.usable,
-    }
+class PhoneRecord(msgspec.Struct, gc=False):
+    """A phone value in resultat.json (fields in the contract's order)."""
+
+    raw: str
+    e164: str | None
+    kind: str
+    findings: tuple[str, ...]
+    usable: bool
 
 
-def _hop(hop: Hop) -> dict[str, Any]:
-    return {
-        "position": hop.position,
-        "found": hop.found,
-        "direct": hop.direct,
-        "mobile": hop.mobile,
-        "sent_direct": hop.sent_direct,
-        "sent_mobile": hop.sent_mobile,
-        "key": hop.key,
-        "confidence": hop.confidence,
-        "notes": list(hop.notes),
-    }
+class HopRecord(msgspec.Struct, gc=False):
+    """One system of a holder's trace in resultat.json."""
+
+    position: str
+    found: bool
+    direct: str
+    mobile: str
+    sent_direct: str
+    sent_mobile: str
+    key: str
+    confidence: str
+    notes: tuple[str, ...]
 
 
-def _holder(h: HolderResult, decision: Decision | None) -> dict[str, Any]:
-    return {
-        "user_id": h.user_id,
-        "name": h.name,
-        "email": h.email,
-        "unit": h.unit,
-        "municipality": h.municipality,
-        "roles": list(h.roles),
-        "row": h.row,
-        "direct": _phone(h.direct),
-        "mobile": _phone(h.mobile),
-        "covered": h.covered,
-        "direct_reach": h.direct_reach,
-        "cause": h.cause,
-        "cause_detail": h.cause_detail,
-        "responsible": h.responsible,
-        "action": h.action,
-        "rule": h.rule,
-        "flags": list(h.flags),
-        "decision": _decision(decision),
-        # Chain order is meaningful: upstream first, KLIK last.
-        "trace": {key: _hop(hop) for key, hop in keyed_hops(h.trace)},
-        "legacy_twin": _twin(h.legacy_twin),
-        "sole_roles": list(h.sole_roles),
-    }
+class HolderRecord(msgspec.Struct, gc=False):
+    """One holder in resultat.json: the contract's fields, in its order.
+
+    A Struct, not a dict: made ~3x faster and written straight to JSON by msgspec;
+    ``to_json`` turns it into the same plain dict (through JSON: tuples become lists).
+    """
+
+    user_id: str
+    name: str
+    email: str
+    unit: str
+    municipality: str
+    roles: tuple[str, ...]
+    row: int
+    direct: PhoneRecord
+    mobile: PhoneRecord
+    covered: bool
+    direct_reach: bool
+    cause: str | None
+    cause_detail: str
+    responsible: str
+    action: str
+    rule: str
+    flags: tuple[str, ...]
+    decision: dict[str, Any] | None
+    # Chain order is meaningful: upstream first, KLIK last.
+    trace: dict[str, HopRecord]
+    legacy_twin: dict[str, Any] | None
+    sole_roles: tuple[str, ...]
+
+
+def _phone(value: PhoneValue) -> PhoneRecord:
+    return PhoneRecord(value.raw, value.e164, value.kind, tuple(value.findings), value.usable)
+
+
+def _hop(hop: Hop) -> HopRecord:
+    return HopRecord(
+        hop.position,
+        hop.found,
+        hop.direct,
+        hop.mobile,
+        hop.sent_direct,
+        hop.sent_mobile,
+        hop.key,
+        hop.confidence,
+        tuple(hop.notes),
+    )
+
+
+def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[HolderRecord]:
+    """Each holder's record; a phone value or hop object shared by holders (the empty
+    value, a system's unchanged record) gets one record, written as often as it occurs."""
+    phones: dict[int, PhoneRecord] = {}
+    hops: dict[int, HopRecord] = {}
+    out = []
+    for h in holders:
+        direct, mobile = h.direct, h.mobile
+        d = phones.get(id(direct))
+        if d is None:
+            d = phones[id(direct)] = _phone(direct)
+        m = phones.get(id(mobile))
+        if m is None:
+            m = phones[id(mobile)] = _phone(mobile)
+        trace = {}
+        for key, hop in keyed_hops(h.trace):
+            t = hops.get(id(hop))
+            if t is None:
+                t = hops[id(hop)] = _hop(hop)
+            trace[key] = t
+        decision = decided.get(h.user_id)
+        out.append(
+            HolderRecord(
+                h.user_id,
+                h.name,
+                h.email,
+                h.unit,
+                h.municipality,
+                tuple(h.roles),
+                h.row,
+                d,
+                m,
+                h.covered,
+                h.direct_reach,
+                h.cause,
+                h.cause_detail,
+                h.responsible,
+                h.action,
+                h.rule,
+                tuple(h.flags),
+                None if decision is None else _decision(decision),
+                trace,
+                None if h.legacy_twin is None else _twin(h.legacy_twin),
+                tuple(h.sole_roles),
+            )
+        )
+    return out
 
 
 def _twin(t: LegacyTwin | None) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ so the three reports always agree.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from telefonspor.model import (
     Decision,
     HolderResult,
     Hop,
-    PhoneValue,
     ReportContext,
     SystemicFinding,
     TaskStep,
@@ -133,16 +133,20 @@ def split_uncovered(
 
 def problem_text(h: HolderResult) -> str:
     """ "Hvad er galt": the findings on both fields, in Danish."""
-    parts = [
-        _slot_problem(slot, value) for slot, value in (("direct", h.direct), ("mobile", h.mobile))
-    ]
+    # Few distinct pairs of findings occur: each text is made once (per process).
+    return _problem_text(tuple(h.direct.findings), tuple(h.mobile.findings))
+
+
+@functools.lru_cache(maxsize=4096)
+def _problem_text(direct: tuple[str, ...], mobile: tuple[str, ...]) -> str:
+    parts = [_slot_problem("direct", direct), _slot_problem("mobile", mobile)]
     return "; ".join(p for p in parts if p)
 
 
-def _slot_problem(slot: str, value: PhoneValue) -> str:
-    if not value.findings:
+def _slot_problem(slot: str, findings: tuple[str, ...]) -> str:
+    if not findings:
         return ""
-    labels = ", ".join(FINDING_LABELS.get(c, c) for c in value.findings)
+    labels = ", ".join(FINDING_LABELS.get(c, c) for c in findings)
     return f"{SLOT_LABELS[slot]}: {labels}"
 
 
@@ -191,9 +195,14 @@ def municipality(result: AuditResult) -> str:
 
 def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
     """Trace keys in chain order (first appearance), one per configured system."""
+    return hop_keys(keyed_hops(h.trace) for h in holders)
+
+
+def hop_keys(keyed: Iterable[Sequence[tuple[str, Hop]]]) -> list[str]:
+    """``hop_columns`` from the holders' ``keyed_hops``."""
     seen: dict[str, None] = {}
-    for h in holders:
-        for key, _ in keyed_hops(h.trace):
+    for pairs in keyed:
+        for key, _ in pairs:
             seen.setdefault(key, None)
     keys = list(seen)
     # KLIK is the end of the chain: always last.
@@ -202,6 +211,8 @@ def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
 
 def keyed_hops(trace: Sequence[Hop]) -> list[tuple[str, Hop]]:
     """Hops with a unique key: the system, with "#2" for a second system of the same kind."""
+    if len(trace) == 1:  # a KLIK-only audit
+        return [(trace[0].system, trace[0])]
     systems = [hop.system for hop in trace]
     if len(set(systems)) == len(systems):  # the common case: each kind once
         return list(zip(systems, trace, strict=True))

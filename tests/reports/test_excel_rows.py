@@ -1,0 +1,216 @@
+"""The column-wise row writer (reports.xlsxrows) against xlsxwriter's own per-cell writer.
+
+The reference is the old path, still in excel.py for the Overblik sheet: ``_Sheet.line``
+a row at a time. Both must give the same workbook, byte for byte in every part but the
+creation time, and the same cells when read back with openpyxl.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from telefonspor.model import AuditResult, ReportContext
+from telefonspor.reports import excel
+from telefonspor.reports.excel import write_excel
+from telefonspor.reports.xlsxrows import Cell, column_name, escape_text, truncate
+
+from .builders import EVIL_NAME, FORMULA_NAME, build_context, build_result
+
+#: Names that exercise every escaping rule of the row writer.
+NASTY_NAMES = {
+    0: FORMULA_NAME,
+    3: EVIL_NAME,
+    6: " leading space",
+    9: "trailing tab\t",
+    12: "ctrl\x01\x1fchars and _x0041_ literal",
+    15: "+45 33 66 33 66",
+    18: "@sum(A1)",
+    21: "-1",
+    24: "a & b <c> \"d\" 'e'",
+    27: "two\nlines\n",
+    30: "private \ue000 use and DEL \x7f",
+    33: "non-characters \ufffe\uffff",
+    36: "\tstarts with tab",
+    39: "\rstarts with CR",
+    42: "x" * 40_000,
+    45: "😀" * 20_000,
+    48: "\xa0no-break space\u2003",
+}
+
+
+def _line_by_line(self: excel._Sheet, rows: Sequence[Sequence[Cell]]) -> None:
+    for values in rows:
+        self.line(values)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        # docProps/core.xml holds the time of writing: the one part that may differ.
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def _both(
+    tmp_path: Path,
+    result: AuditResult,
+    context: ReportContext | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Path, Path]:
+    fast = write_excel(result, tmp_path / "fast.xlsx", context)
+    with monkeypatch.context() as m:
+        m.setattr(excel._Sheet, "data_rows", _line_by_line)
+        slow = write_excel(result, tmp_path / "slow.xlsx", context)
+    return fast, slow
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    out = {}
+    for ws in book.worksheets:
+        out[ws.title] = [
+            (ws.dimensions, ws.freeze_panes, ws.auto_filter.ref),
+            *(
+                (c.coordinate, c.value, c.data_type, c.quotePrefix, c.number_format, c.font.b)
+                for row in ws.iter_rows()
+                for c in row
+            ),
+        ]
+    return out
+
+
+@pytest.mark.parametrize(("n", "spool"), [(6, None), (40, None), (600, None), (600, 10_000)])
+def test_realistic_report_same_bytes_and_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int, spool: int | None
+) -> None:
+    if spool is not None:  # the rows go to a temporary file, as a national report's do
+        monkeypatch.setattr(excel, "_SPOOL_MAX", spool)
+    result = build_result(n, names={i: v for i, v in NASTY_NAMES.items() if i < n})
+    fast, slow = _both(tmp_path, result, build_context(result), monkeypatch)
+    assert _parts(fast) == _parts(slow)
+    assert _cells(fast) == _cells(slow)
+
+
+def test_formula_like_and_escaped_values_read_back(tmp_path: Path) -> None:
+    result = build_result(60, names=NASTY_NAMES)
+    ws = openpyxl.load_workbook(write_excel(result, tmp_path / "r.xlsx"))["Uden telefon"]
+    by_name = {c.value: c for c in ws["B"][1:]}
+    for name in (FORMULA_NAME, "+45 33 66 33 66", "@sum(A1)", "-1", "\tstarts with tab"):
+        cell = by_name[name]
+        assert cell.data_type == "s" and cell.quotePrefix
+    assert not by_name[EVIL_NAME].quotePrefix
+    assert " leading space" in by_name and "trailing tab\t" in by_name
+    # Control characters are stored as Excel's _xHHHH_ escapes (openpyxl reads those back as is).
+    assert any(str(name).startswith("ctrl") and "_x0041_" in str(name) for name in by_name)
+    assert "a & b <c> \"d\" 'e'" in by_name
+    assert "x" * 32_767 in by_name
+    assert "😀" * 16_383 in by_name  # 32,766 UTF-16 units: one more would split a pair
+
+
+_PIECES = [
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    " ",
+    "\xa0",
+    "\x00",
+    "\x01",
+    "\x1c",
+    "\x1f",
+    "_x0041_",
+    "_X00af_",
+    "&",
+    "<",
+    ">",
+    '"',
+    "\ue000",
+    "\x7f",
+    "\ufffe",
+    "\uffff",
+    "😀",
+    "æ",
+    "a",
+    "1",
+]
+_TEXT = st.one_of(
+    st.lists(st.sampled_from(_PIECES), max_size=6).map("".join),
+    st.text(max_size=8),
+    st.tuples(st.sampled_from(["ab", "😀", "a😀", "=x"]), st.integers(8_000, 17_000)).map(
+        lambda t: t[0] * t[1]
+    ),
+)
+_CELL: st.SearchStrategy[Cell] = st.one_of(
+    st.none(),
+    _TEXT,
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),  # type: ignore[arg-type]
+)
+_TABLE = st.integers(1, 5).flatmap(
+    lambda width: st.lists(st.lists(_CELL, min_size=width, max_size=width), max_size=12)
+)
+
+
+def _sheet_xml(tmp_path: Path, rows: list[list[Cell]], name: str) -> tuple[bytes, bytes, bytes]:
+    path = tmp_path / f"{name}.xlsx"
+
+    def fill(book: excel._Book) -> None:
+        sheet = excel._Sheet(book, "T")
+        sheet.widths([12] * 5)
+        sheet.line(["Titel"], book.title)
+        sheet.table([f"K{i}" for i in range(len(rows[0]) if rows else 1)], rows, freeze=True)
+        sheet.line(["efter tabellen", 1])
+        second = excel._Sheet(book, "U")  # a second table: markers are per table
+        second.table(["K"], [[f"={len(rows)}"], ["x"]], freeze=False)
+
+    excel.write_workbook(path, build_result(6), None, fill, name=path)
+    with zipfile.ZipFile(path) as z:
+        return (
+            z.read("xl/worksheets/sheet1.xml"),
+            z.read("xl/worksheets/sheet2.xml"),
+            z.read("xl/styles.xml"),
+        )
+
+
+@given(rows=_TABLE)
+def test_any_table_same_xml_as_xlsxwriter(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[Cell]]
+) -> None:
+    tmp = tmp_path_factory.mktemp("rows")
+    fast = _sheet_xml(tmp, rows, "fast")
+    reference = excel._Sheet.data_rows
+    try:
+        excel._Sheet.data_rows = _line_by_line  # type: ignore[method-assign]
+        slow = _sheet_xml(tmp, rows, "slow")
+    finally:
+        excel._Sheet.data_rows = reference  # type: ignore[method-assign]
+    assert fast == slow
+
+
+@given(text=_TEXT)
+def test_escape_and_truncate_match_xlsxwriter(text: str) -> None:
+    from xlsxwriter.utility import _utf16_len, _utf16_truncate
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    expected = text[:32_767]
+    if len(expected) > 16_383 and _utf16_len(expected) > 32_767:
+        expected = _utf16_truncate(expected, 32_767)
+    assert truncate(text) == expected
+    writer = XMLwriter()
+    assert escape_text(text) == writer._escape_data(writer._escape_control_characters(text))
+
+
+def test_column_names() -> None:
+    from xlsxwriter.utility import xl_col_to_name
+
+    for col in (*range(0, 800), 16_383):
+        assert column_name(col) == xl_col_to_name(col)
