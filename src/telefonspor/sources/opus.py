@@ -352,6 +352,13 @@ def _collect(
                         if value:
                             values[key] = value
             continue
+        if not attributes:
+            found = _leaf_communication(child)
+            if found is not None:  # <kommunikation><art>0020</art><id>..</id></kommunikation>
+                code, value = found
+                if value:
+                    communication.setdefault(COMMUNICATION_CODES[code], []).append(value)
+                continue  # its children are plain leaves below a code: nothing more to read
         code = _code_of(child)
         if code:
             _add_communication(child, code, communication)
@@ -363,6 +370,30 @@ def _collect(
                 values[key] = value
         if len(child):
             _collect(child, child_data, values, communication)
+
+
+def _leaf_communication(element: Element) -> tuple[str, str] | None:
+    """(code, value) of a communication element without attributes whose children are all
+    plain leaves, read in one pass: :func:`_code_of` and :func:`_communication_value` for
+    the commonest shape. None for any other element (the general path reads it)."""
+    local_names = _LOCAL_NAMES
+    code = value = ""
+    for child in element:
+        if child.attrib or len(child):
+            return None
+        name = local_names.get(child.tag) or _local(child.tag)
+        if not code and name in _CODE_NAMES:
+            text = (child.text or "").strip()
+            if text in COMMUNICATION_CODES:
+                code = text
+        if not value and name in _VALUE_NAMES:
+            value = (child.text or "").strip()
+    if not code:
+        return None
+    if not value:
+        own = (element.text or "").strip()
+        value = own if own != code else ""
+    return code, value
 
 
 def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
