@@ -267,3 +267,42 @@ _UUID_LIKE = st.uuids().flatmap(
 @given(text=st.one_of(_UUID_LIKE, st.text(alphabet="0123456789abcdefABCDEF-{} x", max_size=40)))
 def test_canonical_uuid_equals_the_uuid_module(text: str) -> None:
     assert canonical_uuid(text) == _reference_uuid(text)
+
+
+def test_ad_field_names_fold_to_distinct_keys() -> None:
+    """The AD reader maps each folded attribute name to one column."""
+    folded = [name.casefold() for name in AD_FIELDS]
+    assert len(set(folded)) == len(folded)
+
+
+def test_ad_rows_with_another_user_id_attribute(tmp_path: Path) -> None:
+    headers = ["SamAccountName", "extensionAttribute1", "EmployeeID", "mail", "telephoneNumber"]
+    rows = [
+        ["aa", "X1", "7", "a@k.dk", "33 12 34 56"],
+        ["bb", "", "8", "", ""],
+        ["", "", "", "", _COLLECTION],
+    ]
+    path = _write(headers, rows)
+    for attribute in ("extensionAttribute1", "EMPLOYEEID", "sAMAccountName"):
+        settings = defaults().replace({"ad.user_id_attribute": attribute})
+        data = read_ad(path, options={}, settings=settings)
+        table = open_table(path, {**AD_FIELDS, attribute: (attribute,)})
+        expected = []
+        for number, cells in table.rows():
+            attrs = {
+                field: cells[index].strip()
+                for field, index in table.columns.items()
+                if cells[index].strip() and cells[index].strip() != _COLLECTION
+            }
+            expected.append(
+                record_from_attributes(
+                    attrs, location=f"{path.name} række {number}", user_id_attribute=attribute
+                )
+            )
+        assert list(data.records) == expected
+        assert [r.user_id for r in data.records][:2] == {
+            "extensionAttribute1": ["X1", "bb"],
+            "EMPLOYEEID": ["7", "8"],
+            "sAMAccountName": ["aa", "bb"],
+        }[attribute]
+        assert len(data.notes) == 1

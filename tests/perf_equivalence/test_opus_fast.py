@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree as SafeET
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from telefonspor.errors import InputError
@@ -238,6 +238,35 @@ _DOCUMENTS = st.recursive(
     max_leaves=25,
 )
 
+#: The shapes real exports have, drawn often: plain leaves and communication elements whose
+#: children are plain leaves (code and value children, maybe several, maybe own text).
+_PLAIN_LEAF = st.builds(
+    lambda tag, text: _xml(tag, {}, text, [], ""), st.sampled_from(_TAGS), st.sampled_from(_TEXTS)
+)
+_COMMUNICATION = st.builds(
+    _xml,
+    st.sampled_from(("kommunikation", "communication", "{urn:kmd:opus}Kommunikation")),
+    st.one_of(st.just({}), st.dictionaries(st.sampled_from(_ATTRIBUTES), st.sampled_from(_TEXTS))),
+    st.sampled_from(_TEXTS),
+    st.lists(
+        st.builds(
+            lambda tag, text: _xml(tag, {}, text, [], ""),
+            st.sampled_from(("art", "type", "kode", "id", "value", "tekst", "navn")),
+            st.sampled_from(_TEXTS),
+        ),
+        max_size=4,
+    ),
+    st.just(""),
+)
+_EMPLOYEES = st.builds(
+    _xml,
+    st.sampled_from(("employee", "Medarbejder", "{urn:kmd:opus}ansat")),
+    st.dictionaries(st.sampled_from(_ATTRIBUTES), st.sampled_from(_TEXTS), max_size=3),
+    st.sampled_from(_TEXTS),
+    st.lists(st.one_of(_PLAIN_LEAF, _COMMUNICATION, _DOCUMENTS), max_size=8),
+    st.just("\n"),
+)
+
 
 def _read(path: Path) -> list[SourceRecord] | str:
     try:
@@ -259,7 +288,8 @@ def _reference(path: Path) -> list[SourceRecord] | str:
     return records
 
 
-@given(body=st.lists(_DOCUMENTS, max_size=5))
+@settings(max_examples=300)  # cheap (a small file each), and the shapes are many
+@given(body=st.lists(st.one_of(_EMPLOYEES, _DOCUMENTS), max_size=5))
 def test_reader_equals_reference_on_generated_documents(body: list[str]) -> None:
     document = '<?xml version="1.0" encoding="UTF-8"?>\n<kmd>' + "\n".join(body) + "</kmd>"
     with tempfile.TemporaryDirectory() as folder:
@@ -278,6 +308,9 @@ def test_reader_equals_reference_on_generated_documents(body: list[str]) -> None
         "<employee type='0001' id='7' value='u1'><cpr><navn>x</navn></cpr><navn>y</navn></employee>",
         # an unknown code first, a known one later; the value's own text equal to its code
         "<employee><k><art>9999</art><type>0010</type><value> </value>0010</k></employee>",
+        # two value children: the first counts; own text equal to the code is no value
+        "<employee><kommunikation><art>0020</art><id>1</id><value>2</value></kommunikation>"
+        "<kommunikation>0010<art>0010</art></kommunikation></employee>",
         # an employee inside an employee is data; attributes on leaves
         "<ansat><workPhone kind='x'> 1 </workPhone><employee><mobil>2</mobil></employee></ansat>",
     ],

@@ -100,12 +100,7 @@ def _read_table(path: Path, options: Mapping[str, Any], user_id_attribute: str) 
         what="AD-eksporten",
     )
     collection_columns: set[str] = set()
-    names = tuple(table.columns)
-    folded = tuple(name.casefold() for name in names)
-    if len(set(folded)) == len(folded):
-        records = _fast_records(table, names, folded, user_id_attribute, collection_columns)
-    else:
-        records = _generic_records(table, names, user_id_attribute, collection_columns)
+    records = _table_records(table, user_id_attribute, collection_columns)
     notes = tuple(
         f"Kolonnen {name} i {path.name} indeholder PowerShells typenavn i stedet for numrene; "
         f"eksportér den med @{{n='{name}';e={{$_.{name} -join ';'}}}}."
@@ -141,19 +136,18 @@ _ROW_KEYS: Final = (
 )
 
 
-def _fast_records(
-    table: Table,
-    names: tuple[str, ...],
-    folded: tuple[str, ...],
-    user_id_attribute: str,
-    collection_columns: set[str],
+def _table_records(
+    table: Table, user_id_attribute: str, collection_columns: set[str]
 ) -> list[SourceRecord]:
     """Records by column position: the header is mapped once, each row is one tuple unpacked.
 
     Same records as :func:`record_from_attributes` (tests/perf_equivalence): every cell is a
-    single text, so its name folding and value lists have nothing to do.
+    single text, so its name folding and value lists have nothing to do. The mapped fields'
+    names fold to distinct keys (``_FIELDS`` does, and the user id attribute is only added
+    when it is not there yet), so each key has one column.
     """
-    by_key = dict(zip(folded, names, strict=True))
+    by_key = {name.casefold(): name for name in table.columns}
+    names = tuple(table.columns)
     phone_sources = tuple(source for source in _PHONE_SOURCES if source[0] in by_key)
     keys = (user_id_attribute.casefold(), *_ROW_KEYS, *(source[0] for source in phone_sources))
     read = [by_key.get(key, "") for key in keys]  # "" is no column: it reads as ""
@@ -179,25 +173,6 @@ def _without_collections(
             text = ""
         out.append(text)
     return tuple(out)
-
-
-def _generic_records(
-    table: Table, names: tuple[str, ...], user_id_attribute: str, collection_columns: set[str]
-) -> list[SourceRecord]:
-    """Records through :func:`record_from_attributes` (columns whose names fold alike)."""
-    records: list[SourceRecord] = []
-    for number, texts in table.field_texts(names):
-        attrs: dict[str, object] = {}
-        for name, text in zip(names, texts, strict=True):
-            if text.casefold() == _COLLECTION_TYPE:
-                collection_columns.add(table.header_of(name))
-            elif text:
-                attrs[name] = text
-        location = f"{table.path.name} række {number}"
-        records.append(
-            record_from_attributes(attrs, location=location, user_id_attribute=user_id_attribute)
-        )
-    return records
 
 
 def _read_ldif(path: Path, user_id_attribute: str) -> SourceData:

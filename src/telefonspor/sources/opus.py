@@ -274,6 +274,7 @@ def _employees(element: Element) -> Iterator[Element]:
 
 #: (field, its accepted names) for the fields read as one text (phones are read apart).
 _NAMES_OF: Final = tuple((f, n) for f, n in _FIELD_NAMES.items() if f not in (WORK, MOBILE))
+_PHONE_NAMES: Final = ((WORK, _FIELD_NAMES[WORK]), (MOBILE, _FIELD_NAMES[MOBILE]))
 
 
 def _record(employee: Element, location: str, today: date) -> SourceRecord:
@@ -283,9 +284,10 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     (the first non-empty text per lower-case name wins); communication elements (those that
     carry a type code, anywhere below or at the employee) give values by their code.
     """
-    values: dict[str, str] = {}
+    values: dict[str, str] = {}  # never holds "": a value is set only when it has text
+    local_names = _LOCAL_NAMES
     for attribute, raw in employee.attrib.items():
-        key = _local(attribute)
+        key = local_names.get(attribute) or _local(attribute)
         if key not in _NEVER_READ and key not in values:
             value = raw.strip()
             if value:
@@ -308,12 +310,16 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
             fields[field] = found[0] if found else ""
 
     phones: list[PhoneEntry] = []
-    for kind in (WORK, MOBILE):
-        numbers = [values[n] for n in _FIELD_NAMES[kind] if values.get(n)]
-        numbers += communication.get(kind, [])
-        for raw in dict.fromkeys(numbers):
-            phones.append(PhoneEntry(raw=raw, type=kind))
-    name = fields["name"] or " ".join(p for p in (fields["first"], fields["last"]) if p)
+    for kind, names in _PHONE_NAMES:
+        numbers = [values[n] for n in names if n in values]
+        found = communication.get(kind)
+        if found:
+            numbers += found
+        if numbers:
+            for raw in dict.fromkeys(numbers) if len(numbers) > 1 else numbers:
+                phones.append(PhoneEntry(raw=raw, type=kind))
+    first, last = fields["first"], fields["last"]
+    name = fields["name"] or (f"{first} {last}" if first and last else first or last)
     return SourceRecord(
         system=KIND,
         user_id=fields["user_id"],
@@ -352,6 +358,13 @@ def _collect(
                         if value:
                             values[key] = value
             continue
+        if not attributes:
+            found = _leaf_communication(child)
+            if found is not None:  # <kommunikation><art>0020</art><id>..</id></kommunikation>
+                code, value = found
+                if value:
+                    communication.setdefault(COMMUNICATION_CODES[code], []).append(value)
+                continue  # its children are plain leaves below a code: nothing more to read
         code = _code_of(child)
         if code:
             _add_communication(child, code, communication)
@@ -365,6 +378,30 @@ def _collect(
             _collect(child, child_data, values, communication)
 
 
+def _leaf_communication(element: Element) -> tuple[str, str] | None:
+    """(code, value) of a communication element without attributes whose children are all
+    plain leaves, read in one pass: :func:`_code_of` and :func:`_communication_value` for
+    the commonest shape. None for any other element (the general path reads it)."""
+    local_names = _LOCAL_NAMES
+    code = value = ""
+    for child in element:
+        if child.attrib or len(child):
+            return None
+        name = local_names.get(child.tag) or _local(child.tag)
+        if not code and name in _CODE_NAMES:
+            text = (child.text or "").strip()
+            if text in COMMUNICATION_CODES:
+                code = text
+        if not value and name in _VALUE_NAMES:
+            value = (child.text or "").strip()
+    if not code:
+        return None
+    if not value:
+        own = (element.text or "").strip()
+        value = own if own != code else ""
+    return code, value
+
+
 def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
     """One record per employee element below (or at) ``root``."""
     return [
@@ -375,10 +412,11 @@ def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceR
 
 def _code_of(element: Element) -> str:
     """The communication type code an element carries (attribute or child), or ''."""
-    for name, value in element.attrib.items():
-        if _local(name) in _CODE_NAMES and value.strip() in COMMUNICATION_CODES:
-            return value.strip()
     local_names = _LOCAL_NAMES
+    for name, value in element.attrib.items():
+        key = local_names.get(name) or _local(name)
+        if key in _CODE_NAMES and value.strip() in COMMUNICATION_CODES:
+            return value.strip()
     for child in element:
         if (local_names.get(child.tag) or _local(child.tag)) in _CODE_NAMES:
             code = (child.text or "").strip()
