@@ -168,24 +168,15 @@ def _person_flags(
 ) -> tuple[set[str], list[_Affiliation]]:
     """``no_affiliation`` / ``do_not_transfer`` for the whole person (upstream deletes it),
     and the affiliations that count (not stopped, transferable)."""
-    not_stopped = _not_stopped(affiliations, context)
+    today, excluded = context.today, context.excluded_units
+    # startDate is not checked: an affiliation starting in the future already counts.
+    not_stopped = [a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= today)]
     if not not_stopped:
         return {"no_affiliation"}, []
-    active = _transferable(not_stopped, context)
+    active = [a for a in not_stopped if a.org_unit not in excluded] if excluded else not_stopped
     if not active:
         return {"do_not_transfer"}, []
     return set(), active
-
-
-def _not_stopped(affiliations: Sequence[_Affiliation], context: _Context) -> list[_Affiliation]:
-    # startDate is not checked: an affiliation starting in the future already counts.
-    return [
-        a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= context.today)
-    ]
-
-
-def _transferable(affiliations: Sequence[_Affiliation], context: _Context) -> list[_Affiliation]:
-    return [a for a in affiliations if a.org_unit not in context.excluded_units]
 
 
 def _unmatched_accounts(
@@ -193,6 +184,11 @@ def _unmatched_accounts(
 ) -> set[int]:
     """Indexes of AD accounts with no affiliation of their own among the ``active`` ones
     (see :func:`_person_flags`): OS2sofd skips them."""
+    if len(account_employee_ids) == 1:  # most persons: one AD account, nothing to share
+        employee_id = account_employee_ids[0]
+        if employee_id:
+            return set() if any(a.employee_id == employee_id for a in active) else {0}
+        return set() if active else {0}
     claimed = {e for e in account_employee_ids if e}
     unlinked = [a for a in active if a.employee_id not in claimed]
     unmatched = set()
