@@ -231,3 +231,14 @@ def test_one_account_shortcut_equals_the_account_rule() -> None:
     for ids in [[a] for a in id_choices] + [[a, b] for a in id_choices for b in id_choices]:
         for active in actives:
             assert os2sofd._unmatched_accounts(ids, active) == _reference_unmatched(ids, active)
+
+
+def test_a_new_member_in_every_person_stops_being_learned(
+    tmp_path: Path, tolerant_calls: list[str]
+) -> None:
+    persons = [{**sofd_person(i), f"note{i}": i} for i in range(1, os2sofd._MAX_EXTRAS + 20)]
+    path = write(tmp_path / "sofd.json", {"persons": persons})
+    records = list(os2sofd.read_os2sofd(path, options={}, settings=SETTINGS).records)
+    # "master" and note1..note99 fill the limit; note100..note119 go the tolerant way
+    assert len(tolerant_calls) == 20
+    assert records == tolerant(path)

@@ -272,6 +272,9 @@ _FOLDED: Final = {
     for level, (struct, _) in _LEVELS.items()
 }
 _UNPARSED: Final = msgspec.Raw(b"null")
+#: Extra members one kind of object may have before its persons go the tolerant way: an
+#: export has a fixed set, so more means something else (and rebuilding would cost).
+_MAX_EXTRAS: Final = 100
 #: What canonical_uuid gives back unchanged (see _uuid).
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -318,29 +321,33 @@ class _Types:
     def learn(self, person: object) -> bool:
         """Take the unknown members of ``person`` (a dict tree) as extras; True when new.
 
-        False when there is nothing new to learn, or when an unknown member spells a known
-        one in another case: then the person is for the tolerant path.
+        False when there is nothing new to learn, when an unknown member spells a known
+        one in another case, or when a kind of object has had too many different members
+        to be an export: then the person is for the tolerant path.
         """
         if not isinstance(person, dict):
             return False
-        found: dict[str, set[object]] = {"person": set(person)}
-        for level, (_, member) in _LEVELS.items():
-            items = person.get(member) if member else None
-            found[level] = set(person) if not member else set()
-            for item in items if isinstance(items, list) else ():
+        new: dict[str, list[str]] = {}
+        for level, (struct, member) in _LEVELS.items():
+            objects = person.get(member) if member else [person]
+            keys: set[object] = set()
+            for item in objects if isinstance(objects, list) else ():
                 if isinstance(item, dict):
-                    found[level].update(item)
-        new = False
-        for level, keys in found.items():
-            known = set(_LEVELS[level][0].__struct_fields__) | set(self._extras[level])
-            for key in keys - known:
+                    keys.update(item)
+            unknown = []
+            for key in keys - set(struct.__struct_fields__) - set(self._extras[level]):
                 if not isinstance(key, str) or key.casefold() in _FOLDED[level]:
                     return False
-                self._extras[level].append(key)
-                new = True
-        if new:
-            self._build()
-        return new
+                unknown.append(key)
+            if len(self._extras[level]) + len(unknown) > _MAX_EXTRAS:
+                return False
+            new[level] = sorted(unknown)
+        if not any(new.values()):
+            return False
+        for level, names in new.items():
+            self._extras[level] += names
+        self._build()
+        return True
 
 
 class _NeedsTree(Exception):
