@@ -139,7 +139,7 @@ def records_from_persons(
     today: date,
     excluded_units: frozenset[str] = frozenset(),
 ) -> list[SourceRecord]:
-    """Records of OS2sofd persons (raw API JSON); shared by the file reader and the live client."""
+    """Records of OS2sofd persons as the live client fetched them (API JSON as dicts)."""
     context = _Context(origin, today, excluded_units, origin)
     types = _Types(object)
     records: list[SourceRecord] = []
