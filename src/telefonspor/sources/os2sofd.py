@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any, Final, NamedTuple, cast
 
 import msgspec
@@ -275,6 +276,8 @@ _UNPARSED: Final = msgspec.Raw(b"null")
 #: Extra members one kind of object may have before its persons go the tolerant way: an
 #: export has a fixed set, so more means something else (and rebuilding would cost).
 _MAX_EXTRAS: Final = 100
+#: The flags of most records: one shared empty set, not 216 bytes per record.
+_NO_FLAGS: Final[frozenset[str]] = frozenset()
 #: What canonical_uuid gives back unchanged (see _uuid).
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -451,8 +454,8 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
             phones.append(
                 PhoneEntry(
                     raw,
-                    (phone.phoneType or "").strip().upper(),
-                    (phone.visibility or "").strip().upper(),
+                    intern((phone.phoneType or "").strip().upper()),  # a few codes, many phones
+                    intern((phone.visibility or "").strip().upper()),
                     bool(phone.prime),
                     bool(phone.typePrime),
                 )
@@ -487,7 +490,7 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
                 name=name,
                 phones=phone_tuple,
                 active=not flags,
-                flags=frozenset(flags),
+                flags=frozenset(flags) if flags else _NO_FLAGS,
                 location=location,
             )
         ]
@@ -511,7 +514,7 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
                 name=name,
                 phones=phone_tuple,
                 active=not user_flags,
-                flags=frozenset(user_flags),
+                flags=frozenset(user_flags) if user_flags else _NO_FLAGS,
                 location=f"{location}.users[{index}]",
             )
         )
