@@ -208,3 +208,37 @@ def test_random_member_spellings_and_types_read_as_the_tolerant_path(
     path = write(tmp_path_factory.mktemp("sofd") / "sofd.json", [{"persons": [person]}])
     typed, reference = both(path)
     assert typed == reference
+
+
+def _reference_unmatched(ids: list[str], active: list[os2sofd._Affiliation]) -> set[int]:
+    """The account rule as written before the one-account shortcut."""
+    claimed = {e for e in ids if e}
+    unlinked = [a for a in active if a.employee_id not in claimed]
+    return {
+        index
+        for index, employee_id in enumerate(ids)
+        if (employee_id and not any(a.employee_id == employee_id for a in active))
+        or (not employee_id and not unlinked)
+    }
+
+
+def test_one_account_shortcut_equals_the_account_rule() -> None:
+    def affiliation(employee_id: str) -> os2sofd._Affiliation:
+        return os2sofd._Affiliation(employee_id, False, None, "")
+
+    id_choices = ["", "1", "2"]
+    actives = [[], [affiliation("")], [affiliation("1")], [affiliation("1"), affiliation("2")]]
+    for ids in [[a] for a in id_choices] + [[a, b] for a in id_choices for b in id_choices]:
+        for active in actives:
+            assert os2sofd._unmatched_accounts(ids, active) == _reference_unmatched(ids, active)
+
+
+def test_a_new_member_in_every_person_stops_being_learned(
+    tmp_path: Path, tolerant_calls: list[str]
+) -> None:
+    persons = [{**sofd_person(i), f"note{i}": i} for i in range(1, os2sofd._MAX_EXTRAS + 20)]
+    path = write(tmp_path / "sofd.json", {"persons": persons})
+    records = list(os2sofd.read_os2sofd(path, options={}, settings=SETTINGS).records)
+    # "master" and note1..note99 fill the limit; note100..note119 go the tolerant way
+    assert len(tolerant_calls) == 20
+    assert records == tolerant(path)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any, Final, NamedTuple, cast
 
 import msgspec
@@ -139,7 +140,7 @@ def records_from_persons(
     today: date,
     excluded_units: frozenset[str] = frozenset(),
 ) -> list[SourceRecord]:
-    """Records of OS2sofd persons (raw API JSON); shared by the file reader and the live client."""
+    """Records of OS2sofd persons as the live client fetched them (API JSON as dicts)."""
     context = _Context(origin, today, excluded_units, origin)
     types = _Types(object)
     records: list[SourceRecord] = []
@@ -168,24 +169,15 @@ def _person_flags(
 ) -> tuple[set[str], list[_Affiliation]]:
     """``no_affiliation`` / ``do_not_transfer`` for the whole person (upstream deletes it),
     and the affiliations that count (not stopped, transferable)."""
-    not_stopped = _not_stopped(affiliations, context)
+    today, excluded = context.today, context.excluded_units
+    # startDate is not checked: an affiliation starting in the future already counts.
+    not_stopped = [a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= today)]
     if not not_stopped:
         return {"no_affiliation"}, []
-    active = _transferable(not_stopped, context)
+    active = [a for a in not_stopped if a.org_unit not in excluded] if excluded else not_stopped
     if not active:
         return {"do_not_transfer"}, []
     return set(), active
-
-
-def _not_stopped(affiliations: Sequence[_Affiliation], context: _Context) -> list[_Affiliation]:
-    # startDate is not checked: an affiliation starting in the future already counts.
-    return [
-        a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= context.today)
-    ]
-
-
-def _transferable(affiliations: Sequence[_Affiliation], context: _Context) -> list[_Affiliation]:
-    return [a for a in affiliations if a.org_unit not in context.excluded_units]
 
 
 def _unmatched_accounts(
@@ -193,6 +185,11 @@ def _unmatched_accounts(
 ) -> set[int]:
     """Indexes of AD accounts with no affiliation of their own among the ``active`` ones
     (see :func:`_person_flags`): OS2sofd skips them."""
+    if len(account_employee_ids) == 1:  # most persons: one AD account, nothing to share
+        employee_id = account_employee_ids[0]
+        if employee_id:
+            return set() if any(a.employee_id == employee_id for a in active) else {0}
+        return set() if active else {0}
     claimed = {e for e in account_employee_ids if e}
     unlinked = [a for a in active if a.employee_id not in claimed]
     unmatched = set()
@@ -276,6 +273,11 @@ _FOLDED: Final = {
     for level, (struct, _) in _LEVELS.items()
 }
 _UNPARSED: Final = msgspec.Raw(b"null")
+#: Extra members one kind of object may have before its persons go the tolerant way: an
+#: export has a fixed set, so more means something else (and rebuilding would cost).
+_MAX_EXTRAS: Final = 100
+#: The flags of most records: one shared empty set, not 216 bytes per record.
+_NO_FLAGS: Final[frozenset[str]] = frozenset()
 #: What canonical_uuid gives back unchanged (see _uuid).
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -322,29 +324,33 @@ class _Types:
     def learn(self, person: object) -> bool:
         """Take the unknown members of ``person`` (a dict tree) as extras; True when new.
 
-        False when there is nothing new to learn, or when an unknown member spells a known
-        one in another case: then the person is for the tolerant path.
+        False when there is nothing new to learn, when an unknown member spells a known
+        one in another case, or when a kind of object has had too many different members
+        to be an export: then the person is for the tolerant path.
         """
         if not isinstance(person, dict):
             return False
-        found: dict[str, set[object]] = {"person": set(person)}
-        for level, (_, member) in _LEVELS.items():
-            items = person.get(member) if member else None
-            found[level] = set(person) if not member else set()
-            for item in items if isinstance(items, list) else ():
+        new: dict[str, list[str]] = {}
+        for level, (struct, member) in _LEVELS.items():
+            objects = person.get(member) if member else [person]
+            keys: set[object] = set()
+            for item in objects if isinstance(objects, list) else ():
                 if isinstance(item, dict):
-                    found[level].update(item)
-        new = False
-        for level, keys in found.items():
-            known = set(_LEVELS[level][0].__struct_fields__) | set(self._extras[level])
-            for key in keys - known:
+                    keys.update(item)
+            unknown = []
+            for key in keys - set(struct.__struct_fields__) - set(self._extras[level]):
                 if not isinstance(key, str) or key.casefold() in _FOLDED[level]:
                     return False
-                self._extras[level].append(key)
-                new = True
-        if new:
-            self._build()
-        return new
+                unknown.append(key)
+            if len(self._extras[level]) + len(unknown) > _MAX_EXTRAS:
+                return False
+            new[level] = sorted(unknown)
+        if not any(new.values()):
+            return False
+        for level, names in new.items():
+            self._extras[level] += names
+        self._build()
+        return True
 
 
 class _NeedsTree(Exception):
@@ -448,8 +454,8 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
             phones.append(
                 PhoneEntry(
                     raw,
-                    (phone.phoneType or "").strip().upper(),
-                    (phone.visibility or "").strip().upper(),
+                    intern((phone.phoneType or "").strip().upper()),  # a few codes, many phones
+                    intern((phone.visibility or "").strip().upper()),
                     bool(phone.prime),
                     bool(phone.typePrime),
                 )
@@ -484,7 +490,7 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
                 name=name,
                 phones=phone_tuple,
                 active=not flags,
-                flags=frozenset(flags),
+                flags=frozenset(flags) if flags else _NO_FLAGS,
                 location=location,
             )
         ]
@@ -508,7 +514,7 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
                 name=name,
                 phones=phone_tuple,
                 active=not user_flags,
-                flags=frozenset(user_flags),
+                flags=frozenset(user_flags) if user_flags else _NO_FLAGS,
                 location=f"{location}.users[{index}]",
             )
         )
