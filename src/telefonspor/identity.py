@@ -244,6 +244,15 @@ class IdentityResolver:
     def __init__(self, sources: Sequence[SourceData]) -> None:
         self.sources = tuple(sources)
         self._indexes = tuple(RecordIndex(s.records) for s in self.sources)
+        # Per position, the (place in ``sources``, index) of its systems: a holder visits each.
+        self._at: dict[str, tuple[tuple[int, RecordIndex], ...]] = {
+            position: tuple(
+                (i, index)
+                for i, (s, index) in enumerate(zip(self.sources, self._indexes, strict=True))
+                if s.position == position
+            )
+            for position in ("fkorg", "sync", "local", "source")
+        }
 
     @property
     def indexes(self) -> tuple[RecordIndex, ...]:
@@ -258,9 +267,7 @@ class IdentityResolver:
         fkorg_record = fkorg.record if fkorg is not None else None
         if fkorg_record is not None and fkorg is not None:
             several = len(fkorg.records) > 1 or any(
-                len(self._indexes[i].same_person(fkorg_record)) > 1
-                for i, s in enumerate(self.sources)
-                if s.position == "fkorg"
+                len(index.same_person(fkorg_record)) > 1 for _, index in self._at["fkorg"]
             )
             if several:
                 flags.append(SEVERAL_FKORG_USERS)
@@ -283,10 +290,8 @@ class IdentityResolver:
     ) -> Link | None:
         """Link every system at ``position``; return the first link that found someone."""
         first: Link | None = None
-        for i, source in enumerate(self.sources):
-            if source.position != position:
-                continue
-            links[i] = self._indexes[i].find(probes)
-            if first is None and links[i].found:
-                first = links[i]
+        for i, index in self._at[position]:
+            link = links[i] = index.find(probes)
+            if first is None and link.records:
+                first = link
         return first
