@@ -642,7 +642,10 @@ def _repack(small: bytes, path: Path, spool: IO[bytes], row_tables: list[tuple[i
                 out.writestr(info.filename, data)
                 continue
             pieces = _MARKER_RE.split(data)
-            with out.open(info.filename, "w") as part:
+            rows = sum(row_tables[int(i)][1] for i in pieces[1::2])
+            # A part's size must be known to be under 2 GiB, or be written as ZIP64 from the start.
+            big = len(data) + rows >= zipfile.ZIP64_LIMIT
+            with out.open(info.filename, "w", force_zip64=big) as part:
                 for i, piece in enumerate(pieces):
                     if i % 2 == 0:
                         part.write(piece)
