@@ -1,4 +1,4 @@
-"""view.holder_order's two-step sort gives the order of its plain key (_holder_key)."""
+"""view's fast paths against their plain definitions."""
 
 from __future__ import annotations
 
@@ -29,3 +29,18 @@ def test_holder_order_is_the_plain_key_order(holders: list[HolderResult]) -> Non
     expected = sorted(holders, key=view._holder_key)
     got = view.holder_order(holders)
     assert [id(h) for h in got] == [id(h) for h in expected]  # same objects, ties included
+
+
+_FINDINGS = st.lists(st.sampled_from(["missing", "shared", "invalid"]), max_size=3).map(tuple)
+
+
+@given(direct=_FINDINGS, mobile=_FINDINGS)
+def test_has_finding_is_any_finding_but_missing(
+    direct: tuple[str, ...], mobile: tuple[str, ...]
+) -> None:
+    h = dataclasses.replace(
+        _TEMPLATE,
+        direct=dataclasses.replace(_TEMPLATE.direct, findings=direct),
+        mobile=dataclasses.replace(_TEMPLATE.mobile, findings=mobile),
+    )
+    assert view._has_finding(h) == any(code != "missing" for code in (*direct, *mobile))
