@@ -7,6 +7,7 @@ so the three reports always agree.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -82,7 +83,20 @@ CHAIN_BOXES: Final = ("Kilde", "Lokal organisationsløsning", "FK-ORG", "KLIK")
 
 def holder_order(holders: Iterable[HolderResult]) -> list[HolderResult]:
     """Uncovered first (by cause order, then user id), then covered by user id."""
-    return sorted(holders, key=_holder_key)
+    # The order of sorted(holders, key=_holder_key), without a tuple per holder: sort by user
+    # id (a C key), then the uncovered stably by cause rank.
+    by_id = sorted(holders, key=_USER_ID)
+    uncovered = [h for h in by_id if not h.covered]
+    uncovered.sort(key=_cause_rank)
+    uncovered += [h for h in by_id if h.covered]
+    return uncovered
+
+
+_USER_ID: Final = operator.attrgetter("user_id")
+
+
+def _cause_rank(h: HolderResult) -> int:
+    return _CAUSE_RANK.get(h.cause or "", len(CAUSE_CODES))
 
 
 def _holder_key(h: HolderResult) -> tuple[int, int, str]:
@@ -108,7 +122,10 @@ def trace_holders(result: AuditResult) -> Sequence[HolderResult]:
 
 
 def _has_finding(h: HolderResult) -> bool:
-    return any(code != "missing" for code in (*h.direct.findings, *h.mobile.findings))
+    """A finding other than "missing" on either field."""
+    direct, mobile = h.direct.findings, h.mobile.findings
+    # any(code != "missing" ...) without a generator per holder
+    return direct.count("missing") != len(direct) or mobile.count("missing") != len(mobile)
 
 
 def decisions(context: ReportContext | None) -> dict[str, Decision]:

@@ -1,0 +1,46 @@
+"""view's fast paths against their plain definitions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from telefonspor.model import CAUSE_CODES, HolderResult
+from telefonspor.reports import view
+
+from .builders import build_result
+
+_TEMPLATE = build_result(6).holders[0]
+_HOLDER = st.builds(
+    lambda uid, covered, cause, row: dataclasses.replace(
+        _TEMPLATE, user_id=uid, covered=covered, cause=None if covered else cause, row=row
+    ),
+    st.sampled_from(["a", "b", "B", "æ", "bruger1", "bruger10", "bruger2", ""]),
+    st.booleans(),
+    st.one_of(st.none(), st.sampled_from([*CAUSE_CODES, "unknown_cause"])),
+    st.integers(0, 1000),
+)
+
+
+@given(holders=st.lists(_HOLDER, max_size=30))
+def test_holder_order_is_the_plain_key_order(holders: list[HolderResult]) -> None:
+    expected = sorted(holders, key=view._holder_key)
+    got = view.holder_order(holders)
+    assert [id(h) for h in got] == [id(h) for h in expected]  # same objects, ties included
+
+
+_FINDINGS = st.lists(st.sampled_from(["missing", "shared", "invalid"]), max_size=3).map(tuple)
+
+
+@given(direct=_FINDINGS, mobile=_FINDINGS)
+def test_has_finding_is_any_finding_but_missing(
+    direct: tuple[str, ...], mobile: tuple[str, ...]
+) -> None:
+    h = dataclasses.replace(
+        _TEMPLATE,
+        direct=dataclasses.replace(_TEMPLATE.direct, findings=direct),
+        mobile=dataclasses.replace(_TEMPLATE.mobile, findings=mobile),
+    )
+    assert view._has_finding(h) == any(code != "missing" for code in (*direct, *mobile))
