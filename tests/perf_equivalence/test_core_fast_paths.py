@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.perf_equivalence import reference_rules
 
+from telefonspor.actions import HOLDER_FREE_RULES, TEMPLATES, Facts, explain, facts_but_holder
 from telefonspor.edge.run import read_inputs
 from telefonspor.identity import (
     CONFIDENCE,
@@ -308,3 +309,14 @@ def test_a_setting_a_rule_reads_gives_another_rule() -> None:
     assert bound_rules(hidden)["ad"] is bound_rules(base)["ad"]
     assert bound_rules(attribute)["ad"] is not bound_rules(base)["ad"]
     assert bound_rules(attribute)["os2sofd"] is bound_rules(base)["os2sofd"]
+
+
+def test_holder_free_rules_are_exactly_those_whose_texts_ignore_the_holder() -> None:
+    """Diagnoser fills a holder-free rule's texts once per set of other facts."""
+    for rule in TEMPLATES:
+        one = explain(rule, Facts("mobile", "holder-one", system="ad", number="20 30 40 50"))
+        two = explain(rule, Facts("mobile", "holder-two", system="ad", number="20 30 40 50"))
+        assert (one == two) == (rule in HOLDER_FREE_RULES), rule
+    facts = Facts("direct", "x", system="fkorg", account="a", number="1")
+    assert facts_but_holder(facts) == facts_but_holder(dataclasses.replace(facts, user="y"))
+    assert facts_but_holder(facts) != facts_but_holder(dataclasses.replace(facts, number="2"))
