@@ -154,9 +154,9 @@ def _merge(settings: Settings, assignments: Sequence[str]) -> dict[str, object]:
 class _Population:
     """Counts over every record of every system, for the detectors.
 
-    Each record's replay and usable AD attributes are worked out once per run and
-    cached by record id, and each kind's persons are listed once: the detectors ask
-    about the same records many times. The rules are bound to the settings once.
+    Each kind's persons are listed once and walked once for every count the detectors
+    ask (holding and sending, per slot); a raw value's usability is looked up once. The
+    rules are bound to the settings once, and the diagnosis' replays are reused.
     """
 
     def __init__(
