@@ -183,7 +183,7 @@ class Diagnoser:
         views = [
             _View(source, link, passage(record), record, source.position)
             for source, link in zip(self._sources, identity.links, strict=True)
-            for record in (link.record,)
+            for record in (link.record,)  # named once: the view keeps it at hand
         ]
         trace = (*map(self._hop, views), klik_hop)
         flags = self._flags(views, direct, mobile, identity.flags)
