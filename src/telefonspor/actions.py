@@ -7,7 +7,9 @@ The templates and parties are entries of :mod:`telefonspor.catalogue`; the READM
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from string import Formatter
 from typing import Final
 
 from telefonspor.catalogue import CAUSE, RULE, RULES
@@ -56,6 +58,21 @@ def show_number(value: PhoneValue) -> str:
 #: rule -> (cause_detail, action), derived from the catalogue; str.format fields from Facts
 #: plus derived names.
 TEMPLATES: Final[dict[str, tuple[str, str]]] = {r.code: (r.detail, r.fix) for r in RULES}
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+#: Rules whose texts name neither the holder nor the account (which falls back to the
+#: holder): holders with the same other facts get the same texts.
+HOLDER_FREE_RULES: Final = frozenset(
+    code
+    for code, (detail, action) in TEMPLATES.items()
+    if not {"user", "account"} & (_names(detail) | _names(action))
+)
+#: Every fact but the holder, as one tuple (what a holder-free rule's texts depend on).
+facts_but_holder: Final = attrgetter(*(f.name for f in fields(Facts) if f.name != "user"))
 
 
 def responsible(cause: str, rule: str) -> str:

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple, Protocol
 
-from telefonspor.actions import Facts, explain, responsible, show_number
+from telefonspor.actions import (
+    HOLDER_FREE_RULES,
+    Facts,
+    explain,
+    facts_but_holder,
+    responsible,
+    show_number,
+)
 from telefonspor.catalogue import CAUSES, CauseCode
 from telefonspor.identity import Identity, IdentityResolver, Link
 from telefonspor.model import (
@@ -133,6 +140,7 @@ class Diagnoser:
         self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
         self._replay = replayer(settings)  # every system's settings read once per run
         self._missed: dict[tuple[str, str, str, str], Hop] = {}
+        self._holder_free: dict[tuple[object, ...], tuple[str, str, str]] = {}
         self._drops_landline = drops_landline(settings)
         self._os2sync_version = settings.get(Key.OS2SYNC_VERSION)
         self._positions = frozenset(s.position for s in self._sources)
@@ -175,7 +183,7 @@ class Diagnoser:
         views = [
             _View(source, link, passage(record), record, source.position)
             for source, link in zip(self._sources, identity.links, strict=True)
-            for record in (link.record,)
+            for record in (link.record,)  # named once: the view keeps it at hand
         ]
         trace = (*map(self._hop, views), klik_hop)
         flags = self._flags(views, direct, mobile, identity.flags)
@@ -190,9 +198,23 @@ class Diagnoser:
     ) -> Diagnosis:
         if covered:
             return Diagnosis(None, "", "", "", "", trace, flags)
-        detail, action = explain(verdict.rule, verdict.facts)
-        party = responsible(verdict.cause, verdict.rule)
+        detail, party, action = self._texts(verdict)
         return Diagnosis(verdict.cause, detail, party, action, verdict.rule, trace, flags)
+
+    def _texts(self, verdict: _Verdict) -> tuple[str, str, str]:
+        """(cause_detail, responsible, action); filled once per set of facts for the rules
+        that do not name the holder (a KLIK export without a chain: every uncovered holder)."""
+        key = None
+        if verdict.rule in HOLDER_FREE_RULES:
+            key = (verdict.cause, verdict.rule, facts_but_holder(verdict.facts))
+            found = self._holder_free.get(key)
+            if found is not None:
+                return found
+        detail, action = explain(verdict.rule, verdict.facts)
+        texts = detail, responsible(verdict.cause, verdict.rule), action
+        if key is not None:
+            self._holder_free[key] = texts
+        return texts
 
     def _verdict(self, user: KlikUser, views: list[_View]) -> _Verdict:
         if self._preset:

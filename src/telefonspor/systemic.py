@@ -154,9 +154,9 @@ def _merge(settings: Settings, assignments: Sequence[str]) -> dict[str, object]:
 class _Population:
     """Counts over every record of every system, for the detectors.
 
-    Each record's replay and usable AD attributes are worked out once per run and
-    cached by record id, and each kind's persons are listed once: the detectors ask
-    about the same records many times. The rules are bound to the settings once.
+    Each kind's persons are listed once and walked once for every count the detectors
+    ask (holding and sending, per slot); a raw value's usability is looked up once. The
+    rules are bound to the settings once, and the diagnosis' replays are reused.
     """
 
     def __init__(
@@ -252,10 +252,16 @@ class _Population:
                 if hit:
                     holds_mobile += 1
                     break
-            if direct.sent and usable(direct.sent):
-                sends_direct += 1
-            if mobile.sent and usable(mobile.sent):
-                sends_mobile += 1
+            sent = direct.sent
+            if sent:
+                hit = known(sent)
+                if hit if hit is not None else usable(sent):
+                    sends_direct += 1
+            sent = mobile.sent
+            if sent:
+                hit = known(sent)
+                if hit if hit is not None else usable(sent):
+                    sends_mobile += 1
         found = {
             "holds_direct": holds_direct,
             "holds_mobile": holds_mobile,
@@ -273,11 +279,14 @@ class _Population:
         wanted = attribute.casefold()
         hits = self._attribute_hits.get(wanted)
         if hits is None:
-            usable = self.usable
+            known, usable = self._usable.get, self.usable
             hits = 0
             for r in records:
                 for p in r.phones:
-                    if p.type.casefold() == wanted and usable(p.raw):
+                    if p.type.casefold() != wanted:
+                        continue
+                    hit = known(p.raw)
+                    if hit if hit is not None else usable(p.raw):
                         hits += 1
                         break
             self._attribute_hits[wanted] = hits

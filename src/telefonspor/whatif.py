@@ -27,7 +27,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, RecordRule, replayer
+from telefonspor.rules import Passage, RecordRule, bound_rules, replayer_of
 from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.rules.os2sync_ad import chain_sources
@@ -58,6 +58,7 @@ class _Plan:
 
     new: Settings
     passage: RecordRule  # the rules under ``new``
+    unchanged: frozenset[str]  # system kinds ``new`` replays as the base settings do
     drops_before: bool  # OS2sync drops the landline under the base settings
     drops_after: bool
     forced_before: frozenset[str]  # whatif.sync_delivers, base and new
@@ -93,7 +94,8 @@ class ChainReplayer:
         self._positions = tuple(s.position for s in self._sources)
         self._has_fkorg = "fkorg" in self._positions
         self._base = base
-        self._base_rules = replayer(base)
+        self._base_bound = bound_rules(base)
+        self._base_rules = replayer_of(self._base_bound)
         self._engine = engine
         self._identities: dict[str, Identity] = dict(identities or {})
         self._links: dict[str, _Links] = {}  # by user id, see _holder_links
@@ -145,9 +147,12 @@ class ChainReplayer:
         imports_ad = frozenset(
             slot for slot, key in _AD_ATTRIBUTE.items() if new.text(key) != self._base.text(key)
         )
+        rules = bound_rules(new)
         return _Plan(
             new=new,
-            passage=replayer(new),
+            passage=replayer_of(rules),
+            # The same bound rule object means the same replay (see rules.bound_rules).
+            unchanged=frozenset(k for k, rule in rules.items() if rule is self._base_bound.get(k)),
             drops_before=drops_landline(self._base),
             drops_after=drops_landline(new),
             forced_before=frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS)),
@@ -213,7 +218,10 @@ class ChainReplayer:
         for slot in SLOTS:
             repaired = self._repair_local(new_local, slot, source, plan)
             if repaired is not new_local or after is None:
-                after = plan.passage(repaired)
+                if repaired is local and local.system in plan.unchanged:
+                    after = self._base_passage(local)  # the same rule: the diagnosis' replay
+                else:
+                    after = plan.passage(repaired)
             new_local = repaired
             sent_before = self._base_passage(local).slot(slot).sent
             sent_after = after.slot(slot).sent

@@ -33,10 +33,12 @@ __all__ = [
     "Passage",
     "RecordRule",
     "SlotOutcome",
+    "bound_rules",
     "drops_landline",
     "os2sync_ad",
     "passage",
     "replayer",
+    "replayer_of",
     "sync_rule",
 ]
 
@@ -85,10 +87,23 @@ def passage(record: SourceRecord, settings: Settings) -> Passage:
     return bind(settings)(record) if bind is not None else NOTHING
 
 
+def bound_rules(settings: Settings) -> dict[str, RecordRule]:
+    """Each system kind's replay under ``settings``, its settings read once.
+
+    A rule bound to the same values is the same object, so ``a[kind] is b[kind]`` says
+    that two settings replay that kind's records alike.
+    """
+    return {kind: bind(settings) for kind in _BINDERS if (bind := _binder(kind, settings))}
+
+
 def replayer(settings: Settings) -> RecordRule:
     """:func:`passage` under ``settings``, with every system's settings read once."""
-    table = {kind: bind(settings) for kind in _BINDERS if (bind := _binder(kind, settings))}
-    rule_of = table.get
+    return replayer_of(bound_rules(settings))
+
+
+def replayer_of(rules: dict[str, RecordRule]) -> RecordRule:
+    """:func:`passage` by rules already bound (see :func:`bound_rules`)."""
+    rule_of = rules.get
 
     def replay(record: SourceRecord) -> Passage:
         rule = rule_of(record.system)

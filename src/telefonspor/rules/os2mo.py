@@ -16,6 +16,7 @@ is current or starts in the future. See docs/upstream/os2mo.md.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -61,7 +62,14 @@ def class_of(p: PhoneEntry, class_list: list[str]) -> int | None:
 def os2mo_rule(settings: Settings) -> RecordRule:
     """The export's replay with its class lists and mode read once (not once per record)."""
     landline, phone = classes(settings, "direct"), classes(settings, "mobile")
-    on_it_user = bool(settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER))
+    return _bound(tuple(landline), tuple(phone), bool(settings.get(Key.OS2MO_ADDRESSES_ON_IT_USER)))
+
+
+@cache  # one rule object per setting values: the what-if sees an unchanged rule by identity
+def _bound(
+    landline_classes: tuple[str, ...], phone_classes: tuple[str, ...], on_it_user: bool
+) -> RecordRule:
+    landline, phone = list(landline_classes), list(phone_classes)
 
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, landline, phone, on_it_user)

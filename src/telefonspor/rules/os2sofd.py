@@ -10,6 +10,7 @@ ascending, among VISIBLE ones (null visibility is not VISIBLE) unless
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -61,8 +62,11 @@ def stop_rule(record: SourceRecord) -> str:
 
 def os2sofd_rule(settings: Settings) -> RecordRule:
     """OS2sofd's replay with ``sendHiddenPhoneNumbers`` read once (not once per record)."""
-    send_hidden = bool(settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS))
+    return _bound(bool(settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS)))
 
+
+@cache  # one rule object per setting value: the what-if sees an unchanged rule by identity
+def _bound(send_hidden: bool) -> RecordRule:
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, send_hidden)
 

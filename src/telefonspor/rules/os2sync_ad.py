@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Final
 
 from telefonspor.errors import ConfigError
@@ -103,10 +104,15 @@ def stops(record: SourceRecord, settings: Settings) -> bool:
 
 def replay_rule(settings: Settings) -> RecordRule:
     """OS2sync-AD's replay with its settings read once (not once per record)."""
-    attribute = phone_attribute(settings).casefold()
-    terminate = bool(settings.get(Key.OS2SYNC_AD_TERMINATE_DISABLED_USERS))
-    fill = bool(settings.get(Key.WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE))
+    return _bound(
+        phone_attribute(settings).casefold(),
+        bool(settings.get(Key.OS2SYNC_AD_TERMINATE_DISABLED_USERS)),
+        bool(settings.get(Key.WHATIF_OS2SYNC_AD_FILL_PHONE_ATTRIBUTE)),
+    )
 
+
+@cache  # one rule object per setting values: the what-if sees an unchanged rule by identity
+def _bound(attribute: str, terminate: bool, fill: bool) -> RecordRule:
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, attribute, terminate, fill)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from telefonspor.model import SourceRecord
 from telefonspor.rules.outcome import Passage, RecordRule, make_passage, pass_through_raws
 from telefonspor.settings import Key, Settings
 
 
+@cache  # one rule object per pair of fields: the what-if sees an unchanged rule by identity
 def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
     """Slot by the field the number came from; names compare case-insensitively (LDAP).
 
