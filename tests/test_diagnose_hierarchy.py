@@ -63,7 +63,7 @@ def test_mobile_read_via_hierarchy_still_counts() -> None:
 
 
 def _fields(record: SourceRecord) -> dict[str, object]:
-    return {f: getattr(record, f) for f in record.__dataclass_fields__}
+    return {f: getattr(record, f) for f in record.__struct_fields__}
 
 
 def test_same_chain_read_fully_blames_the_sync() -> None:

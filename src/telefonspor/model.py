@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple, Protocol
 
+import msgspec
+
 from telefonspor.catalogue import CAUSES, FINDINGS, PARTIES
 
 # --- codes -------------------------------------------------------------------
@@ -140,8 +142,14 @@ class KlikExport:
 # --- records from the systems of the chain ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneEntry:
+# The chain's records are msgspec Structs, not dataclasses: a national run builds millions of
+# them, and a frozen slots dataclass costs ~1.5 µs to construct against ~0.15 µs for a Struct.
+# ``gc=False``: they only hold strings, bools and tuples of each other, so they can never be
+# part of a reference cycle, and the collector need not track them (16 bytes less each).
+# Copy with ``msgspec.structs.replace`` (``dataclasses.replace`` does not take them).
+
+
+class PhoneEntry(msgspec.Struct, frozen=True, gc=False):
     """A phone number as one system holds it, before any sync rule applies.
 
     ``type`` is the system's own name for it: the OS2sofd ``phoneType``, the
@@ -159,8 +167,7 @@ class PhoneEntry:
     type_uuid: str = ""  # OS2mo: the address type's class UUID (what the export matches on)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
+class SourceRecord(msgspec.Struct, frozen=True, gc=False):
     """One user/account as one system of the chain knows it.
 
     A system with persons holding several accounts (OS2sofd, OS2mo) yields one

@@ -24,6 +24,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from msgspec.structs import replace as replace_struct
+
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
@@ -323,9 +325,9 @@ def _with_phone(record: SourceRecord, entry: PhoneEntry, *, first: bool = False)
     """``record`` with ``entry``; for FK-ORG it replaces the address of the same role."""
     if record.system == "fkorg":
         kept = tuple(p for p in record.phones if p.type != entry.type)
-        return dataclasses.replace(record, phones=(*kept, entry))
+        return replace_struct(record, phones=(*kept, entry))
     phones = (entry, *record.phones) if first else (*record.phones, entry)
-    return dataclasses.replace(record, phones=phones)
+    return replace_struct(record, phones=phones)
 
 
 def _imported_entry(system: str, slot: str, raw: str, settings: Settings) -> PhoneEntry:
@@ -351,16 +353,14 @@ def _fix_type_prime(record: SourceRecord, engine: PhoneEngine) -> SourceRecord:
     target = next((p for p in direct if engine.parse(p.raw).usable), None)
     if target is None:
         return record
-    phones = tuple(
-        dataclasses.replace(p, type_prime=True) if p is target else p for p in record.phones
-    )
-    return dataclasses.replace(record, phones=phones)
+    phones = tuple(replace_struct(p, type_prime=True) if p is target else p for p in record.phones)
+    return replace_struct(record, phones=phones)
 
 
 def _publish(record: SourceRecord, types: set[str]) -> SourceRecord:
     if not any(p.type in types and p.visibility != "PUBLIC" for p in record.phones):
         return record
     phones = tuple(
-        dataclasses.replace(p, visibility="PUBLIC") if p.type in types else p for p in record.phones
+        replace_struct(p, visibility="PUBLIC") if p.type in types else p for p in record.phones
     )
-    return dataclasses.replace(record, phones=phones)
+    return replace_struct(record, phones=phones)

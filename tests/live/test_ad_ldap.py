@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.settings import SourceSpec, defaults
@@ -120,7 +121,6 @@ def test_guid_text_decodes_ad_bytes_and_text() -> None:
 def test_live_read_equals_ldif_export_of_the_same_directory(
     slapd: Slapd, pki: Pki, tmp_path: Any
 ) -> None:
-    import dataclasses
     import os
     import subprocess
 
@@ -163,6 +163,6 @@ def test_live_read_equals_ldif_export_of_the_same_directory(
     )
 
     def key(records: Any) -> list[Any]:
-        return sorted((dataclasses.replace(r, location="") for r in records), key=lambda r: r.uuid)
+        return sorted((structs.replace(r, location="") for r in records), key=lambda r: r.uuid)
 
     assert key(data.records) == key(from_file.records)

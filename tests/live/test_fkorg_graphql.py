@@ -9,7 +9,6 @@ README.md at the same commit (paging, required headers, error shapes).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import urllib.error
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from graphql import parse, validate
+from msgspec import structs
 
 from telefonspor.errors import AuthError, ConfigError, SourceError
 from telefonspor.settings import SourceSpec, defaults
@@ -131,7 +131,7 @@ def fk_walk(
 def plain(records: Any) -> list[Any]:
     """Records without their location, in a stable order."""
     return sorted(
-        (dataclasses.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
+        (structs.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
     )
 
 

@@ -40,7 +40,7 @@ def test_has_finding_is_any_finding_but_missing(
 ) -> None:
     h = dataclasses.replace(
         _TEMPLATE,
-        direct=dataclasses.replace(_TEMPLATE.direct, findings=direct),
-        mobile=dataclasses.replace(_TEMPLATE.mobile, findings=mobile),
+        direct=_TEMPLATE.direct._replace(findings=direct),
+        mobile=_TEMPLATE.mobile._replace(findings=mobile),
     )
     assert view._has_finding(h) == any(code != "missing" for code in (*direct, *mobile))

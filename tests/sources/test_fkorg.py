@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from telefonspor.errors import InputError
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -149,7 +149,7 @@ def test_graphql_pages_and_node_list_agree_and_errors_are_noted(tmp_path: Path) 
     nodes = read(write_json(tmp_path / "nodes.json", users))
 
     def strip(records: tuple[SourceRecord, ...] | list[SourceRecord]) -> list[SourceRecord]:
-        return [dataclasses.replace(r, location="") for r in records]
+        return [structs.replace(r, location="") for r in records]
 
     assert strip(pages.records) == strip(nodes) and len(nodes) == 3
     assert len(pages.notes) == 1 and "1 GraphQL" in pages.notes[0]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from telefonspor.errors import InputError
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -184,7 +184,7 @@ def test_shapes_validities_pages_and_plain_list_agree(tmp_path: Path) -> None:
     ]
 
     def strip(records: list[SourceRecord]) -> list[SourceRecord]:
-        return [dataclasses.replace(r, location="") for r in records]
+        return [structs.replace(r, location="") for r in records]
 
     results = [strip(read(f)) for f in files]
     assert all(r == results[0] for r in results)
@@ -314,11 +314,10 @@ def test_persons_answer_with_response_fields_reads_like_employees(tmp_path: Path
     ``persons`` and the paged ``*_response`` fields; both shapes give the same records."""
     one = employee()
     old = [
-        dataclasses.replace(r, location="")
-        for r in read(write_json(tmp_path / "a.json", answer(one)))
+        structs.replace(r, location="") for r in read(write_json(tmp_path / "a.json", answer(one)))
     ]
     new = read(write_json(tmp_path / "b.json", _as_persons_answer(one)))
-    new = [dataclasses.replace(r, location="") for r in new]
+    new = [structs.replace(r, location="") for r in new]
     # The it-users carry an (empty) engagement list in the new shape: no it-user engagement.
-    assert [dataclasses.replace(r, flags=frozenset()) for r in new] == old
+    assert [structs.replace(r, flags=frozenset()) for r in new] == old
     assert all(r.flags == {"no_it_user_engagement"} for r in new)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -73,7 +73,7 @@ def test_list_of_pages_and_plain_list_give_the_same_records(tmp_path: Path) -> N
     plain = write_json(tmp_path / "plain.json", persons)
 
     def strip(records: list[SourceRecord]) -> list[SourceRecord]:
-        return [dataclasses.replace(r, location="") for r in records]
+        return [structs.replace(r, location="") for r in records]
 
     assert strip(read(pages)) == strip(read(plain))
     assert len(read(plain)) == 3

@@ -9,7 +9,6 @@ landline is unknown.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import time
@@ -18,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import httpx
+from msgspec.structs import replace as replace_struct
 
 from telefonspor.errors import AuthError, SourceError
 from telefonspor.model import SourceData
@@ -81,7 +81,7 @@ def fetch(
                 client, state=state, wait=wait, poll=poll, sleep=sleep or time.sleep
             )
             records = [
-                dataclasses.replace(r, flags=r.flags | {LANDLINE_UNKNOWN})
+                replace_struct(r, flags=r.flags | {LANDLINE_UNKNOWN})
                 for r in fkorg.records_from_os2sync_users(users, origin=client.base_url)
             ]
             state.note(HIERARCHY_NOTE)
