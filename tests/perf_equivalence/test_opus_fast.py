@@ -313,6 +313,11 @@ def test_reader_equals_reference_on_generated_documents(body: list[str]) -> None
         "<kommunikation>0010<art>0010</art></kommunikation></employee>",
         # an employee inside an employee is data; attributes on leaves
         "<ansat><workPhone kind='x'> 1 </workPhone><employee><mobil>2</mobil></employee></ansat>",
+        # employees at several depths; one deep inside another's data, one after it at the
+        # depth the first started (the reader tracks the outermost employee by its depth)
+        "<a><b><employee><x><y><medarbejder><mobil>3</mobil></medarbejder></y></x>"
+        "<mobil>4</mobil></employee><employee><mobil>5</mobil></employee></b>"
+        "<employee><x/></employee></a><c><d><e><ansat id='6'/></e></d></c>",
     ],
 )
 def test_reader_equals_reference_on_fixed_documents(tmp_path: Path, body: str) -> None:

@@ -102,16 +102,15 @@ def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecor
     are dropped once its record is made, so the whole tree of a national export (millions of
     elements, gigabytes as objects) never sits in memory at once."""
     records: list[SourceRecord] = []
-    open_employees = 0  # employee elements open around the parser's position
     depth = 0  # elements open around the parser's position
+    # The depth of the open outermost employee element (0: none open). Inside an employee
+    # (nearly every event) no tag is looked at: its descendants are its data, and it ends
+    # when the depth comes back to where it started.
+    employee_depth = 0
     employee_tags = _EMPLOYEE_TAG_BY_RAW  # raw tag -> is an employee element (one dict look-up)
     with _xml_errors(path):
         for events in _event_batches(path):
             for event, element in events:
-                tag = element.tag
-                employee = employee_tags.get(tag)
-                if employee is None:
-                    employee = _is_employee_tag(tag)
                 if event == "start":
                     depth += 1
                     if depth > MAX_DEPTH:
@@ -120,16 +119,20 @@ def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecor
                             "ikke et medarbejderudtræk fra OPUS. Hent udtrækket igen.",
                             path=str(path),
                         )
-                    open_employees += employee
+                    if not employee_depth:
+                        tag = element.tag
+                        employee = employee_tags.get(tag)
+                        if employee is None:
+                            employee = _is_employee_tag(tag)
+                        if employee:
+                            employee_depth = depth
                     continue
-                depth -= 1
-                if not employee:
-                    continue
-                open_employees -= 1
-                if open_employees == 0:  # an outermost employee: what it holds is its data
+                if depth == employee_depth:  # an outermost employee: what it holds is its data
+                    employee_depth = 0
                     location = f"{origin} medarbejder {len(records) + 1}".strip()
                     records.append(_record(element, location, today))
                     element.clear()
+                depth -= 1
     return records
 
 
@@ -145,13 +148,20 @@ def _event_batches(path: Path) -> Iterator[Iterable[tuple[Any, ...]]]:
     if not _prolog_is_plain(path):
         yield SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True)
         return
-    parser: StdET.XMLPullParser[Element] = StdET.XMLPullParser(events=("start", "end"))
+    parser = StdET.XMLParser(target=StdET.TreeBuilder())  # noqa: S314 (no DOCTYPE: see above)
+    events: list[tuple[str, Element]] = []
+    # What XMLPullParser does, without its read_events(): a Python generator that pops a
+    # deque and tests isinstance per event cost more than parsing (1.7 M events on large).
+    # The C parser appends each (event, element) to this list; a parse error raises from
+    # feed() (XMLPullParser queues it behind the chunk's events: the same error either way).
+    parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             parser.feed(chunk)
-            yield parser.read_events()
+            yield events
+            events.clear()  # the same list: the parser keeps appending to it
     parser.close()
-    yield parser.read_events()
+    yield events
 
 
 class _RootReached(Exception):

@@ -158,8 +158,11 @@ class Table:
         # A missing field points at the "" appended to each row (the last item: a row may
         # hold more cells than the header has columns).
         pick = _picker([self.columns.get(f, -1) for f in fields])
-        blank = ("",)
         strip = str.strip
+        if self._texts:  # CSV: the reader's fresh list per row is padded in place
+            yield from _csv_field_texts(self, pick)
+            return
+        blank = ("",)
         for number, cells in self.rows():
             yield number, tuple(map(strip, pick(cells + blank)))
 
@@ -170,6 +173,25 @@ class Table:
     def header_of(self, field: str) -> str:
         """The header text actually used for a mapped field."""
         return self.headers[self.columns[field]]
+
+
+def _csv_field_texts(
+    table: Table, pick: Callable[[Any], tuple[str, ...]]
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """:meth:`Table.field_texts` for CSV rows, the same rows as :meth:`Table.rows` gives."""
+    width = len(table.headers)
+    strip = str.strip
+    for number, cells in table._raw_rows():
+        if number <= table.header_row:
+            continue
+        row: list[str] = list(cells)
+        if len(row) < width:
+            row += [""] * (width - len(row))
+        # A blank row has only blank cells; the first cell settles nearly every row.
+        if not row[0].strip() and not "".join(row).strip():
+            continue
+        row.append("")  # what a field without a column reads
+        yield number, tuple(map(strip, pick(row)))
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
