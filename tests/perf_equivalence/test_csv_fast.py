@@ -306,3 +306,25 @@ def test_ad_rows_with_another_user_id_attribute(tmp_path: Path) -> None:
             "sAMAccountName": ["aa", "bb"],
         }[attribute]
         assert len(data.notes) == 1
+
+
+@given(
+    rows=st.lists(
+        st.one_of(st.lists(_CELLS, max_size=6), st.just([]), st.just(["", "  "])), max_size=8
+    ),
+    fields=st.lists(st.sampled_from(["a", "b", "c", "d", "missing"]), max_size=6),
+)
+def test_csv_field_texts_equal_the_rows_picked(rows: list[list[str]], fields: list[str]) -> None:
+    """CSV rows are picked from the reader's list; the generic path pads and checks ``rows()``:
+    rows shorter or longer than the header, blank and whitespace-only rows, absent fields."""
+    path = _write(["a", "b", "c", "d"], rows)
+    table = open_table(path, {f: (f,) for f in "abcd"})
+    picked = list(table.field_texts(fields))
+    generic = [
+        (
+            number,
+            tuple((cells[table.columns[f]] if f in table.columns else "").strip() for f in fields),
+        )
+        for number, cells in table.rows()
+    ]
+    assert picked == generic
