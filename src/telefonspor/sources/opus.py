@@ -296,7 +296,7 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     """
     values: dict[str, str] = {}  # never holds "": a value is set only when it has text
     local_names = _LOCAL_NAMES
-    for attribute, raw in employee.attrib.items():
+    for attribute, raw in employee.items():
         key = local_names.get(attribute) or _local(attribute)
         if key not in _NEVER_READ and key not in values:
             value = raw.strip()
@@ -356,7 +356,8 @@ def _collect(
     """
     local_names = _LOCAL_NAMES
     for child in parent:
-        attributes = child.attrib
+        # items(), not attrib: reading attrib gives a leaf without attributes a new dict.
+        attributes = child.items()
         if not attributes and not len(child):
             # A plain leaf (most elements): no code can sit on it, only its text counts.
             if data:
@@ -395,7 +396,7 @@ def _leaf_communication(element: Element) -> tuple[str, str] | None:
     local_names = _LOCAL_NAMES
     code = value = ""
     for child in element:
-        if child.attrib or len(child):
+        if len(child) or child.keys():  # keys(): see _collect
             return None
         name = local_names.get(child.tag) or _local(child.tag)
         if not code and name in _CODE_NAMES:
@@ -423,7 +424,7 @@ def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceR
 def _code_of(element: Element) -> str:
     """The communication type code an element carries (attribute or child), or ''."""
     local_names = _LOCAL_NAMES
-    for name, value in element.attrib.items():
+    for name, value in element.items():
         key = local_names.get(name) or _local(name)
         if key in _CODE_NAMES and value.strip() in COMMUNICATION_CODES:
             return value.strip()
@@ -442,7 +443,7 @@ def _add_communication(element: Element, code: str, communication: dict[str, lis
 
 
 def _communication_value(element: Element, code: str) -> str:
-    for name, value in element.attrib.items():
+    for name, value in element.items():
         if _local(name) in _VALUE_NAMES and value.strip():
             return value.strip()
     local_names = _LOCAL_NAMES
@@ -455,7 +456,7 @@ def _communication_value(element: Element, code: str) -> str:
 
 
 def _has_left(employee: Element, leave: str, today: date) -> bool:
-    if employee.attrib.get("action", "").strip().lower() == "leave":
+    if employee.get("action", "").strip().lower() == "leave":
         return True
     ended = iso_date(leave) if leave else None
     return ended is not None and ended < today
