@@ -328,3 +328,24 @@ def test_csv_field_texts_equal_the_rows_picked(rows: list[list[str]], fields: li
         for number, cells in table.rows()
     ]
     assert picked == generic
+
+
+#: AD columns whose phones take the plain path: no multi-valued column, no type twice.
+_AD_PLAIN_FIELDS = {
+    name: variants
+    for name, variants in AD_FIELDS.items()
+    if not name.startswith("other") and name not in ("OfficePhone", "MobilePhone", "HomePhone")
+}
+
+
+@given(case=_table_case(_AD_PLAIN_FIELDS, ["sAMAccountName", "telephoneNumber"]))
+def test_ad_plain_phone_rows_equal_the_generic_record(
+    case: tuple[list[str], list[list[str]]],
+) -> None:
+    """Each phone text one entry as it stands (the plain path) equals the split-and-count path."""
+    headers, rows = case
+    if not _unique_headers(headers):
+        return
+    path = _write(headers, rows, delimiter=",")
+    data = read_ad(path, options={}, settings=defaults())
+    assert (list(data.records), data.notes) == _reference_ad(path)

@@ -153,12 +153,16 @@ def _table_records(
     read = [by_key.get(key, "") for key in keys]  # "" is no column: it reads as ""
     fields = read + [name for name in names if name not in read]  # every column is checked
     phones = tuple((canonical, multi) for _, canonical, multi in phone_sources)
+    canonicals = [canonical for canonical, _ in phones]
+    # No multi-valued column and no type twice (OfficePhone next to telephoneNumber): each
+    # phone text is one entry as it stands, nothing to split or count once.
+    plain = not any(multi for _, multi in phones) and len(set(canonicals)) == len(canonicals)
     file_name = table.path.name
     records: list[SourceRecord] = []
     for number, texts in table.field_texts(fields):
         if _COLLECTION_TYPE in "\n".join(texts).casefold():  # rare: one test for the row
             texts = _without_collections(texts, fields, table, collection_columns)
-        records.append(_record_from_row(texts, f"{file_name} række {number}", phones))
+        records.append(_record_from_row(texts, f"{file_name} række {number}", phones, plain))
     return records
 
 
@@ -241,10 +245,14 @@ _PHONE_SOURCES: Final = tuple(
 
 
 def _record_from_row(
-    texts: tuple[str, ...], location: str, phones_plan: tuple[tuple[str, bool], ...]
+    texts: tuple[str, ...],
+    location: str,
+    phones_plan: tuple[tuple[str, bool], ...],
+    plain: bool = False,
 ) -> SourceRecord:
     """:func:`record_from_attributes` for one stripped text per :data:`_ROW_KEYS` position
-    ("" when empty or absent), followed by one per phone source in ``phones_plan``."""
+    ("" when empty or absent), followed by one per phone source in ``phones_plan``;
+    ``plain``: no source in the plan is multi-valued and no type comes twice."""
     (
         user_attribute,
         sam_account_name,
@@ -264,21 +272,22 @@ def _record_from_row(
         *phone_texts,
     ) = texts
     if enabled:
-        disabled = not truthy(enabled)
+        disabled = _DISABLED_BY_ENABLED.get(enabled)
+        if disabled is None:
+            disabled = not truthy(enabled)
+            if len(_DISABLED_BY_ENABLED) < _CACHE_LIMIT:
+                _DISABLED_BY_ENABLED[enabled] = disabled
     else:
         disabled = _is_flag_number(control) and bool(int(control) & _UAC_DISABLED)
-    phones: list[PhoneEntry] = []
-    seen: set[tuple[str, str]] = set()
     # not strict: columns no record reads may follow the phones (they are only checked)
-    for text, (canonical, multi) in zip(phone_texts, phones_plan, strict=False):
-        if not text:
-            continue
-        for part in _MULTI_SPLIT.split(text) if multi else (text,):
-            raw = part.strip()
-            # PowerShell exports telephoneNumber and OfficePhone both: count it once.
-            if raw and (canonical, raw) not in seen:
-                seen.add((canonical, raw))
-                phones.append(PhoneEntry(raw=raw, type=canonical))
+    if plain:
+        phones: list[PhoneEntry] = [
+            PhoneEntry(text, canonical)
+            for text, (canonical, _) in zip(phone_texts, phones_plan, strict=False)
+            if text
+        ]
+    else:
+        phones = _phone_entries(phone_texts, phones_plan)
     guid_text = object_guid or entry_uuid
     return SourceRecord(
         system=KIND,
@@ -294,6 +303,26 @@ def _record_from_row(
     )
 
 
+def _phone_entries(
+    phone_texts: list[str], phones_plan: tuple[tuple[str, bool], ...]
+) -> list[PhoneEntry]:
+    phones: list[PhoneEntry] = []
+    seen: set[tuple[str, str]] = set()
+    for text, (canonical, multi) in zip(phone_texts, phones_plan, strict=False):
+        if not text:
+            continue
+        for part in _MULTI_SPLIT.split(text) if multi else (text,):
+            raw = part.strip()
+            # PowerShell exports telephoneNumber and OfficePhone both: count it once.
+            if raw and (canonical, raw) not in seen:
+                seen.add((canonical, raw))
+                phones.append(PhoneEntry(raw=raw, type=canonical))
+    return phones
+
+
+#: An Enabled cell's text -> disabled; exports hold a few spellings ("True", "False").
+_DISABLED_BY_ENABLED: dict[str, bool] = {}
+_CACHE_LIMIT: Final = 1_000  # bounded: a hostile file cannot grow it without end
 _DISABLED_FLAGS: Final = frozenset({"disabled"})
 _NO_FLAGS: Final[frozenset[str]] = frozenset()
 
