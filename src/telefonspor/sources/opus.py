@@ -74,7 +74,7 @@ _NEVER_READ: Final = frozenset({"cpr", "cprnr", "cprnummer"})
 #: An employee export is a handful of levels deep; far deeper is a broken or crafted file.
 MAX_DEPTH: Final = 100
 _DECLARED_ENCODING: Final = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})""")
-_CHUNK: Final = 1 << 16
+_CHUNK: Final = 1 << 15  # small chunks: an employee's elements are still in cache when read
 _PROLOG_CHUNK: Final = 1 << 14
 
 
