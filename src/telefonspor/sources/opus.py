@@ -287,6 +287,27 @@ _NAMES_OF: Final = tuple((f, n) for f, n in _FIELD_NAMES.items() if f not in (WO
 _PHONE_NAMES: Final = ((WORK, _FIELD_NAMES[WORK]), (MOBILE, _FIELD_NAMES[MOBILE]))
 
 
+#: Per text field the name it reads ("": none, so its communication code), and per phone
+#: kind the names it reads, in rank order.
+_Plan = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...]]
+#: The plan by the names an employee has values for (which is all that decides it): an
+#: export's employees share a handful of such shapes.
+_PLANS: dict[tuple[str, ...], _Plan] = {}
+_SHAPE_LIMIT: Final = 32  # names; a bigger shape is planned every time (bounded memory)
+
+
+def _plan(shape: tuple[str, ...]) -> _Plan:
+    """Which of ``shape``'s names each field reads: its first accepted name that is there."""
+    present = set(shape)
+    plan = (
+        tuple((field, next((n for n in names if n in present), "")) for field, names in _NAMES_OF),
+        tuple((kind, tuple(n for n in names if n in present)) for kind, names in _PHONE_NAMES),
+    )
+    if len(shape) <= _SHAPE_LIMIT and len(_PLANS) < _CACHE_LIMIT:
+        _PLANS[shape] = plan
+    return plan
+
+
 def _record(employee: Element, location: str, today: date) -> SourceRecord:
     """One employee's record from its element and everything below it.
 
@@ -308,20 +329,19 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
         _add_communication(employee, code, communication)
     _collect(employee, True, values, communication)
 
+    shape = tuple(values)
+    text_plan, phone_plan = _PLANS.get(shape) or _plan(shape)
     fields: dict[str, str] = {}
-    for field, names in _NAMES_OF:  # a plain loop: seven fields an employee, 600,000 employees
-        for name in names:
-            text = values.get(name)
-            if text:
-                fields[field] = text
-                break
+    for field, name in text_plan:
+        if name:
+            fields[field] = values[name]
         else:
             found = communication.get(field)
             fields[field] = found[0] if found else ""
 
     phones: list[PhoneEntry] = []
-    for kind, names in _PHONE_NAMES:
-        numbers = [values[n] for n in names if n in values]
+    for kind, names in phone_plan:
+        numbers = [values[n] for n in names]
         found = communication.get(kind)
         if found:
             numbers += found
