@@ -242,3 +242,31 @@ def test_a_new_member_in_every_person_stops_being_learned(
     # "master" and note1..note99 fill the limit; note100..note119 go the tolerant way
     assert len(tolerant_calls) == 20
     assert records == tolerant(path)
+
+
+#: Names and dates the typed path works out with plain expressions and a date cache.
+_NAMES = st.sampled_from([None, "", "  ", "Søs", " Ib "])
+_DATES = st.sampled_from([None, "", " ", "2015-08-01", "2015-08-01T00:00:00", "2999-12-31", "x"])
+
+
+@given(first=_NAMES, surname=_NAMES, chosen=_NAMES, start=_DATES, stop=_DATES, employee=_NAMES)
+def test_names_dates_and_employee_ids_read_as_the_tolerant_path(
+    first: str | None,
+    surname: str | None,
+    chosen: str | None,
+    start: str | None,
+    stop: str | None,
+    employee: str | None,
+) -> None:
+    """The name from chosenName or first and surname, remembered dates (every text twice:
+    the second read hits the cache), the fallback employee id and the one-account rule."""
+    import tempfile
+
+    person = {**PERSON, "firstname": first, "surname": surname, "chosenName": chosen}
+    affiliation = {**PERSON["affiliations"][0], "startDate": start, "stopDate": stop}
+    person["affiliations"] = [{**affiliation, "employeeId": employee}, affiliation]
+    person["users"] = [{**PERSON["users"][0], "employeeId": employee}]
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(2):
+            typed, reference = both(write(Path(folder) / "sofd.json", {"persons": [person]}))
+            assert typed == reference
