@@ -270,3 +270,40 @@ def test_names_dates_and_employee_ids_read_as_the_tolerant_path(
         for _ in range(2):
             typed, reference = both(write(Path(folder) / "sofd.json", {"persons": [person]}))
             assert typed == reference
+
+
+def _reference_person_flags(
+    affiliations: list[os2sofd._Affiliation], context: os2sofd._Context
+) -> tuple[set[str], list[os2sofd._Affiliation]]:
+    """The general rule, as it stood before the one-affiliation shortcut."""
+    today, excluded = context.today, context.excluded_units
+    not_stopped = [a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= today)]
+    if not not_stopped:
+        return {"no_affiliation"}, []
+    active = [a for a in not_stopped if a.org_unit not in excluded] if excluded else not_stopped
+    if not active:
+        return {"do_not_transfer"}, []
+    return set(), active
+
+
+_AFFILIATIONS = st.lists(
+    st.builds(
+        os2sofd._Affiliation,
+        st.sampled_from(["", "1", "2"]),
+        st.booleans(),
+        st.sampled_from([None, date(2000, 1, 1), TODAY, date(2999, 1, 1)]),
+        st.sampled_from(["u1", "u2"]),
+    ),
+    max_size=3,
+)
+
+
+@given(affiliations=_AFFILIATIONS, excluded=st.sampled_from([frozenset(), frozenset({"u1"})]))
+def test_person_flags_equal_the_general_rule(
+    affiliations: list[os2sofd._Affiliation], excluded: frozenset[str]
+) -> None:
+    """The one-affiliation shortcut gives the general rule's flags and active affiliations."""
+    context = os2sofd._Context("fil", TODAY, excluded)
+    assert os2sofd._person_flags(affiliations, context) == _reference_person_flags(
+        affiliations, context
+    )

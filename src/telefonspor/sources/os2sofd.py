@@ -170,6 +170,13 @@ def _person_flags(
     """``no_affiliation`` / ``do_not_transfer`` for the whole person (upstream deletes it),
     and the affiliations that count (not stopped, transferable)."""
     today, excluded = context.today, context.excluded_units
+    if len(affiliations) == 1:  # most persons: the same answer without two comprehensions
+        only = affiliations[0]
+        if only.deleted or (only.stop is not None and only.stop < today):
+            return {"no_affiliation"}, []
+        if excluded and only.org_unit in excluded:
+            return {"do_not_transfer"}, []
+        return set(), [only]
     # startDate is not checked: an affiliation starting in the future already counts.
     not_stopped = [a for a in affiliations if not a.deleted and (a.stop is None or a.stop >= today)]
     if not not_stopped:
