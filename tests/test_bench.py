@@ -145,3 +145,16 @@ def test_floor_reads_every_file_of_the_chain(tmp_path: Path) -> None:
     assert {".xlsx", ".csv", ".json", ".xml"} <= kinds
     floor = bench._floor_run(tmp_path)
     assert floor["files"] == len(files)
+
+
+def test_national_names_its_floor_when_measured() -> None:
+    """The national floor is no target: the verdict and the page only say how much is reading."""
+    module = _build_readme()
+    results = _results()
+    assert "floor" not in next(v for v in bench.verdicts(results) if v["target"] == "national")
+    results["national_floor"] = {"files": 7, "process_cpu": 31.4, "runs": 1}
+    results["targets"] = bench.verdicts(results)
+    national = next(v for v in results["targets"] if v["target"] == "national")
+    assert national["floor"] == 31.4 and national["met"] is False
+    text = module.fill_bench("<!-- bench:targets -->\n", results)
+    assert "blot at læse filerne (gulvet): 31,4 CPU-sekunder" in text

@@ -3,12 +3,12 @@ from the same data: the transport adds and loses nothing (locations aside)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from telefonspor.model import SourceRecord
 from telefonspor.settings import SourceSpec, defaults
@@ -25,7 +25,7 @@ SECRET = "live-fil-hemmelighed-1"
 
 def comparable(records: Sequence[SourceRecord]) -> list[SourceRecord]:
     return sorted(
-        (dataclasses.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
+        (structs.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
     )
 
 

@@ -13,7 +13,6 @@ v23 at 828bb69, v25 at de1ba43 and efa2600), cut to tests/live/os2mo_schema/.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from graphql import parse, validate
 from graphql.validation import NoDeprecatedCustomRule, specified_rules
+from msgspec import structs
 
 from telefonspor.errors import ConfigError
 from telefonspor.model import SourceRecord
@@ -61,7 +61,7 @@ def spec(url: str, version: int, **options: Any) -> SourceSpec:
 
 def comparable(records: Sequence[SourceRecord]) -> list[SourceRecord]:
     return sorted(
-        (dataclasses.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
+        (structs.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
     )
 
 
