@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Final
+
+import msgspec
 
 from telefonspor.model import KlikUser, SourceData, SourceRecord
 
@@ -86,8 +87,10 @@ def person_of(record: SourceRecord) -> str:
     return f"r:{id(record)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+# Structs: a holder gets one Link per system and one Identity (~0.15 µs each against ~1 µs for a
+# frozen dataclass). ``gc=False``: they hold only records (untracked Structs), strings and
+# tuples of those, so they can never be part of a reference cycle.
+class Link(msgspec.Struct, frozen=True, gc=False):
     """How one system's record(s) for a holder were found.
 
     ``records`` are all candidates of the one person matched (one person may
@@ -220,8 +223,7 @@ def _group(values: list[str], records: Sequence[SourceRecord]) -> _Grouped:
     return single, {value: tuple(rs) for value, rs in grouped.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True, gc=False):
     """A holder's links, one per configured system (same order as the sources given)."""
 
     links: tuple[Link, ...]
