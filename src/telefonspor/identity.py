@@ -15,7 +15,7 @@ a handful of dict lookups.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Final
 
@@ -120,19 +120,49 @@ _Grouped = tuple[dict[str, SourceRecord], dict[str, tuple[SourceRecord, ...]]]
 def normalise_all(key: str, raws: Sequence[str]) -> list[str]:
     """``[record_key-style normalised value of each raw]`` ('' for ''), for a whole column.
 
-    The same values as :data:`_NORMALISE`, as one comprehension per key: an index is
-    built over every record of a system, and a function call per value shows there.
+    The same values as :data:`_NORMALISE`, for every record of a system at once: an index is
+    built over all of them, and a call per value shows there. The usual column (no
+    whitespace, braces, domains or e-mail user names in it) is case-folded in one call.
     """
-    if key == "uuid":
-        return [raw.strip().strip("{}").lower() if raw else "" for raw in raws]
-    if key == "email":
-        return [raw.strip().casefold() for raw in raws]
     if key == "employee_id":
         return [raw.strip().lstrip("0").casefold() for raw in raws]
+    if key == "uuid":
+        whole = _folded_whole(raws, str.lower, "{}")
+        if whole is not None:
+            return whole
+        return [raw.strip().strip("{}").lower() if raw else "" for raw in raws]
+    if key == "email":
+        whole = _folded_whole(raws, str.casefold, "")
+        return whole if whole is not None else [raw.strip().casefold() for raw in raws]
+    whole = _folded_whole(raws, str.casefold, "\\@")
+    if whole is not None:
+        return whole
     # user names: only a domain or an @ needs user_name_key; the rest is strip + casefold.
     return [
         user_name_key(raw) if "\\" in raw or "@" in raw else raw.strip().casefold() for raw in raws
     ]
+
+
+#: The ASCII characters ``str.strip`` removes, but the line break that joins a column.
+_ASCII_SPACE_NOT_LINE_BREAK: Final = " \t\v\f\r\x1c\x1d\x1e\x1f"
+
+
+def _folded_whole(
+    raws: Sequence[str], fold: Callable[[str], str], special: str
+) -> list[str] | None:
+    """``[fold(raw) for raw in raws]`` by one ``fold`` of the column joined by line breaks.
+
+    Only when that equals each raw's normalisation: an ASCII column (each character then
+    folds alone) where no raw holds a line break (the split gives back exactly the raws),
+    whitespace (``strip`` would change nothing) or one of ``special`` (the characters
+    another step treats). Each test is one scan in C. None: normalise value by value.
+    """
+    text = "\n".join(raws)
+    if not text.isascii() or text.count("\n") != len(raws) - 1:
+        return None
+    if any(c in text for c in _ASCII_SPACE_NOT_LINE_BREAK) or any(c in text for c in special):
+        return None
+    return fold(text).split("\n")
 
 
 class RecordIndex:
