@@ -232,6 +232,20 @@ def test_replay_users_equal_full_replay_and_shared_passages(chain: Path, assignm
     assert replayer.replay(new) == alone
 
 
+@given(
+    st.text(max_size=30)
+    | st.sampled_from(
+        ("33663366", "tlf. 3366 3366", "0045 33663366", "+45 33 66 33 66", " 33663366 ", "1234")
+    )
+    | st.sampled_from(("3366 3366 / 2233 4455", "33663366.0", "+46 8 123 456 78", "70 10 20 30"))
+)
+def test_a_parse_keeps_the_raw_it_was_given(raw: str) -> None:
+    """A trace hop shows a slot's one held number without parsing it (Diagnoser._best): the
+    first usable value's raw and the first held raw are then the same text."""
+    assert PhoneEngine().parse(raw).raw == raw
+    assert PhoneEngine(("+4533663366",)).parse(raw).raw == raw
+
+
 # Columns that take the one-call fold and columns that must not: every character the value-by-value
 # normalisation treats (whitespace, line breaks, braces, domains, @, leading zeros, non-ASCII folds).
 _column_values = st.lists(
