@@ -87,11 +87,11 @@ def find_systemic(
         passages=facts.passages,
     )
     roles = {h.user_id: len(h.roles) for h in uncovered.values()}
+    uncovered_users = [u for u in klik.users if u.roles and u.user_id in uncovered]
 
     def gained(assignments: Sequence[str]) -> list[str]:
         new = settings.replace(_merge(settings, assignments))
-        replayed, changed = replayer.replay_users(new, only=uncovered.keys())
-        users = {u.user_id: u for u in replayed if u.user_id in changed}
+        users = {u.user_id: u for u in replayer.changed_users(new, uncovered_users)}
         return sorted(
             uid
             for uid, u in users.items()

@@ -230,6 +230,9 @@ def test_replay_users_equal_full_replay_and_shared_passages(chain: Path, assignm
     assert (tuple(users), frozenset(changed)) == (alone.klik.users, alone.changed_users)
     assert shared  # the base replays went into the shared cache
     assert replayer.replay(new) == alone
+    holders = [u for u in klik.users if u.roles]
+    fresh = ChainReplayer(klik, sources, settings, engine)
+    assert fresh.changed_users(new, holders) == [u for u in users if u.user_id in changed]
 
 
 @given(
