@@ -156,13 +156,18 @@ def _folded_whole(
     folds alone) where no raw holds a line break (the split gives back exactly the raws),
     whitespace (``strip`` would change nothing) or one of ``special`` (the characters
     another step treats). Each test is one scan in C. None: normalise value by value.
+    A column already normal gives back its own strings: a national run indexes millions of
+    values, and equal copies of them would only take memory.
     """
     text = "\n".join(raws)
     if not text.isascii() or text.count("\n") != len(raws) - 1:
         return None
     if any(c in text for c in _ASCII_SPACE_NOT_LINE_BREAK) or any(c in text for c in special):
         return None
-    return fold(text).split("\n")
+    folded = fold(text)
+    if folded == text:  # the usual column is already normal: keep its strings, make none
+        return list(raws)
+    return folded.split("\n")
 
 
 class RecordIndex:
