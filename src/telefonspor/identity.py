@@ -195,7 +195,8 @@ class RecordIndex:
     def lookup(self, key: str, value: str) -> tuple[SourceRecord, ...]:
         if not value:
             return ()
-        single, several = self._index(key)
+        # The built index first: a method call per probe shows at a probe per holder and system.
+        single, several = self._by.get(key) or self._index(key)
         found = several.get(value)
         if found is not None:
             return found

@@ -3,11 +3,11 @@ from the same data: the transport adds and loses nothing (locations aside)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 
 from telefonspor.model import SourceRecord
@@ -25,7 +25,8 @@ SECRET = "live-fil-hemmelighed-1"
 
 def comparable(records: Sequence[SourceRecord]) -> list[SourceRecord]:
     return sorted(
-        (dataclasses.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
+        (msgspec.structs.replace(r, location="") for r in records),
+        key=lambda r: (r.uuid, r.user_id),
     )
 
 

@@ -13,11 +13,11 @@ v23 at 828bb69, v25 at de1ba43 and efa2600), cut to tests/live/os2mo_schema/.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from graphql import parse, validate
 from graphql.validation import NoDeprecatedCustomRule, specified_rules
@@ -61,7 +61,8 @@ def spec(url: str, version: int, **options: Any) -> SourceSpec:
 
 def comparable(records: Sequence[SourceRecord]) -> list[SourceRecord]:
     return sorted(
-        (dataclasses.replace(r, location="") for r in records), key=lambda r: (r.uuid, r.user_id)
+        (msgspec.structs.replace(r, location="") for r in records),
+        key=lambda r: (r.uuid, r.user_id),
     )
 
 
