@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple, Protocol
 
+import msgspec
+
 from telefonspor.actions import (
     HOLDER_FREE_RULES,
     Facts,
@@ -93,8 +95,9 @@ class PhoneParser(Protocol):
     def parse(self, raw: str) -> PhoneValue: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+# A Struct: one per holder (150,000 at national). ``gc=False``: it holds only strings and
+# tuples of strings and Hops (untracked Structs), so it can never be part of a reference cycle.
+class Diagnosis(msgspec.Struct, frozen=True, gc=False):
     cause: str | None
     cause_detail: str
     responsible: str
@@ -387,25 +390,26 @@ class Diagnoser:
                 self._missed[miss] = hop
             return hop
         passage = v.passage
+        direct, mobile = passage.direct, passage.mobile
+        if self._preset and v.source.kind == "ad":  # OS2sync-AD's AD also shows what it never sends
+            shown_direct, shown_mobile = (
+                (*direct.held, *direct.other),
+                (*mobile.held, *mobile.other),
+            )
+        else:
+            shown_direct, shown_mobile = direct.held, mobile.held
         return Hop(
             v.source.kind,
             v.position,
             True,
-            self._best(self._shown(v, "direct")),
-            self._best(self._shown(v, "mobile")),
-            passage.direct.sent,
-            passage.mobile.sent,
+            self._best(shown_direct),
+            self._best(shown_mobile),
+            direct.sent,
+            mobile.sent,
             link.key,
             link.confidence,
             _notes(record.flags) if record.flags else (),
         )
-
-    def _shown(self, v: _View, slot: str) -> tuple[str, ...]:
-        """What a hop shows it holds; OS2sync-AD's AD also shows the fields it never sends."""
-        outcome = v.passage.slot(slot)
-        if self._preset and v.source.kind == "ad":
-            return (*outcome.held, *outcome.other)
-        return outcome.held
 
     def _flags(
         self,
@@ -419,8 +423,10 @@ class Diagnoser:
             if v.position != "fkorg" or v.record is None:
                 continue
             for slot, shown in (("direct", direct), ("mobile", mobile)):
+                if not shown.usable:
+                    continue  # only a usable number KLIK shows can be stale
                 held = {p.e164 for p in map(self._parse, v.passage.slot(slot).held) if p.usable}
-                if shown.usable and held and shown.e164 not in held:
+                if held and shown.e164 not in held:
                     flags.add("stale")
         local_records = [r for v in views if v.position == "local" for r in v.link.records]
         if local_records and all(_INACTIVE & r.flags for r in local_records):
@@ -454,6 +460,8 @@ class Diagnoser:
 
     def _best(self, raws: Sequence[str]) -> str:
         """The raw value to show for a slot: the first usable, else the first held."""
+        if len(raws) < 2:  # nearly every slot: a parse keeps its raw, so the one held is shown
+            return raws[0] if raws else ""
         value = self._first_usable(raws)
         if value is not None:
             return value.raw

@@ -15,10 +15,11 @@ a handful of dict lookups.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Final
+
+import msgspec
 
 from telefonspor.model import KlikUser, SourceData, SourceRecord
 
@@ -86,8 +87,10 @@ def person_of(record: SourceRecord) -> str:
     return f"r:{id(record)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+# Structs: a holder gets one Link per system and one Identity (~0.15 µs each against ~1 µs for a
+# frozen dataclass). ``gc=False``: they hold only records (untracked Structs), strings and
+# tuples of those, so they can never be part of a reference cycle.
+class Link(msgspec.Struct, frozen=True, gc=False):
     """How one system's record(s) for a holder were found.
 
     ``records`` are all candidates of the one person matched (one person may
@@ -117,19 +120,54 @@ _Grouped = tuple[dict[str, SourceRecord], dict[str, tuple[SourceRecord, ...]]]
 def normalise_all(key: str, raws: Sequence[str]) -> list[str]:
     """``[record_key-style normalised value of each raw]`` ('' for ''), for a whole column.
 
-    The same values as :data:`_NORMALISE`, as one comprehension per key: an index is
-    built over every record of a system, and a function call per value shows there.
+    The same values as :data:`_NORMALISE`, for every record of a system at once: an index is
+    built over all of them, and a call per value shows there. The usual column (no
+    whitespace, braces, domains or e-mail user names in it) is case-folded in one call.
     """
-    if key == "uuid":
-        return [raw.strip().strip("{}").lower() if raw else "" for raw in raws]
-    if key == "email":
-        return [raw.strip().casefold() for raw in raws]
     if key == "employee_id":
         return [raw.strip().lstrip("0").casefold() for raw in raws]
+    if key == "uuid":
+        whole = _folded_whole(raws, str.lower, "{}")
+        if whole is not None:
+            return whole
+        return [raw.strip().strip("{}").lower() if raw else "" for raw in raws]
+    if key == "email":
+        whole = _folded_whole(raws, str.casefold, "")
+        return whole if whole is not None else [raw.strip().casefold() for raw in raws]
+    whole = _folded_whole(raws, str.casefold, "\\@")
+    if whole is not None:
+        return whole
     # user names: only a domain or an @ needs user_name_key; the rest is strip + casefold.
     return [
         user_name_key(raw) if "\\" in raw or "@" in raw else raw.strip().casefold() for raw in raws
     ]
+
+
+#: The ASCII characters ``str.strip`` removes, but the line break that joins a column.
+_ASCII_SPACE_NOT_LINE_BREAK: Final = " \t\v\f\r\x1c\x1d\x1e\x1f"
+
+
+def _folded_whole(
+    raws: Sequence[str], fold: Callable[[str], str], special: str
+) -> list[str] | None:
+    """``[fold(raw) for raw in raws]`` by one ``fold`` of the column joined by line breaks.
+
+    Only when that equals each raw's normalisation: an ASCII column (each character then
+    folds alone) where no raw holds a line break (the split gives back exactly the raws),
+    whitespace (``strip`` would change nothing) or one of ``special`` (the characters
+    another step treats). Each test is one scan in C. None: normalise value by value.
+    A column already normal gives back its own strings: a national run indexes millions of
+    values, and equal copies of them would only take memory.
+    """
+    text = "\n".join(raws)
+    if not text.isascii() or text.count("\n") != len(raws) - 1:
+        return None
+    if any(c in text for c in _ASCII_SPACE_NOT_LINE_BREAK) or any(c in text for c in special):
+        return None
+    folded = fold(text)
+    if folded == text:  # the usual column is already normal: keep its strings, make none
+        return list(raws)
+    return folded.split("\n")
 
 
 class RecordIndex:
@@ -157,7 +195,8 @@ class RecordIndex:
     def lookup(self, key: str, value: str) -> tuple[SourceRecord, ...]:
         if not value:
             return ()
-        single, several = self._index(key)
+        # The built index first: a method call per probe shows at a probe per holder and system.
+        single, several = self._by.get(key) or self._index(key)
         found = several.get(value)
         if found is not None:
             return found
@@ -220,8 +259,7 @@ def _group(values: list[str], records: Sequence[SourceRecord]) -> _Grouped:
     return single, {value: tuple(rs) for value, rs in grouped.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True, gc=False):
     """A holder's links, one per configured system (same order as the sources given)."""
 
     links: tuple[Link, ...]

@@ -206,8 +206,9 @@ class SourceData:
 # --- the result ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hop:
+# A Struct for the same reason as the records (one per system per holder: a million at
+# national); ``gc=False``: it holds only strings, a bool and a tuple of strings.
+class Hop(msgspec.Struct, frozen=True, gc=False):
     """One system in a holder's trace."""
 
     system: str

@@ -87,11 +87,11 @@ def find_systemic(
         passages=facts.passages,
     )
     roles = {h.user_id: len(h.roles) for h in uncovered.values()}
+    uncovered_users = [u for u in klik.users if u.roles and u.user_id in uncovered]
 
     def gained(assignments: Sequence[str]) -> list[str]:
         new = settings.replace(_merge(settings, assignments))
-        replayed, changed = replayer.replay_users(new, only=uncovered.keys())
-        users = {u.user_id: u for u in replayed if u.user_id in changed}
+        users = {u.user_id: u for u in replayer.changed_users(new, uncovered_users)}
         return sorted(
             uid
             for uid, u in users.items()
@@ -234,34 +234,50 @@ class _Population:
         holds_direct = holds_mobile = sends_direct = sends_mobile = 0
         records = self.persons(kind)
         for r in records:
+            if not r.phones:
+                continue  # every rule takes the numbers it holds from the record's phones
             passage = cached(id(r))
             if passage is None:
                 passage = replay(r)
             direct, mobile = passage.direct, passage.mobile
-            for raw in direct.held:
-                hit = known(raw)
-                if hit is None:
-                    hit = usable(raw)
-                if hit:
-                    holds_direct += 1
-                    break
-            for raw in mobile.held:
-                hit = known(raw)
-                if hit is None:
-                    hit = usable(raw)
-                if hit:
-                    holds_mobile += 1
-                    break
+            # The sent number first: it is mostly the first held one, whose usability then
+            # settles the holding count without a second lookup.
             sent = direct.sent
+            ok = False
             if sent:
                 hit = known(sent)
-                if hit if hit is not None else usable(sent):
+                ok = hit if hit is not None else usable(sent)
+                if ok:
                     sends_direct += 1
+            held = direct.held
+            if ok and held and held[0] == sent:
+                holds_direct += 1
+            else:
+                for raw in held:
+                    hit = known(raw)
+                    if hit is None:
+                        hit = usable(raw)
+                    if hit:
+                        holds_direct += 1
+                        break
             sent = mobile.sent
+            ok = False
             if sent:
                 hit = known(sent)
-                if hit if hit is not None else usable(sent):
+                ok = hit if hit is not None else usable(sent)
+                if ok:
                     sends_mobile += 1
+            held = mobile.held
+            if ok and held and held[0] == sent:
+                holds_mobile += 1
+            else:
+                for raw in held:
+                    hit = known(raw)
+                    if hit is None:
+                        hit = usable(raw)
+                    if hit:
+                        holds_mobile += 1
+                        break
         found = {
             "holds_direct": holds_direct,
             "holds_mobile": holds_mobile,

@@ -129,6 +129,21 @@ class ChainReplayer:
         """
         return self._replay_users(new, only, {})
 
+    def changed_users(self, new: Settings, holders: Sequence[KlikUser]) -> list[KlikUser]:
+        """The KLIK users ``holders`` (users with roles) become under ``new``, of those it changes.
+
+        :meth:`replay_users` with ``only`` their user ids, without walking every KLIK user:
+        the systemic ranking asks this once per candidate fix, for the uncovered holders.
+        """
+        plan = self._plan(new)
+        replay_user = self._replay_user
+        out = []
+        for user in holders:
+            after = replay_user(user, plan, {})
+            if after is not user:
+                out.append(after)
+        return out
+
     def _replay_users(
         self, new: Settings, only: Collection[str] | None, replaced: dict[int, SourceRecord]
     ) -> tuple[list[KlikUser], set[str]]:
@@ -297,7 +312,8 @@ class ChainReplayer:
         return source.system == "ad" and slot in plan.imports_ad
 
     def _same(self, a: str, b: str) -> bool:
-        return _key(self._engine, a) == _key(self._engine, b)
+        # The same text has the same key: no parse for the numbers a fix leaves as they were.
+        return a == b or _key(self._engine, a) == _key(self._engine, b)
 
 
 def _key(engine: PhoneEngine, raw: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,18 +15,20 @@ from telefonspor import audit
 from telefonspor.actions import HOLDER_FREE_RULES, TEMPLATES, Facts, explain, facts_but_holder
 from telefonspor.edge.run import read_inputs
 from telefonspor.identity import (
+    _NORMALISE,
     CONFIDENCE,
     NO_LINK,
     Link,
     RecordIndex,
     email_key,
     employee_key,
+    normalise_all,
     person_of,
     record_key,
     user_name_key,
     uuid_key,
 )
-from telefonspor.model import Finding, HolderResult, Hop, PhoneEntry, SourceRecord
+from telefonspor.model import Finding, HolderResult, Hop, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine, contextual_findings
 from telefonspor.rules import Passage, bound_rules, passage, replayer
 from telefonspor.rules.outcome import (
@@ -180,6 +183,27 @@ def test_population_loops_equal_generic_count(chain: Path) -> None:
         assert facts.count_attribute(attribute) == generic
 
 
+@given(st.lists(records, max_size=10), overrides)
+def test_population_counts_equal_generic_count_on_any_records(
+    batch: list[SourceRecord], values: dict[str, object]
+) -> None:
+    """The one-walk counts (records without phones skipped, the sent number's usability
+    reused for the first held one) equal the generic count over every record."""
+    settings = _settings(values)
+    batch = [msgspec.structs.replace(r, user_id=f"u{i}") for i, r in enumerate(batch)]  # persons
+    sources = [
+        SourceData(kind, "local", tuple(r for r in batch if r.system == kind), "")
+        for kind in SYSTEMS
+    ]
+    facts = _Population(sources, settings, PhoneEngine())
+    for kind in SYSTEMS:
+        for slot in ("direct", "mobile"):
+            holding = facts.count(kind, lambda r, slot=slot: facts.holds(r, slot))
+            sending = facts.count(kind, lambda r, slot=slot: facts.sends(r, slot))
+            assert facts.count_holding(kind, slot) == holding
+            assert facts.count_sending(kind, slot) == sending
+
+
 @pytest.mark.parametrize(
     "assignment",
     [
@@ -206,6 +230,42 @@ def test_replay_users_equal_full_replay_and_shared_passages(chain: Path, assignm
     assert (tuple(users), frozenset(changed)) == (alone.klik.users, alone.changed_users)
     assert shared  # the base replays went into the shared cache
     assert replayer.replay(new) == alone
+    holders = [u for u in klik.users if u.roles]
+    fresh = ChainReplayer(klik, sources, settings, engine)
+    assert fresh.changed_users(new, holders) == [u for u in users if u.user_id in changed]
+
+
+@given(
+    st.text(max_size=30)
+    | st.sampled_from(
+        ("33663366", "tlf. 3366 3366", "0045 33663366", "+45 33 66 33 66", " 33663366 ", "1234")
+    )
+    | st.sampled_from(("3366 3366 / 2233 4455", "33663366.0", "+46 8 123 456 78", "70 10 20 30"))
+)
+def test_a_parse_keeps_the_raw_it_was_given(raw: str) -> None:
+    """A trace hop shows a slot's one held number without parsing it (Diagnoser._best): the
+    first usable value's raw and the first held raw are then the same text."""
+    assert PhoneEngine().parse(raw).raw == raw
+    assert PhoneEngine(("+4533663366",)).parse(raw).raw == raw
+
+
+# Columns that take the one-call fold and columns that must not: every character the value-by-value
+# normalisation treats (whitespace, line breaks, braces, domains, @, leading zeros, non-ASCII folds).
+_column_values = st.lists(
+    st.text(alphabet="aB9-{}\\@0 \t\n\x1cΣςßİ\xa0", max_size=6)
+    | st.sampled_from(("", "Anna", "ABC-1", "kommune\\bo", "bo@k.dk", "007")),
+    max_size=8,
+)
+
+
+@given(st.sampled_from(("uuid", "user_id", "employee_id", "email")), _column_values)
+def test_normalise_all_equals_value_by_value(key: str, raws: list[str]) -> None:
+    """A whole column normalised at once (one fold when it can) equals record_key per value."""
+    expected = [_NORMALISE[key](raw) if raw else "" for raw in raws]
+    assert normalise_all(key, raws) == expected
+    assert normalise_all(key, [raw.strip() for raw in raws]) == [  # the one-call fold's shape
+        _NORMALISE[key](raw.strip()) if raw.strip() else "" for raw in raws
+    ]
 
 
 _names = st.sampled_from(
@@ -273,7 +333,7 @@ def test_holder_result_fields_are_in_the_order_the_audit_passes_them() -> None:
         "user_id",
         "system",
     ]
-    assert [f.name for f in dataclasses.fields(Hop)] == [
+    assert list(Hop.__struct_fields__) == [
         "system",
         "position",
         "found",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import uuid
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -172,10 +172,16 @@ def test_rules_passages_equal_dataclass_built(chain: Path) -> None:
             got = passage(record, settings)
             assert got == Passage(
                 SlotOutcome(
-                    **{f.name: getattr(got.direct, f.name) for f in dataclasses.fields(SlotOutcome)}
+                    **{
+                        f.name: getattr(got.direct, f.name)
+                        for f in msgspec.structs.fields(SlotOutcome)
+                    }
                 ),
                 SlotOutcome(
-                    **{f.name: getattr(got.mobile, f.name) for f in dataclasses.fields(SlotOutcome)}
+                    **{
+                        f.name: getattr(got.mobile, f.name)
+                        for f in msgspec.structs.fields(SlotOutcome)
+                    }
                 ),
             )
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final
+
+import msgspec
 
 from telefonspor.model import PhoneEntry, SourceRecord
 
@@ -19,8 +20,13 @@ FAILURE: Final = "failure"
 SKIPPED: Final = "skipped"
 
 
-@dataclass(frozen=True, slots=True)
-class SlotOutcome:
+# msgspec Structs, not dataclasses: every record of every system is replayed once per run
+# (millions at national), and a Struct is built ~5x faster than a frozen slots dataclass.
+# ``gc=False``: they hold only strings and tuples of strings (a Passage: two SlotOutcomes),
+# so they can never be part of a reference cycle and the collector need not track them.
+
+
+class SlotOutcome(msgspec.Struct, frozen=True, gc=False):
     """One slot (direct or mobile) of one record after the system's rules."""
 
     held: tuple[str, ...]  # raw numbers the system holds that belong to this slot
@@ -30,8 +36,7 @@ class SlotOutcome:
     blocked: tuple[tuple[str, str], ...] = ()  # (raw, rule) for every held number not sent
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(msgspec.Struct, frozen=True, gc=False):
     direct: SlotOutcome
     mobile: SlotOutcome
 
@@ -46,40 +51,10 @@ NOTHING: Final = Passage(EMPTY_SLOT, EMPTY_SLOT)
 RecordRule = Callable[[SourceRecord], Passage]
 
 
-# Frozen slots dataclasses cost ~1 µs each through __init__; every record of every system
-# is replayed once per run, so outcomes are built by setting the slots directly.
-_new = object.__new__
-_SLOT_SETTERS: Final = tuple(
-    SlotOutcome.__dict__[name].__set__ for name in ("held", "sent", "other", "rule", "blocked")
-)
-_set_direct = Passage.__dict__["direct"].__set__
-_set_mobile = Passage.__dict__["mobile"].__set__
-
-
-def slot_outcome(
-    held: tuple[str, ...],
-    sent: str,
-    other: tuple[str, ...],
-    rule: str,
-    blocked: tuple[tuple[str, str], ...],
-) -> SlotOutcome:
-    """``SlotOutcome(held, sent, other, rule, blocked)`` without the dataclass __init__."""
-    value: SlotOutcome = _new(SlotOutcome)
-    set_held, set_sent, set_other, set_rule, set_blocked = _SLOT_SETTERS
-    set_held(value, held)
-    set_sent(value, sent)
-    set_other(value, other)
-    set_rule(value, rule)
-    set_blocked(value, blocked)
-    return value
-
-
-def make_passage(direct: SlotOutcome, mobile: SlotOutcome) -> Passage:
-    """``Passage(direct, mobile)`` without the dataclass __init__."""
-    value: Passage = _new(Passage)
-    _set_direct(value, direct)
-    _set_mobile(value, mobile)
-    return value
+#: ``SlotOutcome(held, sent, other, rule, blocked)``, positional (the rules' name for it).
+slot_outcome: Final = SlotOutcome
+#: ``Passage(direct, mobile)``, positional.
+make_passage: Final = Passage
 
 
 def non_blank(entries: tuple[PhoneEntry, ...]) -> tuple[PhoneEntry, ...]:
