@@ -18,6 +18,7 @@ from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, os2sync_ad, replayer
+from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
@@ -40,6 +41,7 @@ _AD_PHONE_ATTRIBUTES: Final = (
     "homePhone",
 )
 _SLOT_DA: Final = {"direct": "Direkte nummer", "mobile": "Mobil nummer"}
+_AD_ATTRIBUTE_KEYS: Final = {"direct": Key.AD_DIRECT_ATTRIBUTE, "mobile": Key.AD_MOBILE_ATTRIBUTE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,9 +382,7 @@ def _source_not_imported(facts: _Population, slot: str) -> Iterator[Candidate]:
         and _share(src_hits, src_total) >= _MOST
         and _share(loc_hits, loc_total) <= _NONE
     )
-    attribute = facts.settings.text(
-        "ad.direct_attribute" if slot == "direct" else "ad.mobile_attribute"
-    )
+    attribute = facts.settings.get(_AD_ATTRIBUTE_KEYS[slot])
     if never and source == "ad" and local == "os2sofd":
         field = "Phone" if slot == "direct" else "Mobile"
         code = f"ad_{'phone' if slot == 'direct' else 'mobile'}_not_mapped"
@@ -414,13 +414,13 @@ def _source_not_imported(facts: _Population, slot: str) -> Iterator[Candidate]:
 def _ad_attribute_elsewhere(facts: _Population, slot: str) -> Iterator[Candidate]:
     if "ad" not in facts.source_kinds or not facts.local_kinds:
         return
-    key = "ad.direct_attribute" if slot == "direct" else "ad.mobile_attribute"
-    current = facts.settings.text(key)
+    key = _AD_ATTRIBUTE_KEYS[slot]
+    current = facts.settings.get(key)
     hits, total = facts.count_attribute(current)
     if total < _MIN_RECORDS or _share(hits, total) > _NONE * 2.5:
         return
-    other_key = "ad.mobile_attribute" if slot == "direct" else "ad.direct_attribute"
-    taken = {current.casefold(), facts.settings.text(other_key).casefold()}
+    other_key = _AD_ATTRIBUTE_KEYS["mobile" if slot == "direct" else "direct"]
+    taken = {current.casefold(), facts.settings.get(other_key).casefold()}
     best = max(
         (
             (facts.count_attribute(a)[0], a)
@@ -438,7 +438,7 @@ def _ad_attribute_elsewhere(facts: _Population, slot: str) -> Iterator[Candidate
         {f"ad_{current}": hits, f"ad_{attribute}": best[0], "ad_i_alt": total},
         f"Kun {hits} af {total} AD-brugere har '{current}', men {best[0]} har '{attribute}'.",
         f"Lad integrationen læse {_SLOT_DA[slot]} fra AD-feltet '{attribute}' i stedet for '{current}'.",
-        (f"{key}={attribute}",),
+        (f"{key.key}={attribute}",),
         "supplier",
     )
 
@@ -549,7 +549,7 @@ def _landlines_not_synced(
     if drops_landline(settings):
         yield Candidate(
             "os2sync_pre_3",
-            f"OS2sync {settings.text('os2sync.version')} kan ikke sætte Direkte nummer (FastnetTelefon)",
+            f"OS2sync {settings.get(Key.OS2SYNC_VERSION)} kan ikke sætte Direkte nummer (FastnetTelefon)",
             evidence,
             f"{system_label(local)} sender {sends} direkte numre, men kun {in_fkorg} af {fkorg_total} "
             "FK-ORG-brugere har FastnetTelefon.",
@@ -581,8 +581,8 @@ def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate
     if "os2mo" not in facts.local_kinds:
         return
     for slot, key, other in (
-        ("direct", "os2mo.landline_scope_classes", "mobile"),
-        ("mobile", "os2mo.phone_scope_classes", "direct"),
+        ("direct", OS2MO_CLASS_KEYS["direct"], "mobile"),
+        ("mobile", OS2MO_CLASS_KEYS["mobile"], "direct"),
     ):
         mine, theirs = os2mo_classes(settings, slot), os2mo_classes(settings, other)
         types: Counter[str] = Counter()
@@ -596,8 +596,8 @@ def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate
         wanted = _os2mo_type_for(slot, types)
         if not wanted:
             continue
-        current = settings.strings(key)
-        name = key.split(".")[1]
+        current = settings.get(key)
+        name = key.key.split(".")[1]
         value = ids[wanted]
         shown = wanted if value == wanted else f"{wanted} ({value})"
         if not current:
@@ -611,7 +611,7 @@ def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate
                 f"adresser i OS2mo har typen '{wanted}'.",
                 f"Sæt {name} i OS2mo-eksportens (os2mo-os2sync-export) indstillinger til "
                 f"adressetypens klasse-UUID: {name} = [\"{value}\"] for '{wanted}'.",
-                (f"{key}={value}",),
+                (f"{key.key}={value}",),
                 "supplier",
             )
             continue
@@ -623,7 +623,7 @@ def _os2mo_classes(facts: _Population, settings: Settings) -> Iterator[Candidate
             f"typerne {', '.join(current)} som {_SLOT_DA[slot]}.",
             f"Tilføj adressetypen {shown} til {name} i OS2mo-eksportens "
             "(os2mo-os2sync-export) indstillinger.",
-            (f"{key}={','.join([*current, value])}",),
+            (f"{key.key}={','.join([*current, value])}",),
             "supplier",
         )
 

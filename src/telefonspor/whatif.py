@@ -30,6 +30,7 @@ from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import SLOTS, KlikExport, KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import Passage, RecordRule, bound_rules, replayer_of
+from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2sofd import DIRECT_TYPES
 from telefonspor.rules.os2sync import drops_landline
 from telefonspor.rules.os2sync_ad import chain_sources
@@ -349,8 +350,7 @@ def _with_phone(record: SourceRecord, entry: PhoneEntry, *, first: bool = False)
 def _imported_entry(system: str, slot: str, raw: str, settings: Settings) -> PhoneEntry:
     """How the local system would hold a number imported from the source."""
     if system == "os2mo":
-        key = "os2mo.landline_scope_classes" if slot == "direct" else "os2mo.phone_scope_classes"
-        classes = settings.strings(key)
+        classes = settings.get(OS2MO_CLASS_KEYS[slot])
         kind = (
             classes[0]
             if classes

@@ -36,8 +36,8 @@ IT_USER: Final = "it_user"
 #: Record flag: the AD it-user has no current or future engagement (new mode skips it).
 NO_IT_USER_ENGAGEMENT: Final = "no_it_user_engagement"
 CLASS_KEYS: Final = {
-    "direct": "os2mo.landline_scope_classes",
-    "mobile": "os2mo.phone_scope_classes",
+    "direct": Key.OS2MO_LANDLINE_SCOPE_CLASSES,
+    "mobile": Key.OS2MO_PHONE_SCOPE_CLASSES,
 }
 
 
@@ -48,7 +48,7 @@ def class_key(value: str) -> str:
 
 def classes(settings: Settings, slot: str) -> list[str]:
     """The slot's address-type class list (class UUIDs, or user_keys), order kept."""
-    return [class_key(c) for c in settings.strings(CLASS_KEYS[slot])]
+    return [class_key(c) for c in settings.get(CLASS_KEYS[slot])]
 
 
 def class_of(p: PhoneEntry, class_list: list[str]) -> int | None:
