@@ -37,6 +37,7 @@ __all__ = [
     "xls_used_ranges",
     "xlsb_sheet_parts",
     "xlsb_used_range",
+    "xlsx_is_small",
     "xlsx_sheet_parts",
     "xlsx_used_range",
 ]
@@ -52,6 +53,8 @@ _CHUNK: Final = 1 << 20
 _XLSX_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR: Final = re.compile(rb'(?:^|\s)r\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)["\']')
 _FAST_CELL: Final = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+#: A cell tag not of the small common form ``<c r="B7"``: a column A..AZ, a row below 100,000.
+_NOT_SMALL_CELL: Final = re.compile(rb'<c(?=[\s/>])(?! r="A?[A-Z][0-9]{1,5}")')
 _ODS_TAG: Final = re.compile(
     rb"<(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])([^>]*)>"
 )
@@ -140,6 +143,26 @@ def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if rid in targets:
             parts[element.get("name", "")] = targets[rid]
     return parts
+
+
+def xlsx_is_small(archive: zipfile.ZipFile, part: str) -> bool:
+    """True when every cell of a worksheet part surely lies in A1:AZ99999 (within the limits).
+
+    An export's sheet passes with a few C scans and no object per cell (measuring its
+    used range makes two per cell): every unprefixed cell tag starts ``<c r="B7"`` with a
+    column up to AZ and a row below 100,000, and no prefixed cell (``</x:c>``) holds a
+    value. False means: measure the used range (:func:`xlsx_used_range`).
+    """
+    carry = b""
+    for chunk in _stream(archive, part):
+        data = carry + chunk
+        cut = data.rfind(b"<")  # a tag before the last "<" is whole: no cell tag is cut in two
+        if cut < 0:
+            cut = len(data)
+        if data.find(b":c>", 0, cut) >= 0 or _NOT_SMALL_CELL.search(data, 0, cut):
+            return False
+        carry = data[cut:]
+    return not (b":c>" in carry or _NOT_SMALL_CELL.search(carry))
 
 
 def xlsx_used_range(archive: zipfile.ZipFile, part: str) -> UsedRange:
