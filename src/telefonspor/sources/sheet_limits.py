@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
-from xml.sax.saxutils import unescape
 
 import defusedxml.ElementTree as SafeET
 
@@ -266,6 +265,12 @@ def _letters(index: int) -> str:
     return letters
 
 
+def _unescape(text: str) -> str:
+    """xml.sax.saxutils.unescape (``&lt;`` ``&gt;`` ``&amp;``), without importing xml.sax:
+    that loads urllib.request, http.client and ssl (~15 ms a run)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def thousands(number: int) -> str:
     """12345 -> "12.345" (Danish thousands separator)."""
     return f"{number:,}".replace(",", ".")
@@ -359,7 +364,7 @@ def ods_used_ranges(archive: zipfile.ZipFile) -> dict[str, UsedRange]:
     for tag, attributes in _tags(_stream(archive, "content.xml"), _ODS_TAG):
         if tag == b"table:table":
             found = _ODS_NAME.search(attributes)
-            name = unescape(found.group(1).decode("utf-8", "replace")) if found else ""
+            name = _unescape(found.group(1).decode("utf-8", "replace")) if found else ""
             used = ranges.setdefault(name, UsedRange())
             next_row = 0
         elif tag == b"table:table-row":

@@ -20,7 +20,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final
 
-import olefile
 import python_calamine
 
 from telefonspor.errors import InputError
@@ -521,6 +520,8 @@ def _sheet_guard(path: Path) -> Callable[[str], None]:
                         check_used_range(used, path, sheet)
                     return _no_guard
             return _XlsxGuard(path)
+        import olefile  # only for .xls (it loads logging)
+
         if olefile.isOleFile(str(path)):
             with olefile.OleFileIO(str(path)) as ole:
                 stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), "")
