@@ -150,11 +150,21 @@ def _one_per_line(items: list[Any]) -> bytes | memoryview:
     """The items, compact, one a line (joined by ",\\n    ").
 
     orjson and msgspec write what json.dumps(ensure_ascii=False, separators=(",", ":"))
-    writes for these items (text, ints, bools, null), several times faster, and fastest in
-    one call for the whole list. When every item is an object whose first key is the same,
+    writes for these items (text, ints, bools, null), several times faster. Structs of
+    one type are encoded one by one into one buffer; dicts fastest in one call for the
+    whole list: when every item is an object whose first key is the same,
     the items meet at ``},{"<first key>":``; inside a string that text would read
     ``},{\\"...``, so when it occurs exactly once per boundary, those are the boundaries.
     """
+    kind = type(items[0])
+    if issubclass(kind, msgspec.Struct) and all(type(item) is kind for item in items):
+        # One encode per item straight into one buffer: no search and copy of the whole text.
+        buffer = bytearray()
+        encode_into = _ENCODER.encode_into
+        for item in items:
+            encode_into(item, buffer, -1)
+            buffer += b",\n    "
+        return memoryview(buffer)[: -len(b",\n    ")]
     first, data = _first_key_and_json(items)
     if first is not None:
         meet = b'},{"' + first.encode("utf-8") + b'":'
@@ -165,12 +175,8 @@ def _one_per_line(items: list[Any]) -> bytes | memoryview:
 
 
 def _first_key_and_json(items: list[Any]) -> tuple[str | None, bytes]:
-    """(the first key every item starts with, the JSON of the list), or (None, b"")."""
-    kind = type(items[0])
-    if issubclass(kind, msgspec.Struct):
-        if all(type(item) is kind for item in items) and kind.__struct_fields__:
-            return kind.__struct_fields__[0], _ENCODER.encode(items)
-    elif kind is dict:
+    """(the first key every dict item starts with, the JSON of the list), or (None, b"")."""
+    if type(items[0]) is dict:
         first = next(iter(items[0]), None)
         if first is not None and all(
             type(item) is dict and next(iter(item), None) == first for item in items
@@ -272,30 +278,40 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
     value, a system's unchanged record) gets one record, written as often as it occurs."""
     phones: dict[int, PhoneRecord] = {}
     hops: dict[int, HopRecord] = {}
-    out = []
+    out: list[HolderRecord] = []
+    append = out.append
     for h in holders:
-        direct, mobile = h.direct, h.mobile
+        direct, mobile, trace = h.direct, h.mobile, h.trace
         d = phones.get(id(direct))
         if d is None:
             d = phones[id(direct)] = _phone(direct)
         m = phones.get(id(mobile))
         if m is None:
             m = phones[id(mobile)] = _phone(mobile)
-        trace = {}
-        for key, hop in keyed_hops(h.trace):
+        if len(trace) == 1:  # a KLIK-only audit: keyed_hops without a list per holder
+            hop = trace[0]
             t = hops.get(id(hop))
             if t is None:
                 t = hops[id(hop)] = _hop(hop)
-            trace[key] = t
-        decision = decided.get(h.user_id)
-        out.append(
+            records = {hop.system: t}
+        else:
+            records = {}
+            for key, hop in keyed_hops(trace):
+                t = hops.get(id(hop))
+                if t is None:
+                    t = hops[id(hop)] = _hop(hop)
+                records[key] = t
+        decision = decided.get(h.user_id) if decided else None
+        twin = h.legacy_twin
+        # The tuple fields are written as they are: a list would be written the same.
+        append(
             HolderRecord(
                 h.user_id,
                 h.name,
                 h.email,
                 h.unit,
                 h.municipality,
-                tuple(h.roles),
+                h.roles,
                 h.row,
                 d,
                 m,
@@ -306,11 +322,11 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
                 h.responsible,
                 h.action,
                 h.rule,
-                tuple(h.flags),
+                h.flags,
                 None if decision is None else _decision(decision),
-                trace,
-                None if h.legacy_twin is None else _twin(h.legacy_twin),
-                tuple(h.sole_roles),
+                records,
+                None if twin is None else _twin(twin),
+                h.sole_roles,
             )
         )
     return out
