@@ -60,7 +60,11 @@ def _document(result: AuditResult, context: ReportContext | None) -> dict[str, A
     """``to_json`` with the holders still as ``HolderRecord``s (written without dicts)."""
     decided = decisions(context)
     s = result.summary
-    accepted = sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
+    accepted = (
+        sum(1 for h in result.holders if not h.covered and _accepts(decided.get(h.user_id)))
+        if decided
+        else 0  # no decisions, no accepted case: no pass over the holders
+    )
     out: dict[str, Any] = {
         "schema": AUDIT_SCHEMA,
         "generated_at": result.generated_at,

@@ -144,9 +144,10 @@ def read_klik(
         what="KLIK-eksporten",
     )
     has_roles = "roles" in table.columns
-    # One C call takes a row's fields; an unmapped field reads the "" added after the row.
-    width = len(table.headers)
-    pick = operator.itemgetter(*(table.columns.get(name, width) for name in _ROW_FIELDS))
+    # One C call takes a row's fields; an unmapped field reads the "" added as the row's last
+    # cell (index -1: a row may hold more cells than the header has columns).
+    pick = operator.itemgetter(*(table.columns.get(name, -1) for name in _ROW_FIELDS))
+    blank = ("",)
     # Most users have one row: it waits as a tuple and becomes a KlikUser directly; a
     # second row of the same user makes a _Builder that merges them (as every row once did).
     first: dict[str, _FirstRow] = {}
@@ -157,7 +158,7 @@ def read_klik(
         read += 1
         if progress is not None and read % PROGRESS_EVERY == 0:
             progress(read)
-        _add_row(first, merged, findings, table, number, pick((*cells[:width], "")))
+        _add_row(first, merged, findings, table, number, pick(cells + blank))
     if progress is not None:
         progress(read)
     unnamed = None if has_roles else ("",)  # no roles column: one role without a name
