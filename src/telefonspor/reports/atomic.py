@@ -75,7 +75,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             raise InputError(f"Kan ikke skrive filen: {exc.strerror}", path=str(path)) from exc
 
 
-def write_parts_atomic(path: Path, parts: Iterable[bytes | memoryview]) -> None:
+def write_parts_atomic(path: Path, parts: Iterable[bytes | bytearray | memoryview]) -> None:
     """Write the concatenation of ``parts`` to ``path`` atomically (mode 0600), without
     joining them in memory first."""
     with atomic_path(path) as tmp:

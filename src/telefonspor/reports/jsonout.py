@@ -140,13 +140,13 @@ def dumps_bytes(doc: dict[str, Any]) -> bytes:
     return b"".join(_dump_parts(doc))
 
 
-def _dump_parts(doc: dict[str, Any]) -> list[bytes | memoryview]:
+def _dump_parts(doc: dict[str, Any]) -> list[bytes | bytearray | memoryview]:
     """``dumps_bytes`` in pieces, in order."""
-    parts: list[bytes | memoryview] = [b"{\n"]
+    parts: list[bytes | bytearray | memoryview] = [b"{\n"]
     for key, value in doc.items():
         name = json.dumps(key).encode()
         if key in _ONE_PER_LINE and isinstance(value, list) and value:
-            parts += (b"  " + name + b": [\n    ", _one_per_line(value), b"\n  ]")
+            parts += (b"  " + name + b": [\n    ", *_one_per_line(value), b"\n  ]")
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             parts.append(b"  " + name + b": " + text.encode("utf-8"))
@@ -155,7 +155,12 @@ def _dump_parts(doc: dict[str, Any]) -> list[bytes | memoryview]:
     return parts
 
 
-def _one_per_line(items: list[Any]) -> bytes | memoryview:
+#: Structs encoded into one buffer: pieces of a few MB, none regrown to the whole list's size.
+_BATCH: Final = 4_096
+_ITEM_SEP: Final = b",\n    "
+
+
+def _one_per_line(items: list[Any]) -> list[bytes | bytearray | memoryview]:
     """The items, compact, one a line (joined by ",\\n    ").
 
     orjson and msgspec write what json.dumps(ensure_ascii=False, separators=(",", ":"))
@@ -167,20 +172,24 @@ def _one_per_line(items: list[Any]) -> bytes | memoryview:
     """
     kind = type(items[0])
     if issubclass(kind, msgspec.Struct) and all(type(item) is kind for item in items):
-        # One encode per item straight into one buffer: no search and copy of the whole text.
-        buffer = bytearray()
+        # One encode per item straight into a buffer: no search and copy of the whole text.
         encode_into = _ENCODER.encode_into
-        for item in items:
-            encode_into(item, buffer, -1)
-            buffer += b",\n    "
-        return memoryview(buffer)[: -len(b",\n    ")]
+        pieces: list[bytes | bytearray | memoryview] = []
+        for start in range(0, len(items), _BATCH):
+            buffer = bytearray()
+            for item in items[start : start + _BATCH]:
+                encode_into(item, buffer, -1)
+                buffer += _ITEM_SEP
+            pieces.append(buffer)
+        pieces[-1] = memoryview(pieces[-1])[: -len(_ITEM_SEP)]
+        return pieces
     first, data = _first_key_and_json(items)
     if first is not None:
         meet = b'},{"' + first.encode("utf-8") + b'":'
         if data.count(meet) == len(items) - 1:
             lines = data.replace(meet, b'},\n    {"' + first.encode("utf-8") + b'":')
-            return memoryview(lines)[1:-1]  # without the list's brackets, and no copy
-    return b",\n    ".join(_encode(item) for item in items)
+            return [memoryview(lines)[1:-1]]  # without the list's brackets, and no copy
+    return [_ITEM_SEP.join(_encode(item) for item in items)]
 
 
 def _first_key_and_json(items: list[Any]) -> tuple[str | None, bytes]:
