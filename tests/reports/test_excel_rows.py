@@ -7,6 +7,7 @@ creation time, and the same cells when read back with openpyxl.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telefonspor.model import AuditResult, ReportContext
-from telefonspor.reports import excel
+from telefonspor.localtime import short_datetime
+from telefonspor.model import AuditResult, HolderResult, ReportContext
+from telefonspor.reports import excel, view
 from telefonspor.reports.excel import write_excel
 from telefonspor.reports.xlsxrows import Cell, column_name, escape_text, truncate
+from telefonspor.texts import cause_label, party_label
 
 from .builders import EVIL_NAME, FORMULA_NAME, build_context, build_result
 
@@ -50,6 +53,12 @@ def _line_by_line(self: excel._Sheet, rows: Sequence[Sequence[Cell]]) -> None:
         self.line(values)
 
 
+def _columns_line_by_line(
+    self: excel._Sheet, columns: Sequence[Sequence[Cell]], count: int
+) -> None:
+    _line_by_line(self, list(zip(*columns, strict=True)) if count else [])
+
+
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         # docProps/core.xml holds the time of writing: the one part that may differ.
@@ -65,6 +74,7 @@ def _both(
     fast = write_excel(result, tmp_path / "fast.xlsx", context)
     with monkeypatch.context() as m:
         m.setattr(excel._Sheet, "data_rows", _line_by_line)
+        m.setattr(excel._Sheet, "data_columns", _columns_line_by_line)
         slow = write_excel(result, tmp_path / "slow.xlsx", context)
     return fast, slow
 
@@ -160,14 +170,20 @@ _TABLE = st.integers(1, 5).flatmap(
 )
 
 
-def _sheet_xml(tmp_path: Path, rows: list[list[Cell]], name: str) -> tuple[bytes, bytes, bytes]:
+def _sheet_xml(
+    tmp_path: Path, rows: list[list[Cell]], name: str, *, columns: bool = False
+) -> tuple[bytes, bytes, bytes]:
     path = tmp_path / f"{name}.xlsx"
 
     def fill(book: excel._Book) -> None:
         sheet = excel._Sheet(book, "T")
         sheet.widths([12] * 5)
         sheet.line(["Titel"], book.title)
-        sheet.table([f"K{i}" for i in range(len(rows[0]) if rows else 1)], rows, freeze=True)
+        headers = [f"K{i}" for i in range(len(rows[0]) if rows else 1)]
+        if columns:  # the same table given column by column
+            sheet.column_table(headers, [list(c) for c in zip(*rows, strict=True)], freeze=True)
+        else:
+            sheet.table(headers, rows, freeze=True)
         sheet.line(["efter tabellen", 1])
         second = excel._Sheet(book, "U")  # a second table: markers are per table
         second.table(["K"], [[f"={len(rows)}"], ["x"]], freeze=False)
@@ -194,6 +210,8 @@ def test_any_table_same_xml_as_xlsxwriter(
     finally:
         excel._Sheet.data_rows = reference  # type: ignore[method-assign]
     assert fast == slow
+    by_columns = _sheet_xml(tmp, rows, "columns", columns=True)
+    assert by_columns == slow
 
 
 @given(text=_TEXT)
@@ -214,3 +232,97 @@ def test_column_names() -> None:
 
     for col in (*range(0, 800), 16_383):
         assert column_name(col) == xl_col_to_name(col)
+
+
+# --- the holder, trace and party sheets' cells against the row-wise code before issue 15 ---
+
+
+def _old_holder_row(book: excel._Book, h: HolderResult) -> list[Cell]:
+    return [
+        h.user_id,
+        h.name,
+        h.unit,
+        "; ".join(h.roles),
+        h.direct.raw,
+        h.mobile.raw,
+        view.problem_text(h),
+        cause_label(h.cause),
+        view.explanation(h),
+        party_label(h.responsible) if h.responsible else "",
+        h.action,
+        view.decision_text(book.decided.get(h.user_id)),
+    ]
+
+
+def _old_tables(book: excel._Book) -> dict[str, list[list[Cell]]]:
+    """Every holder table's rows as the row-wise code made them."""
+    open_, accepted = book.split
+    tables = {"Uden telefon": [_old_holder_row(book, h) for h in open_]}
+    rows = []
+    for h in accepted:
+        d = book.decided.get(h.user_id)
+        extra = [d.decided_by if d else "", short_datetime(d.decided_at) if d else ""]
+        rows.append(_old_holder_row(book, h) + extra)
+    tables["Accepteret"] = rows
+    holders = view.holder_order(view.trace_holders(book.result))
+    keyed = [view.keyed_hops(h.trace) for h in holders]
+    keys = view.hop_keys(keyed)
+    rows = []
+    for h, pairs in zip(holders, keyed, strict=True):
+        hops = dict(pairs)
+        row: list[Cell] = [h.user_id, h.name, "Ja" if h.covered else "Nej", cause_label(h.cause)]
+        for key in keys:
+            hop = hops.get(key)
+            if hop is None or not hop.found:
+                row += ["(ikke fundet)", "(ikke fundet)"] if hop is not None else ["", ""]
+            else:
+                row += [hop.direct, hop.mobile]
+        rows.append(row)
+    tables["Spor"] = rows
+    for party in view.party_order():
+        cases = [h for h in open_ if h.responsible == party]
+        if cases:
+            tables[view.PARTY_SHEETS[party]] = [
+                [
+                    h.user_id,
+                    h.name,
+                    h.unit,
+                    "; ".join(h.roles),
+                    cause_label(h.cause),
+                    view.explanation(h),
+                    h.action,
+                    h.direct.raw,
+                    h.mobile.raw,
+                ]
+                for h in cases
+            ]
+    return tables
+
+
+@pytest.mark.parametrize("traces", ["chain", "klik-only", "mixed"])
+def test_holder_tables_by_column_equal_the_rows_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, traces: str
+) -> None:
+    result = build_result(90, names=NASTY_NAMES)
+    if traces != "chain":  # one hop (KLIK only), or a mix with a system twice
+        holders = tuple(
+            dataclasses.replace(
+                h,
+                trace=h.trace[-1:] if traces == "klik-only" or i % 3 else h.trace * 2,
+            )
+            for i, h in enumerate(result.holders)
+        )
+        result = dataclasses.replace(result, holders=holders)
+    context = build_context(result)
+    seen: dict[str, list[list[Cell]]] = {}
+    expected: dict[str, list[list[Cell]]] = {}
+
+    def record(self: excel._Sheet, columns: Sequence[Sequence[Cell]], count: int) -> None:
+        seen[self.ws.name] = [list(row) for row in zip(*columns, strict=True)] if count else []
+        if not expected:
+            expected.update(_old_tables(self.book))
+
+    monkeypatch.setattr(excel._Sheet, "data_columns", record)
+    write_excel(result, tmp_path / "r.xlsx", context)
+    assert {"Uden telefon", "Accepteret", "Spor"} < set(expected) <= set(seen)
+    assert {name: seen[name] for name in expected} == expected

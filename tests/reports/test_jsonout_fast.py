@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -140,3 +141,15 @@ def test_holder_records_equal_the_plain_dicts() -> None:
     doc = jsonout.to_json(odd, context)
     written = jsonout.dumps_bytes(jsonout._document(odd, context)).decode("utf-8")
     assert written == _reference_dumps(doc)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 7, 4_096])
+def test_holder_records_written_in_batches_as_one_list(
+    monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """The records are encoded a batch at a time: every batch size writes the same text."""
+    monkeypatch.setattr(jsonout, "_BATCH", batch)
+    result = build_result(14)
+    context = build_context(result)
+    written = jsonout.dumps_bytes(jsonout._document(result, context)).decode("utf-8")
+    assert written == _reference_dumps(jsonout.to_json(result, context))

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telefonspor.model import CAUSE_CODES, HolderResult
+from telefonspor.model import CAUSE_CODES, Decision, HolderResult, ReportContext
 from telefonspor.reports import view
 
 from .builders import build_result
@@ -44,3 +44,21 @@ def test_has_finding_is_any_finding_but_missing(
         mobile=_TEMPLATE.mobile._replace(findings=mobile),
     )
     assert view._has_finding(h) == any(code != "missing" for code in (*direct, *mobile))
+
+
+@given(holders=st.lists(_HOLDER, max_size=30), accept=st.sets(st.sampled_from(["a", "b", "æ"])))
+def test_split_uncovered_is_the_plain_split(holders: list[HolderResult], accept: set[str]) -> None:
+    """With no decisions every uncovered holder is open (the shortcut); with some, the split."""
+    result = dataclasses.replace(build_result(6), holders=tuple(holders))
+    decided = {
+        uid: Decision(uid, "accept" if uid in accept else "fix", "", "", "2026-01-01T00:00:00Z")
+        for uid in ("a", "b", "æ")
+    }
+    for context in (None, ReportContext(), ReportContext(decisions=decided)):
+        d = view.decisions(context)
+        uncovered = view.holder_order(result.uncovered())
+        expected = (
+            [h for h in uncovered if not view.is_accepted(h, d)],
+            [h for h in uncovered if view.is_accepted(h, d)],
+        )
+        assert view.split_uncovered(result, context) == expected

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import python_calamine
 import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
 
 from telefonspor.errors import InputError
 from telefonspor.sources.klik import read_klik
@@ -30,6 +32,7 @@ from telefonspor.sources.sheet_limits import (
     MAX_SHEET_COLUMNS,
     xlsb_sheet_parts,
     xlsb_used_range,
+    xlsx_is_small,
     xlsx_used_range,
 )
 
@@ -223,3 +226,65 @@ def test_xlsb_used_range_is_the_one_calamine_builds(tmp_path: Path) -> None:
         *loaded.end,
     )
     assert [u.user_id for u in read_klik(path).users] == ["anha", "boor", "caae"]
+
+
+def _sheet_zip(cells: bytes) -> zipfile.ZipFile:
+    xml = b"<worksheet " + _NS + b"><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    return zipfile.ZipFile(buffer)
+
+
+def _column(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_CELL_FORMS = (
+    b'<c r="%s%d" t="str"><v>a</v></c>',
+    b'<c r="%s%d" s="1"/>',
+    b'<c t="n" r="%s%d"><v>1</v></c>',
+    b'<c\nr="%s%d"><v>1</v></c>',
+    b'<x:c r="%s%d"><x:v>1</x:v></x:c>',
+    b"<c r='%s%d'><v>1</v></c>",
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_CELL_FORMS) - 1),
+            st.integers(0, 900) | st.integers(0, 60),
+            st.integers(1, 1_048_576) | st.integers(1, 120_000),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_sheet_proved_small_has_a_small_used_range(cells: list[tuple[int, int, int]]) -> None:
+    """``xlsx_is_small`` (the fast proof) never passes a sheet whose used range is larger."""
+    xml = b"".join(_CELL_FORMS[form] % (_column(c).encode(), r) for form, c, r in cells)
+    with _sheet_zip(xml) as archive:
+        small = xlsx_is_small(archive, "xl/worksheets/sheet1.xml")
+        used = xlsx_used_range(archive, "xl/worksheets/sheet1.xml")
+    if small:
+        assert used.last_column < 52 and used.last_row < 99_999
+        assert MAX_SHEET_CELLS >= 52 * 99_999
+    plain = all(form in (0, 1) and c < 52 and r < 100_000 for form, c, r in cells)
+    assert small == plain  # the common form is always proved; any other form is measured
+
+
+def test_an_export_is_proved_small_and_a_far_cell_is_measured(tmp_path: Path) -> None:
+    path = tmp_path / "klik.xlsx"
+    path.write_bytes(xlsx_bytes([KLIK_HEADER, *KLIK_ROWS]))
+    with zipfile.ZipFile(path) as archive:
+        assert xlsx_is_small(archive, "xl/worksheets/sheet1.xml")
+    for cell in ("BA1", "A100000", "XFD1048576"):
+        path.write_bytes(far_cell_xlsx(cell))
+        with zipfile.ZipFile(path) as archive:
+            assert not xlsx_is_small(archive, "xl/worksheets/sheet1.xml")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from telefonspor.errors import InputError
@@ -27,6 +27,7 @@ __all__ = [
     "atomic_path",
     "make_private_dir",
     "write_bytes_atomic",
+    "write_parts_atomic",
     "write_text_atomic",
 ]
 
@@ -70,6 +71,17 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         try:
             tmp.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"Kan ikke skrive filen: {exc.strerror}", path=str(path)) from exc
+
+
+def write_parts_atomic(path: Path, parts: Iterable[bytes | bytearray | memoryview]) -> None:
+    """Write the concatenation of ``parts`` to ``path`` atomically (mode 0600), without
+    joining them in memory first."""
+    with atomic_path(path) as tmp:
+        try:
+            with tmp.open("wb") as handle:
+                handle.writelines(parts)
         except OSError as exc:
             raise InputError(f"Kan ikke skrive filen: {exc.strerror}", path=str(path)) from exc
 

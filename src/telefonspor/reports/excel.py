@@ -13,6 +13,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from itertools import zip_longest
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -22,11 +23,11 @@ from xlsxwriter.exceptions import XlsxWriterException
 from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.localtime import danish_datetime, short_datetime
-from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportContext
+from telefonspor.model import AuditResult, GroupCoverage, HolderResult, Hop, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path
 from telefonspor.reports.safe import FORMULA_STARTS, is_formula_like
-from telefonspor.reports.xlsxrows import Cell, rows_xml
+from telefonspor.reports.xlsxrows import Cell, columns_xml
 from telefonspor.texts import (
     CAUSE_LABELS,
     FINDING_LABELS,
@@ -104,17 +105,33 @@ class _Sheet:
         self, headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, freeze: bool
     ) -> None:
         """A header row, data rows, autofilter; frozen header when the table starts the sheet."""
+        self._head(headers, len(rows), freeze)
+        self.data_rows(rows)
+
+    def column_table(
+        self, headers: Sequence[str], columns: Sequence[Sequence[Cell]], *, freeze: bool
+    ) -> None:
+        """``table`` of rows given as their columns (each as long as the table)."""
+        count = len(columns[0]) if columns else 0
+        self._head(headers, count, freeze)
+        self.data_columns(columns, count)
+
+    def _head(self, headers: Sequence[str], count: int, freeze: bool) -> None:
         first = self.line(headers, self.book.header)
         if freeze:
             self.ws.freeze_panes(first + 1, 0)
-        self.ws.autofilter(first, 0, first + max(len(rows), 1), len(headers) - 1)
-        self.data_rows(rows)
+        self.ws.autofilter(first, 0, first + max(count, 1), len(headers) - 1)
 
     def data_rows(self, rows: Sequence[Sequence[Cell]]) -> None:
-        """Rows of plain cells (no format): the same XML as ``line`` a row at a time would
-        make, built a column at a time (``xlsxrows``) and kept aside; the worksheet gets a
-        marker where they go, and ``_repack`` puts them there when the file is zipped."""
-        if not rows:
+        """Rows of plain cells (no format): see ``data_columns``."""
+        self.data_columns(list(zip_longest(*rows, fillvalue=None)), len(rows))
+
+    def data_columns(self, columns: Sequence[Sequence[Cell]], count: int) -> None:
+        """``count`` rows of plain cells (no format), given as their columns: the same XML as
+        ``line`` a row at a time would make, built a column at a time (``xlsxrows``) and
+        kept aside; the worksheet gets a marker where they go, and ``_repack`` puts them
+        there when the file is zipped."""
+        if not count:
             return
         ws = self.ws
         # Flush the row xlsxwriter still holds (the header), then mark the place.
@@ -122,14 +139,20 @@ class _Sheet:
         spool, tables = self.book.rows_spool, self.book.row_tables
         ws.fh.write(_MARKER % len(tables))
         offset = spool.tell()
-        for start in range(0, len(rows), _BLOCK):
-            block = rows_xml(rows[start : start + _BLOCK], self.row, self.book.quoted_xf)
+        for start in range(0, count, _BLOCK):
+            end = min(start + _BLOCK, count)
+            block = columns_xml(
+                [column[start:end] for column in columns],
+                end - start,
+                self.row,
+                self.book.quoted_xf,
+            )
             if block.last_row >= 0:
                 spool.write(block.xml.encode("utf-8"))
                 # Grow the sheet's <dimension> as the written cells would have.
                 ws._check_dimensions(block.last_row, block.first_col)
                 ws._check_dimensions(block.last_row, block.last_col)
-            self.row += len(rows[start : start + _BLOCK])
+            self.row += end - start
             ws.previous_row = self.row  # xlsxwriter writes nothing more into these rows
         tables.append((offset, spool.tell() - offset))
 
@@ -179,16 +202,22 @@ class _Book:
     def write(self) -> None:
         open_, accepted = self.split
         self.overview()
-        self.holder_sheet("Uden telefon", open_)
-        self.holder_sheet("Accepteret", accepted, decided_columns=True)
+        # The open cases' cells, made once: "Uden telefon" and the party sheets show them.
+        open_columns = self.holder_columns(open_)
+        self.holder_sheet("Uden telefon", open_, open_columns)
+        self.holder_sheet(
+            "Accepteret", accepted, self.holder_columns(accepted), decided_columns=True
+        )
         self.quality()
         self.groups("Pr. rolle", "Rolle", self.result.by_role)
         self.groups("Pr. enhed", "Enhed", self.result.by_unit)
         self.trace()
+        cases: dict[str, list[int]] = {}
+        for i, h in enumerate(open_):
+            cases.setdefault(h.responsible, []).append(i)
         for party in view.party_order():
-            cases = [h for h in open_ if h.responsible == party]
-            if cases:
-                self.party_sheet(view.PARTY_SHEETS[party], cases)
+            if party in cases:
+                self.party_sheet(view.PARTY_SHEETS[party], open_columns, cases[party])
         self.without_roles()
 
     def overview(self) -> None:
@@ -420,40 +449,50 @@ class _Book:
         for note in r.source_notes:
             sh.line([f"Bemærk: {note}"])
 
-    def holder_row(self, h: HolderResult) -> list[Cell]:
+    def holder_columns(self, holders: Sequence[HolderResult]) -> list[list[Cell]]:
+        """The cells of ``HOLDER_HEADERS`` for ``holders``, a column at a time."""
+        causes = {h.cause: cause_label(h.cause) for h in holders}
+        decided = self.decided
         return [
-            h.user_id,
-            h.name,
-            h.unit,
-            "; ".join(h.roles),
-            h.direct.raw,
-            h.mobile.raw,
-            view.problem_text(h),
-            cause_label(h.cause),
-            view.explanation(h),
-            party_label(h.responsible) if h.responsible else "",
-            h.action,
-            view.decision_text(self.decided.get(h.user_id)),
+            [h.user_id for h in holders],
+            [h.name for h in holders],
+            [h.unit for h in holders],
+            ["; ".join(h.roles) for h in holders],
+            [h.direct.raw for h in holders],
+            [h.mobile.raw for h in holders],
+            [view.problem_text(h) for h in holders],
+            [causes[h.cause] for h in holders],
+            [view.explanation(h) for h in holders],
+            [party_label(h.responsible) if h.responsible else "" for h in holders],
+            [h.action for h in holders],
+            [view.decision_text(decided.get(h.user_id)) for h in holders]
+            if decided
+            else [""] * len(holders),
         ]
 
     def holder_sheet(
-        self, name: str, holders: Sequence[HolderResult], *, decided_columns: bool = False
+        self,
+        name: str,
+        holders: Sequence[HolderResult],
+        columns: list[list[Cell]],
+        *,
+        decided_columns: bool = False,
     ) -> None:
+        """``holders`` with their ``holder_columns``; their decisions' author and time too."""
         sh = _Sheet(self, name)
         headers: tuple[str, ...] = HOLDER_HEADERS
         widths: tuple[float, ...] = _HOLDER_WIDTHS
-        rows = []
-        for h in holders:
-            row = self.holder_row(h)
-            if decided_columns:
-                d = self.decided.get(h.user_id)
-                row += [d.decided_by if d else "", short_datetime(d.decided_at) if d else ""]
-            rows.append(row)
         if decided_columns:
+            decisions = [self.decided.get(h.user_id) for h in holders]
+            columns = [
+                *columns,
+                [d.decided_by if d else "" for d in decisions],
+                [short_datetime(d.decided_at) if d else "" for d in decisions],
+            ]
             headers += ("Besluttet af", "Besluttet")
             widths += (18, 20)
         sh.widths(widths)
-        sh.table(headers, rows, freeze=True)
+        sh.column_table(headers, columns, freeze=True)
 
     def quality(self) -> None:
         holders = {h.user_id: h for h in self.result.holders}
@@ -504,26 +543,33 @@ class _Book:
         headers = ["Brugernavn", "Navn", "Dækket", "Årsag"]
         for key in keys:
             headers += [f"{view.hop_label(key)} direkte", f"{view.hop_label(key)} mobil"]
-        rows: list[Sequence[Cell]] = []
-        for h, pairs in zip(holders, keyed, strict=True):
-            hops = dict(pairs)
-            row: list[Cell] = [
-                h.user_id,
-                h.name,
-                "Ja" if h.covered else "Nej",
-                cause_label(h.cause),
+        causes = {h.cause: cause_label(h.cause) for h in holders}
+        columns: list[list[Cell]] = [
+            [h.user_id for h in holders],
+            [h.name for h in holders],
+            ["Ja" if h.covered else "Nej" for h in holders],
+            [causes[h.cause] for h in holders],
+        ]
+        if len(keys) == 1 and all(len(pairs) == 1 for pairs in keyed):
+            # One system (a KLIK-only audit): each holder's only hop, without a dict.
+            hops = [pairs[0][1] for pairs in keyed]
+            columns += [
+                [hop.direct if hop.found else "(ikke fundet)" for hop in hops],
+                [hop.mobile if hop.found else "(ikke fundet)" for hop in hops],
             ]
+        else:
+            by_key = [dict(pairs) for pairs in keyed]
             for key in keys:
-                hop = hops.get(key)
-                if hop is None or not hop.found:
-                    row += ["(ikke fundet)", "(ikke fundet)"] if hop is not None else ["", ""]
-                else:
-                    row += [hop.direct, hop.mobile]
-            rows.append(row)
-        sh.table(headers, rows, freeze=True)
+                found = [hops.get(key) for hops in by_key]
+                columns += [
+                    [_hop_cell(hop, "" if hop is None else hop.direct) for hop in found],
+                    [_hop_cell(hop, "" if hop is None else hop.mobile) for hop in found],
+                ]
+        sh.column_table(headers, columns, freeze=True)
         sh.ws.freeze_panes(1, 2)
 
-    def party_sheet(self, name: str, holders: Sequence[HolderResult]) -> None:
+    def party_sheet(self, name: str, open_columns: list[list[Cell]], rows: list[int]) -> None:
+        """The open cases ``rows`` (indexes into ``open_columns``) of one responsible party."""
         sh = _Sheet(self, name)
         sh.widths((16, 26, 24, 40, 34, 60, 60, 16, 16))
         headers = (
@@ -537,21 +583,10 @@ class _Book:
             "Direkte nummer",
             "Mobil nummer",
         )
-        rows: list[Sequence[Cell]] = [
-            [
-                h.user_id,
-                h.name,
-                h.unit,
-                "; ".join(h.roles),
-                cause_label(h.cause),
-                view.explanation(h),
-                h.action,
-                h.direct.raw,
-                h.mobile.raw,
-            ]
-            for h in holders
-        ]
-        sh.table(headers, rows, freeze=True)
+        # HOLDER_HEADERS' columns, in this sheet's order
+        chosen = (0, 1, 2, 3, 7, 8, 10, 4, 5)
+        columns = [[open_columns[c][i] for i in rows] for c in chosen]
+        sh.column_table(headers, columns, freeze=True)
 
     def without_roles(self) -> None:
         sh = _Sheet(self, "Brugere uden roller")
@@ -562,6 +597,14 @@ class _Book:
         ]
         headers = ("Brugernavn", "Navn", "E-mail", "Enhed", "Direkte nummer", "Mobil nummer")
         sh.table(headers, rows, freeze=True)
+
+
+def _hop_cell(hop: Hop | None, number: str) -> str:
+    """A trace cell: the system's number, "(ikke fundet)" without its record, "" without
+    the system in this holder's trace."""
+    if hop is None:
+        return ""
+    return number if hop.found else "(ikke fundet)"
 
 
 def _raw(h: HolderResult | None, field: str) -> str:
@@ -611,6 +654,9 @@ def write_workbook(
             "strings_to_urls": False,
         },
     )
+    # The packager's parts in memory, not each in a temporary file (made, zipped, removed):
+    # set after the constructor, which would turn constant_memory off with it.
+    wb.in_memory = True
     book = _Book(wb, result, context)
     with book.rows_spool:
         try:

@@ -143,6 +143,8 @@ def split_uncovered(
     """(open cases, accepted cases) among uncovered holders, in report order."""
     decided = decisions(context)
     uncovered = holder_order(result.uncovered())
+    if not decided:  # no decisions (a plain audit): every case is open
+        return uncovered, []
     open_ = [h for h in uncovered if not is_accepted(h, decided)]
     accepted = [h for h in uncovered if is_accepted(h, decided)]
     return open_, accepted

@@ -193,10 +193,20 @@ def rows_xml(
     ``quoted_xf`` gives the style index of the quote-prefix format (asked only when a
     cell needs it, as xlsxwriter numbers styles in order of first use).
     """
-    numbers = [str(first_row + 1 + i) for i in range(len(rows))]
+    return columns_xml(list(zip_longest(*rows, fillvalue=None)), len(rows), first_row, quoted_xf)
+
+
+def columns_xml(
+    values_by_column: Sequence[Sequence[Cell]],
+    count: int,
+    first_row: int,
+    quoted_xf: Callable[[], int],
+) -> RowsXml:
+    """:func:`rows_xml` of ``count`` rows given as their columns (each ``count`` long)."""
+    numbers = [str(first_row + 1 + i) for i in range(count)]
     columns: list[list[str]] = []
     used: list[int] = []
-    for col, values in enumerate(zip_longest(*rows, fillvalue=None)):
+    for col, values in enumerate(values_by_column):
         letter = column_name(col)
         texts = _text_column(values)
         if texts is None:

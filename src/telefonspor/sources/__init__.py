@@ -10,35 +10,52 @@ readers never decide slots or apply sync rules (``rules/`` does).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from telefonspor.errors import ConfigError
 from telefonspor.model import SourceData
 from telefonspor.settings import SOURCE_KINDS, Settings, SourceSpec
-from telefonspor.sources.ad import read_ad
-from telefonspor.sources.fkorg import read_fkorg
-from telefonspor.sources.hr import read_hr
-from telefonspor.sources.opus import read_opus
-from telefonspor.sources.os2mo import read_os2mo
-from telefonspor.sources.os2sofd import read_os2sofd
-from telefonspor.sources.os2sync_db import read_os2sync_db
 
 __all__ = ["DEFAULT_POSITIONS", "READERS", "Reader", "read_source"]
 
 #: ``reader(path, options=..., settings=...)``; returns data at the kind's default position.
 Reader = Callable[..., SourceData]
 
-READERS: Final[Mapping[str, Reader]] = {
-    "ad": read_ad,
-    "opus": read_opus,
-    "hr": read_hr,
-    "os2sofd": read_os2sofd,
-    "os2mo": read_os2mo,
-    "os2sync-db": read_os2sync_db,
-    "fkorg": read_fkorg,
+#: kind -> (module, function) of its file reader.
+_READER_NAMES: Final = {
+    "ad": ("telefonspor.sources.ad", "read_ad"),
+    "opus": ("telefonspor.sources.opus", "read_opus"),
+    "hr": ("telefonspor.sources.hr", "read_hr"),
+    "os2sofd": ("telefonspor.sources.os2sofd", "read_os2sofd"),
+    "os2mo": ("telefonspor.sources.os2mo", "read_os2mo"),
+    "os2sync-db": ("telefonspor.sources.os2sync_db", "read_os2sync_db"),
+    "fkorg": ("telefonspor.sources.fkorg", "read_fkorg"),
 }
+
+
+class _Readers(Mapping[str, Reader]):
+    """kind -> reader, each reader's module imported when it is first looked up.
+
+    A KLIK-only run (or one with two kinds of system) then neither imports nor, without
+    cached bytecode, compiles the other readers.
+    """
+
+    def __getitem__(self, kind: str) -> Reader:
+        module, function = _READER_NAMES[kind]
+        reader: Reader = getattr(importlib.import_module(module), function)
+        return reader
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_READER_NAMES)
+
+    def __len__(self) -> int:
+        return len(_READER_NAMES)
+
+
+READERS: Final[Mapping[str, Reader]] = _Readers()
 
 #: Each kind's chain position unless the config moves it.
 DEFAULT_POSITIONS: Final[Mapping[str, str]] = dict(SOURCE_KINDS)

@@ -104,17 +104,22 @@ class _Builder:
 
     def build(self, roles: tuple[str, ...] | None = None) -> KlikUser:
         return KlikUser(
-            user_id=self.key,
-            name=self.name,
-            email=self.email,
-            unit=self.unit,
-            municipality=self.municipality,
-            roles=tuple(self.roles) if roles is None else roles,
-            direct_raw=self.direct,
-            mobile_raw=self.mobile,
-            row=self.row,
-            user_name=self.user_name,
+            self.key,
+            self.name,
+            self.email,
+            self.unit,
+            self.municipality,
+            tuple(self.roles) if roles is None else roles,
+            self.direct,
+            self.mobile,
+            self.row,
+            self.user_name,
         )
+
+
+#: A user's first row: (key, user name, name, e-mail, unit, municipality, direct, mobile,
+#: roles, row number); the cells as written, names stripped.
+_FirstRow = tuple[str, str, str, str, str, str, str, str, str, int]
 
 
 #: The fields a row is read for, in the order :func:`_add_row` takes them.
@@ -139,22 +144,30 @@ def read_klik(
         what="KLIK-eksporten",
     )
     has_roles = "roles" in table.columns
-    # One C call takes a row's fields; an unmapped field reads the "" added after the row.
-    width = len(table.headers)
-    pick = operator.itemgetter(*(table.columns.get(name, width) for name in _ROW_FIELDS))
-    users: dict[str, _Builder] = {}
+    # One C call takes a row's fields; an unmapped field reads the "" added as the row's last
+    # cell (index -1: a row may hold more cells than the header has columns).
+    pick = operator.itemgetter(*(table.columns.get(name, -1) for name in _ROW_FIELDS))
+    blank = ("",)
+    # Most users have one row: it waits as a tuple and becomes a KlikUser directly; a
+    # second row of the same user makes a _Builder that merges them (as every row once did).
+    first: dict[str, _FirstRow] = {}
+    merged: dict[str, _Builder] = {}
     findings: list[Finding] = []
     read = 0
     for number, cells in table.rows():
         read += 1
         if progress is not None and read % PROGRESS_EVERY == 0:
             progress(read)
-        _add_row(users, findings, table, number, pick((*cells[:width], "")))
+        _add_row(first, merged, findings, table, number, pick(cells + blank))
     if progress is not None:
         progress(read)
     unnamed = None if has_roles else ("",)  # no roles column: one role without a name
+    users = [
+        _user(row, unnamed) if (builder := merged.get(folded)) is None else builder.build(unnamed)
+        for folded, row in first.items()
+    ]
     return KlikExport(
-        users=tuple(b.build(unnamed) for b in users.values()),
+        users=tuple(users),
         file=InputFile(
             path=str(path), kind="klik", sha256=_sha256(path), sheet=table.sheet, rows=read
         ),
@@ -164,51 +177,94 @@ def read_klik(
     )
 
 
+def _user(row: _FirstRow, roles: tuple[str, ...] | None) -> KlikUser:
+    """The user of a single row: what a _Builder of that row alone builds."""
+    key, user_name, name, email, unit, municipality, direct, mobile, cell, number = row
+    return KlikUser(
+        key,
+        name,
+        email,
+        unit.strip(),
+        municipality.strip(),
+        _roles(cell) if roles is None else roles,
+        direct,
+        mobile,
+        number,
+        user_name,
+    )
+
+
+def _roles(cell: str) -> tuple[str, ...]:
+    """A roles cell's roles: split, stripped, no blanks, each once, in order."""
+    # str.split where the export separates roles with ";" only (the common case).
+    split = "," in cell or "\n" in cell or "\r" in cell
+    parts = _ROLE_SPLIT.split(cell) if split else cell.split(";")
+    roles = dict.fromkeys(map(str.strip, parts))  # an ordered set, made in C
+    roles.pop("", None)
+    return tuple(roles)
+
+
 def _add_row(
-    users: dict[str, _Builder],
+    first: dict[str, _FirstRow],
+    merged: dict[str, _Builder],
     findings: list[Finding],
     table: Table,
     number: int,
     fields: tuple[str, ...],
 ) -> None:
-    """Merge one row (its :data:`_ROW_FIELDS`, unstripped) into its user."""
+    """Keep a user's first row, or merge another row (its :data:`_ROW_FIELDS`, unstripped)
+    into the user's builder."""
     user_cell, email_cell, name_cell, direct, mobile, unit, municipality, roles = fields
     user_name, email, name = user_cell.strip(), email_cell.strip(), name_cell.strip()
     key = user_name or email or name
     if not key:
         return  # a row with phones or roles but nobody to hold them: nothing to audit
     folded = key.casefold()
-    builder = users.get(folded)
-    if builder is None:
-        builder = _Builder(
+    row = first.get(folded)
+    if row is None:
+        first[folded] = (
             key,
             user_name,
             name,
             email,
-            unit.strip(),
-            municipality.strip(),
+            unit,
+            municipality,
             direct,
             mobile,
+            roles,
             number,
         )
-        users[folded] = builder
-    else:
-        builder.name = builder.name or name
-        builder.email = builder.email or email
-        builder.unit = builder.unit or unit.strip()
-        builder.municipality = builder.municipality or municipality.strip()
-        builder.direct = _merge_phone(findings, table, builder, "direct", direct, number)
-        builder.mobile = _merge_phone(findings, table, builder, "mobile", mobile, number)
+        return
+    builder = merged.get(folded)
+    if builder is None:
+        builder = merged[folded] = _builder(row)
+    builder.name = builder.name or name
+    builder.email = builder.email or email
+    builder.unit = builder.unit or unit.strip()
+    builder.municipality = builder.municipality or municipality.strip()
+    builder.direct = _merge_phone(findings, table, builder, "direct", direct, number)
+    builder.mobile = _merge_phone(findings, table, builder, "mobile", mobile, number)
+    _add_rest(builder, direct, mobile, roles, number)
+
+
+def _builder(row: _FirstRow) -> _Builder:
+    """A builder holding a user's first row."""
+    key, user_name, name, email, unit, municipality, direct, mobile, roles, number = row
+    builder = _Builder(
+        key, user_name, name, email, unit.strip(), municipality.strip(), direct, mobile, number
+    )
+    _add_rest(builder, direct, mobile, roles, number)
+    return builder
+
+
+def _add_rest(builder: _Builder, direct: str, mobile: str, roles: str, number: int) -> None:
+    """A row's phone rows and roles, added to its user's builder."""
     if direct.strip():
         builder.direct_rows.append(number)
     if mobile.strip():
         builder.mobile_rows.append(number)
-    # str.split where the export separates roles with ";" only (the common case).
-    split = "," in roles or "\n" in roles or "\r" in roles
-    for role in _ROLE_SPLIT.split(roles) if split else roles.split(";"):
-        role = role.strip()
-        if role:
-            builder.roles.setdefault(role, None)
+    for role in _roles(roles):
+        builder.roles.setdefault(role, None)
 
 
 def _merge_phone(
