@@ -22,6 +22,7 @@ from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
+from telefonspor.rules.outcome import SlotOutcome
 from telefonspor.settings import Key, Settings, parse_assignments
 from telefonspor.texts import system_label
 from telefonspor.whatif import ChainReplayer
@@ -233,6 +234,25 @@ class _Population:
             return found
         cached, replay = self._passages.get, self._replay
         known, usable = self._usable.get, self.usable
+
+        def tally(outcome: SlotOutcome) -> int:
+            """1 when the slot sends a usable number, + 2 when it holds one."""
+            # The sent number first: it is mostly the first held one, whose usability then
+            # settles the holding count without a second lookup.
+            sent = outcome.sent
+            ok = False
+            if sent:
+                hit = known(sent)
+                ok = hit if hit is not None else usable(sent)
+            held = outcome.held
+            if ok and held and held[0] == sent:
+                return 3
+            for raw in held:
+                hit = known(raw)
+                if hit if hit is not None else usable(raw):
+                    return ok + 2
+            return int(ok)
+
         holds_direct = holds_mobile = sends_direct = sends_mobile = 0
         records = self.persons(kind)
         for r in records:
@@ -241,45 +261,11 @@ class _Population:
             passage = cached(id(r))
             if passage is None:
                 passage = replay(r)
-            direct, mobile = passage.direct, passage.mobile
-            # The sent number first: it is mostly the first held one, whose usability then
-            # settles the holding count without a second lookup.
-            sent = direct.sent
-            ok = False
-            if sent:
-                hit = known(sent)
-                ok = hit if hit is not None else usable(sent)
-                if ok:
-                    sends_direct += 1
-            held = direct.held
-            if ok and held and held[0] == sent:
-                holds_direct += 1
-            else:
-                for raw in held:
-                    hit = known(raw)
-                    if hit is None:
-                        hit = usable(raw)
-                    if hit:
-                        holds_direct += 1
-                        break
-            sent = mobile.sent
-            ok = False
-            if sent:
-                hit = known(sent)
-                ok = hit if hit is not None else usable(sent)
-                if ok:
-                    sends_mobile += 1
-            held = mobile.held
-            if ok and held and held[0] == sent:
-                holds_mobile += 1
-            else:
-                for raw in held:
-                    hit = known(raw)
-                    if hit is None:
-                        hit = usable(raw)
-                    if hit:
-                        holds_mobile += 1
-                        break
+            direct, mobile = tally(passage.direct), tally(passage.mobile)
+            sends_direct += direct & 1
+            holds_direct += direct >> 1
+            sends_mobile += mobile & 1
+            holds_mobile += mobile >> 1
         found = {
             "holds_direct": holds_direct,
             "holds_mobile": holds_mobile,
