@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import Passage, make_passage, pass_through_raws
+from telefonspor.rules.outcome import Passage, pass_through_by_type
 from telefonspor.settings import Settings
 
 #: Address role names and their UUIDs (a reader may keep either).
@@ -14,19 +14,8 @@ MOBILE_TYPES: Final = frozenset({"telefon", "5ef6be2d-59f4-4652-a680-585929924ba
 
 
 def fkorg_rule(record: SourceRecord) -> Passage:
-    """FK-ORG holds and passes on by address role; one walk over the record's phones."""
-    direct: list[str] = []
-    mobile: list[str] = []
-    for p in record.phones:
-        raw = p.raw
-        if not raw.strip():
-            continue  # an empty address is not a held number
-        kind = p.type.casefold()
-        if kind in DIRECT_TYPES:
-            direct.append(raw)
-        elif kind in MOBILE_TYPES:
-            mobile.append(raw)
-    return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+    """FK-ORG holds and passes on by address role."""
+    return pass_through_by_type(record, DIRECT_TYPES, MOBILE_TYPES)
 
 
 def fkorg(record: SourceRecord, settings: Settings) -> Passage:

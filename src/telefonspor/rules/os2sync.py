@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import (
-    FAILURE,
-    SKIPPED,
-    Passage,
-    make_passage,
-    pass_through_raws,
-)
+from telefonspor.rules.outcome import FAILURE, SKIPPED, Passage, pass_through_by_type
 from telefonspor.settings import Key, Settings
+
+#: OS2sync's database fields, case-folded: Landline feeds FastnetTelefon, PhoneNumber Telefon.
+_DIRECT_FIELDS: Final = frozenset({"landline"})
+_MOBILE_FIELDS: Final = frozenset({"phonenumber"})
 
 
 def os2sync_db_rule(record: SourceRecord) -> Passage:
-    """What the OS2sync database last sent, by field; one walk over the record's phones."""
-    direct: list[str] = []
-    mobile: list[str] = []
-    for p in record.phones:
-        raw = p.raw
-        if not raw.strip():
-            continue  # an empty field is not a held number
-        kind = p.type.casefold()
-        if kind == "landline":
-            direct.append(raw)
-        elif kind == "phonenumber":
-            mobile.append(raw)
-    return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+    """What the OS2sync database last sent, by field."""
+    return pass_through_by_type(record, _DIRECT_FIELDS, _MOBILE_FIELDS)
 
 
 def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:

@@ -98,3 +98,22 @@ def pass_through_raws(held: list[str]) -> SlotOutcome:
     if not held:
         return EMPTY_SLOT
     return slot_outcome(tuple(held), held[0], (), "", ())
+
+
+def pass_through_by_type(
+    record: SourceRecord, direct_types: frozenset[str], mobile_types: frozenset[str]
+) -> Passage:
+    """Each slot holds and passes on the record's non-empty numbers of its (case-folded) types,
+    in order; one walk over the phones. FK-ORG's address roles and OS2sync's fields work so."""
+    direct: list[str] = []
+    mobile: list[str] = []
+    for p in record.phones:
+        raw = p.raw
+        if not raw.strip():
+            continue  # an empty field is not a held number
+        kind = p.type.casefold()
+        if kind in direct_types:
+            direct.append(raw)
+        elif kind in mobile_types:
+            mobile.append(raw)
+    return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
