@@ -333,3 +333,15 @@ def test_write_back_names_a_target_the_chain_lacks(
 def test_fix_file_downloads_serve_only_their_own_folders(admin: TestClient) -> None:
     for name in ("..", "koersler", "20261130T120000Z", "x" * 16):
         assert admin.get(f"/selvbetjening/rettelsesfiler/{name}.zip").status_code == 404
+
+
+def test_fix_files_from_self_service_say_the_employee_sent_the_number(
+    client: TestClient, link: str, settings: Settings, tmp_path: Path
+) -> None:
+    """Not 'rettet i hånden (rettelsesfilen række 0)': there is no corrections file here."""
+    token = _approved_number(client, link)
+    client.post("/selvbetjening/skriv", data={"csrf_token": token, "bekraeft": "ja"})
+    [folder] = (tmp_path / "web" / "selvbetjening").iterdir()
+    texts = "".join(p.read_text(encoding="utf-8-sig") for p in folder.iterdir())
+    assert "medarbejderens eget nummer (selvbetjening, indsendelse nr. 1)" in texts
+    assert "rettelsesfilen række 0" not in texts

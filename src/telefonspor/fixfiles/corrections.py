@@ -27,9 +27,15 @@ class Correction:
     direct: str = ""
     mobile: str = ""
     row: int = 0
+    #: Where the number comes from, for the fix files' reasons; '' = the corrections file's row.
+    origin: str = ""
 
     def number(self, slot: str) -> str:
         return self.direct if slot == "direct" else self.mobile
+
+    def source(self) -> str:
+        """Danish: who fixed the number ("rettet i hånden (rettelsesfilen række 4)")."""
+        return self.origin or f"rettet i hånden (rettelsesfilen række {self.row})"
 
 
 def read_corrections(path: Path, *, placeholders: Iterable[str] = ()) -> dict[str, Correction]:

@@ -212,7 +212,7 @@ def _ad_rows(
                     fix.user_id,
                     slot,
                     fix.number(slot),
-                    f"{SLOT_LABELS[slot]}: rettet i hånden (rettelsesfilen række {fix.row}).",
+                    f"{SLOT_LABELS[slot]}: {fix.source()}.",
                 )
                 skipped.pop(key, None)
     ordered = sorted(
@@ -277,7 +277,8 @@ def _sofd_rows(
         for slot in SLOTS:
             if fix.number(slot):
                 action = "ret" if _held(sofd, slot).strip() else "tilføj"
-                reason = f"Rettet i hånden (rettelsesfilen række {fix.row})."
+                source = fix.source()
+                reason = f"{source[:1].upper()}{source[1:]}."
                 rows[(key, slot)] = SofdPhone(
                     known.user_id,
                     known.name,

@@ -226,6 +226,7 @@ def _fix_files(
             submission.user_id,
             direct=_e164(numbers["direct"]),
             mobile=_e164(numbers["mobile"]),
+            origin=f"medarbejderens eget nummer (selvbetjening, indsendelse nr. {submission.id})",
         )
         planned.extend(
             _planned(
