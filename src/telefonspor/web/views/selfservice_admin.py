@@ -134,8 +134,9 @@ def write_back(request: Request, user: AdminUser, form: CheckedForm) -> Response
 def _apply(request: Request, who: str, *, really: bool, error: str = "") -> Response:
     state = state_of(request)
     out_dir: Path | None = None
-    if really and _target_of_or_none(state) == "fixfiles":
-        # write_fix_files makes the folder (0700), and only when there is something to write
+    if really:
+        # Used only when the target is fix files; write_fix_files makes the folder (0700),
+        # and only when there is something to write.
         out_dir = _fix_root(state) / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         make_private_dir(out_dir.parent)
     try:
@@ -154,13 +155,6 @@ def _apply(request: Request, who: str, *, really: bool, error: str = "") -> Resp
         failed=_count(planned, ("failed",)),
         fix_folder=out_dir.name if out_dir is not None and out_dir.is_dir() else "",
     )
-
-
-def _target_of_or_none(state: WebState) -> str | None:
-    try:
-        return target_of(state.settings)[0]
-    except TelefonsporError:
-        return None  # apply_approved raises the same error, and the page shows it
 
 
 def _count(planned: list[Planned], outcomes: tuple[str, ...]) -> int:
