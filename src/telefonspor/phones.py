@@ -200,15 +200,11 @@ def _digit_count(text: str) -> int:
     return sum(1 for ch in text if ch in _DIGITS)
 
 
-def _fast(raw: object, placeholders: frozenset[str]) -> PhoneValue | None:
-    """The common shapes without regexes: 8 digits, "+45 ..", spaced pairs, Excel numbers."""
-    if type(raw) is str:
-        text = raw if len(raw) == 8 else raw.replace(" ", "")
-        if len(text) == 8 and text.isdigit() and text.isascii():
-            return _danish(raw, text, placeholders)
-        if len(text) == 11 and text[:3] == "+45" and text[3:].isdigit() and text.isascii():
-            return _danish(raw, text[3:], placeholders)
-        return None
+def _excel_number(raw: object, placeholders: frozenset[str]) -> PhoneValue | None:
+    """A Danish number stored as an Excel number (int, or a float like 33663366.0).
+
+    Text cells never come here: :func:`_noisy` and :func:`_several` take their common shapes.
+    """
     if type(raw) is float:
         if not raw.is_integer():
             return None
@@ -375,7 +371,7 @@ class PhoneEngine:
             value = (
                 (_noisy(raw, placeholders) or _several(raw, placeholders))
                 if type(raw) is str
-                else _fast(raw, placeholders)
+                else _excel_number(raw, placeholders)
             ) or _parse_text(raw_text(raw), placeholders)
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()  # mostly unique cells: a bounded cache beats a growing one
