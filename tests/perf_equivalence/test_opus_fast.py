@@ -28,23 +28,12 @@ from telefonspor.sources.opus import COMMUNICATION_CODES, MOBILE, WORK
 
 # --- the reference: the reader as it was before issue 15 ------------------------------------
 
-_EMPLOYEE_TAGS = frozenset({"employee", "medarbejder", "ansat"})
-_CODE_NAMES = frozenset({"type", "typecode", "code", "art", "kommunikationsart", "komart"})
-_CODE_NAMES |= {"subty", "kode"}
-_VALUE_NAMES = frozenset({"value", "val", "usrid", "usrid_long", "nummer", "number", "tekst"})
-_VALUE_NAMES |= {"text", "id"}
-_NEVER_READ = frozenset({"cpr", "cprnr", "cprnummer"})
-_FIELD_NAMES: Mapping[str, tuple[str, ...]] = {
-    "employee_id": ("employeeid", "medarbejdernr", "medarbejdernummer", "employeenumber", "id"),
-    "user_id": ("userid", "brugerid", "brugernavn", "username", "adbrugernavn", "initialer"),
-    WORK: ("workphone", "arbejdstelefon", "telefonarbejde"),
-    MOBILE: ("mobilephone", "mobiltelefon", "mobil"),
-    "email": ("email", "e-mail", "mail"),
-    "first": ("firstname", "fornavn"),
-    "last": ("lastname", "efternavn"),
-    "name": ("name", "navn"),
-    "leave": ("leavedate", "fratraedelsesdato", "slutdato"),
-}
+# The names the reader accepts did not change; the reference shares them.
+_EMPLOYEE_TAGS = opus._EMPLOYEE_TAGS
+_CODE_NAMES = opus._CODE_NAMES
+_VALUE_NAMES = opus._VALUE_NAMES
+_NEVER_READ = opus._NEVER_READ
+_FIELD_NAMES = opus._FIELD_NAMES
 
 
 def _local(tag: object) -> str:
