@@ -67,6 +67,7 @@ def make_run(
     reports_when_held_back: bool = True,
     progress: Progress | None = None,
     after_read: Callable[[], None] | None = None,
+    processes: int = 1,
 ) -> MadeRun:
     """Audit ``klik`` with the chain of ``settings`` and write the reports into ``out``.
 
@@ -77,13 +78,21 @@ def make_run(
     ``json_to`` writes resultat.json once more there ("-" = stdout). ``rerun`` is the
     command-line arguments that read the same inputs again (printed report commands).
     ``after_read`` runs between reading and auditing (the command line freezes the
-    collector there; a server must not).
+    collector there; a server must not). ``processes=2`` reads the chain's files in two
+    processes (``edge.parallel_read``): for the command line only, a server runs threads.
     """
     from telefonspor.reports import write_reports
     from telefonspor.reports.jsonout import write_json
 
     started = datetime.now(UTC)
-    result = audit_files(klik, settings, sources=sources, progress=progress, after_read=after_read)
+    result = audit_files(
+        klik,
+        settings,
+        sources=sources,
+        progress=progress,
+        after_read=after_read,
+        processes=processes,
+    )
     if rerun:
         result = replace(result, rerun=rerun)
     out = Path(out)

@@ -217,6 +217,13 @@ SETTINGS: Final[tuple[Setting[Any], ...]] = (
         "audit.municipality_code", "", "Kommunekode (3 cifre) til erklæringer og landsoversigt."
     ),
     Setting("audit.municipality_name", "", "Kommunens navn til rapporter."),
+    Setting(
+        "audit.processes",
+        2,
+        "Processer der læser kædens filer på samme tid i `audit`, `fix` og `demo` "
+        "(1 = én fil ad gangen). Kun når filerne fylder over 32 MB og maskinen har "
+        "mere end én kerne; web-appen læser altid i én proces.",
+    ),
     # reports
     Setting(
         "report.trace_all_up_to",
@@ -438,6 +445,7 @@ class Key:
     AUDIT_FAIL_UNDER: Final[Setting[float]] = _row("audit.fail_under", float)
     AUDIT_MUNICIPALITY_CODE: Final[Setting[str]] = _row("audit.municipality_code", str)
     AUDIT_MUNICIPALITY_NAME: Final[Setting[str]] = _row("audit.municipality_name", str)
+    AUDIT_PROCESSES: Final[Setting[int]] = _row("audit.processes", int)
     KLIK_PATH: Final[Setting[str]] = _row("klik.path", str)
     KLIK_SHEET: Final[Setting[str]] = _row("klik.sheet", str)
     CHAIN_PRESET: Final[Setting[str]] = _row("chain.preset", str)

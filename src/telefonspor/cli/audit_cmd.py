@@ -141,6 +141,7 @@ def audit_command(
             rerun=rerun_arguments(klik_export, config, source, map_, set_),
             progress=progress,
             after_read=freeze_inputs,
+            processes=settings.get(Key.AUDIT_PROCESSES),
         )
     result = made.result
     threshold = fail_under if fail_under is not None else settings.get(Key.AUDIT_FAIL_UNDER)

@@ -16,7 +16,7 @@ from telefonspor.hints import command
 from telefonspor.runs import make_run
 from telefonspor.sample import PRESETS, generate_chain
 from telefonspor.selfservice.demo import add_demo_submissions
-from telefonspor.settings import load
+from telefonspor.settings import Key, load
 
 
 @app.command("demo")
@@ -72,6 +72,7 @@ def demo_command(
             rerun=rerun_arguments(chain.klik, chain.config, None, None, None),
             progress=progress,
             after_read=freeze_inputs,
+            processes=settings.get(Key.AUDIT_PROCESSES),
         )
     run_id, where = made.run_id, made.store_label
     if run_id is not None:

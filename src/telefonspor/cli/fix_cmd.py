@@ -50,7 +50,13 @@ def load_input(
     from telefonspor.edge.run import audit_files  # the readers load only when an audit is run
 
     extra = tuple(parse_source_option(s) for s in source or [])
-    result = audit_files(path, settings, sources=settings.sources + extra, after_read=freeze_inputs)
+    result = audit_files(
+        path,
+        settings,
+        sources=settings.sources + extra,
+        after_read=freeze_inputs,
+        processes=settings.get(Key.AUDIT_PROCESSES),
+    )
     return result, {}
 
 

@@ -21,7 +21,7 @@ from telefonspor.errors import ConfigError
 from telefonspor.reports.atomic import write_text_atomic
 from telefonspor.reports.view import gap_closed_pct
 from telefonspor.scenario import ScenarioResult, run_scenario
-from telefonspor.settings import coerce, parse_assignments, toml_limit
+from telefonspor.settings import Key, coerce, parse_assignments, toml_limit
 from telefonspor.texts import CAUSE_LABELS, plural
 
 
@@ -71,7 +71,9 @@ def whatif_command(
         raise ConfigError("Angiv mindst én ændring med --set navn=værdi eller --scenario fil.toml.")
     screen = err_console if json_out == "-" else console
     with DelayedProgress(screen) as progress:
-        klik, sources = read_inputs(klik_export, base, progress=progress)
+        klik, sources = read_inputs(
+            klik_export, base, progress=progress, processes=base.get(Key.AUDIT_PROCESSES)
+        )
         result = run_scenario(klik, sources, base, assignments)
     if json_out:
         text = json.dumps(scenario_json(result), ensure_ascii=False, indent=2)

@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 from telefonspor.audit import run_audit
+from telefonspor.edge.parallel_read import can_fork, read_in_two_processes, worth_a_second_process
 from telefonspor.gcpause import paused_gc
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.rules.os2sync_ad import check_chain
@@ -28,21 +29,32 @@ def read_inputs(
     *,
     sources: Sequence[SourceSpec] | None = None,
     progress: Progress | None = None,
+    processes: int = 1,
 ) -> tuple[KlikExport, list[SourceData]]:
-    """Read the KLIK export and every system of the chain (files or live)."""
+    """Read the KLIK export and every system of the chain (files or live).
+
+    ``processes=2`` lets a forked child read some of the chain's files meanwhile (see
+    :mod:`telefonspor.edge.parallel_read`); only a process without threads may ask.
+    """
 
     def klik_progress(rows: int) -> None:
         if progress is not None:
             progress("Læser KLIK-eksport", rows, None)
 
-    klik = read_klik(
-        Path(klik_path),
-        overrides=settings.klik_map,
-        sheet=settings.get(Key.KLIK_SHEET),
-        progress=klik_progress,
-    )
+    def read_klik_export() -> KlikExport:
+        return read_klik(
+            Path(klik_path),
+            overrides=settings.klik_map,
+            sheet=settings.get(Key.KLIK_SHEET),
+            progress=klik_progress,
+        )
+
     specs = settings.sources if sources is None else sources
-    check_chain((spec.kind for spec in specs), settings)  # before reading anything
+    if processes > 1 and can_fork() and worth_a_second_process(specs):
+        check_chain((spec.kind for spec in specs), settings)  # before reading anything
+        return _read_in_two(read_klik_export, specs, settings, progress)
+    klik = read_klik_export()
+    check_chain((spec.kind for spec in specs), settings)  # before reading the chain
     data: list[SourceData] = []
     for number, spec in enumerate(specs, start=1):
         if progress is not None:
@@ -53,6 +65,30 @@ def read_inputs(
     return klik, data
 
 
+def _read_in_two(
+    read_klik_export: Callable[[], KlikExport],
+    specs: Sequence[SourceSpec],
+    settings: Settings,
+    progress: Progress | None,
+) -> tuple[KlikExport, list[SourceData]]:
+    """The KLIK export in the parent while the forked child starts on the chain's files."""
+    klik: list[KlikExport] = []
+
+    def chain_progress(count: int) -> None:
+        if progress is not None:
+            progress("Læser kæden", count, len(specs))
+
+    def read_one(spec: SourceSpec) -> SourceData:
+        return read_source(spec, settings, progress=progress if spec.live else None)
+
+    if progress is not None:
+        progress("Læser kæden", 0, len(specs))
+    data = read_in_two_processes(
+        specs, read_one, before_own=lambda: klik.append(read_klik_export()), done=chain_progress
+    )
+    return klik[0], data
+
+
 def audit_files(
     klik_path: Path,
     settings: Settings,
@@ -61,16 +97,20 @@ def audit_files(
     progress: Progress | None = None,
     timings: MutableMapping[str, float] | None = None,
     after_read: Callable[[], None] | None = None,
+    processes: int = 1,
 ) -> AuditResult:
     """Read the KLIK export and every system of the chain, then audit.
 
     ``after_read`` runs between reading and auditing: a one-shot command passes
     ``gc.freeze`` there (see ``cli.app.freeze_inputs``); a long-running process must not,
-    as frozen objects are never collected.
+    as frozen objects are never collected. ``processes=2`` reads the chain's files in two
+    processes (see :func:`read_inputs`): only for a process that runs no threads.
     """
     started = time.perf_counter()
     with paused_gc():  # readers build records without cycles: no collector walks over them
-        klik, data = read_inputs(klik_path, settings, sources=sources, progress=progress)
+        klik, data = read_inputs(
+            klik_path, settings, sources=sources, progress=progress, processes=processes
+        )
     if after_read is not None:
         after_read()
     if timings is not None:
