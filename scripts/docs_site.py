@@ -383,10 +383,16 @@ def _target_rows(bench: dict[str, Any]) -> str:
             )
         elif target == "national":
             goal = f"national: højst {_dk(v['goal'], 0)} s og {_dk(v['memory_goal'], 0)} MB"
-            got = (
-                f"{_dk(v['value'], 1)} CPU-sekunder (væg-ur {_dk(v['wall'], 1)} s), "
-                f"{_dk(v['memory'], 0)} MB"
-            )
+            if "cpu" in v:  # since the forked reader: the wall time a user waits
+                got = (
+                    f"{_dk(v['value'], 1)} s væg-ur ({_dk(v['cpu'], 1)} CPU-sekunder i alt på "
+                    f"to processer), højst {_dk(v['memory'], 0)} MB for begge processer"
+                )
+            else:
+                got = (
+                    f"{_dk(v['value'], 1)} CPU-sekunder (væg-ur {_dk(v['wall'], 1)} s), "
+                    f"{_dk(v['memory'], 0)} MB"
+                )
             if "floor" in v:
                 got += f"; blot at læse filerne (gulvet): {_dk(v['floor'], 1)} CPU-sekunder"
         elif target == "phone_engine":

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import runpy
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -145,6 +146,54 @@ def test_floor_reads_every_file_of_the_chain(tmp_path: Path) -> None:
     assert {".xlsx", ".csv", ".json", ".xml"} <= kinds
     floor = bench._floor_run(tmp_path)
     assert floor["files"] == len(files)
+
+
+def test_national_is_the_wall_time_a_user_waits_and_both_processes_memory() -> None:
+    """With a forked reader, CPU seconds add up over two processes: the target is the wait."""
+    results = _results()
+    results["national"] = {
+        **results["national"],  # type: ignore[dict-item]
+        "process_wall": 38.0,
+        "process_cpu": 55.0,
+        "peak_rss_mb": 3000.0,
+        "peak_tree_mb": 4200.0,
+    }
+    national = next(v for v in bench.verdicts(results) if v["target"] == "national")
+    assert (national["value"], national["cpu"], national["memory"]) == (38.0, 55.0, 4200.0)
+    assert national["met"] is False, "4,200 MB for both processes is over 4,096 MB"
+    results["national"]["peak_tree_mb"] = 3500.0  # type: ignore[index]
+    national = next(v for v in bench.verdicts(results) if v["target"] == "national")
+    assert national["met"] is True
+    results["targets"] = bench.verdicts(results)
+    text = _build_readme().fill_bench("<!-- bench:targets -->\n", results)
+    assert "38,0 s væg-ur (55,0 CPU-sekunder i alt på to processer)" in text
+
+
+def test_a_timed_run_counts_its_forked_childs_memory() -> None:
+    """_tree_memory_kb adds a child's resident memory to its parent's."""
+    import os
+    import signal
+    import subprocess
+
+    child = "import time; x = bytearray(200 * 1024 * 1024); time.sleep(30)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    with subprocess.Popen([sys.executable, "-c", parent], start_new_session=True) as process:
+        try:
+            for _ in range(200):
+                if bench._tree_memory_kb(process.pid) > 200 * 1024:
+                    break
+                time.sleep(0.05)
+            own = int(
+                next(
+                    line.split()[1]
+                    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
+            )
+            assert own < 100 * 1024, "the parent alone holds little"
+            assert bench._tree_memory_kb(process.pid) > 200 * 1024, "the child's 200 MB counted"
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)  # the child too
 
 
 def test_national_names_its_floor_when_measured() -> None:

@@ -165,20 +165,70 @@ def _generate(size: Size, cache: Path) -> Path:
 
 
 def _timed_subprocess(arguments: list[str]) -> dict[str, float]:
-    """One fresh process; its own figures plus its whole life's wall and CPU seconds."""
+    """One fresh process; its own figures plus its whole life's wall and CPU seconds.
+
+    ``peak_tree_mb`` is the highest memory of the process and its children together (a run
+    forks a reader, see edge.parallel_read), sampled every 50 ms as PSS, and never less than
+    the process's own peak RSS.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-m", "telefonspor.edge.bench", *arguments],
-        check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-    )
+    ) as process:
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_memory_kb(process.pid))
+            time.sleep(0.05)
+        stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, arguments, stdout, stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    figures = dict(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {**figures, "process_wall": wall, "process_cpu": cpu}
+    figures = dict(json.loads(stdout.strip().splitlines()[-1]))
+    own_peak = float(figures.get("peak_rss_mb", 0.0))
+    return {
+        **figures,
+        "process_wall": wall,
+        "process_cpu": cpu,
+        "peak_tree_mb": max(peak / 1024, own_peak),
+    }
+
+
+def _tree_memory_kb(pid: int) -> int:
+    """Proportional resident kB (PSS) of ``pid`` and all its descendants now.
+
+    PSS, not RSS: a child forked from a big parent shares its pages until it writes them,
+    and RSS would count each shared page once per process. (VmRSS where the kernel has no
+    smaps_rollup; 0 for a process already gone.)
+    """
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text("ascii")
+            total += _memory_kb(current)
+        except OSError:
+            continue
+        pending += [int(child) for child in children.split()]
+    return total
+
+
+def _memory_kb(pid: int) -> int:
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            text = Path(f"/proc/{pid}/{name}").read_text(encoding="ascii")
+        except FileNotFoundError:
+            continue
+        for line in text.splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    return 0
 
 
 def _klik_file(directory: Path) -> Path:
@@ -346,17 +396,21 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     if "national" in results:
+        # What the user waits for: the whole process's wall time, start to written reports, with
+        # the forked reader's memory added to the peak (_tree_peak). CPU seconds are shown too.
         got = results["national"]
         seconds, megabytes = TARGETS["national"]
+        wall = got.get("process_wall", got["total"])
+        memory = _tree_peak(got)
         out.append(
             {
                 "target": "national",
-                "value": got["cpu"],
-                "wall": got["total"],
-                "memory": got["peak_rss_mb"],
+                "value": round(wall, 1),
+                "cpu": round(got.get("process_cpu", got["cpu"]), 1),
+                "memory": memory,
                 "goal": seconds,
                 "memory_goal": megabytes,
-                "met": got["cpu"] <= seconds and got["peak_rss_mb"] <= megabytes,
+                "met": wall <= seconds and memory <= megabytes,
                 **(
                     {"floor": results["national_floor"]["process_cpu"]}
                     if "national_floor" in results
@@ -378,7 +432,7 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     for small, big in itertools.pairwise(sizes):
         growth = _size_of(big) / _size_of(small)
         time_growth = results[big]["cpu"] / results[small]["cpu"] / growth
-        memory_growth = results[big]["peak_rss_mb"] / results[small]["peak_rss_mb"] / growth
+        memory_growth = _tree_peak(results[big]) / _tree_peak(results[small]) / growth
         out.append(
             {
                 "target": f"linear {small}->{big}",
@@ -389,6 +443,11 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _tree_peak(figures: dict[str, float]) -> float:
+    """The peak memory of a run and its forked reader (older results: the run's own)."""
+    return float(figures.get("peak_tree_mb", figures["peak_rss_mb"]))
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -460,29 +519,26 @@ def _print_table(results: dict[str, Any]) -> None:
         "report_html",
         "report_json",
         "total",
-        "peak_rss_mb",
+        "cpu",
+        "process_wall",
+        "peak_tree_mb",
     ]
     print()
     print("| trin | " + " | ".join(sizes) + " |")
     print("|---|" + "---:|" * len(sizes))
     for stage in stages:
-        cells = [f"{results[s].get(stage, 0.0):.2f}" for s in sizes]
+        cells = [
+            f"{_tree_peak(results[s]) if stage == 'peak_tree_mb' else results[s].get(stage, 0.0):.2f}"
+            for s in sizes
+        ]
         print(f"| {stage} | " + " | ".join(cells) + " |")
     rate = results["phone_engine"]["values_per_second"]
     print(f"\nTelefonmotor: {rate:,.0f} værdier/s (mål {PHONE_TARGET:,})")
     for verdict in results.get("targets", ()):
         mark = "OK" if verdict["met"] else "OVER MÅL"
         extra = f", hukommelse {verdict['memory']:g}" if "memory" in verdict else ""
+        extra += f", CPU {verdict['cpu']:g} s" if "cpu" in verdict else ""
         print(f"{verdict['target']}: {verdict['value']:g}{extra} (mål {verdict['goal']:g}): {mark}")
-    for name, (seconds, megabytes) in TARGETS.items():
-        if name in results:
-            got = results[name]
-            verdict = (
-                "OK" if got["total"] <= seconds and got["peak_rss_mb"] <= megabytes else "OVER MÅL"
-            )
-            print(
-                f"{name}: {got['total']:.1f} s / {got['peak_rss_mb']:.0f} MB (mål {seconds:g} s / {megabytes} MB): {verdict}"
-            )
 
 
 if __name__ == "__main__":
