@@ -18,12 +18,12 @@ import pytest
 from telefonspor.edge import parallel_read
 from telefonspor.edge.parallel_read import (
     PARALLEL_FROM_BYTES,
+    can_fork,
     read_in_two_processes,
     worth_a_second_process,
 )
 from telefonspor.edge.run import audit_files, read_inputs
 from telefonspor.errors import InputError
-from telefonspor.forking import can_fork
 from telefonspor.model import SourceData
 from telefonspor.reports.jsonout import dumps_bytes, to_json
 from telefonspor.sample import SampleChain, generate_chain

@@ -79,8 +79,7 @@ def make_run(
     command-line arguments that read the same inputs again (printed report commands).
     ``after_read`` runs between reading and auditing (the command line freezes the
     collector there; a server must not). ``processes=2`` reads the chain's files in two
-    processes (``edge.parallel_read``) and writes resultat.json beside the other reports
-    (``reports.write_reports``): for the command line only, a server runs threads.
+    processes (``edge.parallel_read``): for the command line only, a server runs threads.
     """
     from telefonspor.reports import write_reports
     from telefonspor.reports.jsonout import write_json
@@ -107,7 +106,7 @@ def make_run(
             return made
     if progress is not None:
         progress("Skriver rapporter", 0, None)
-    reports = write_reports(result, out, context=made.context, processes=processes)
+    reports = write_reports(result, out, context=made.context)
     if json_to:
         write_json(result, json_to, context=made.context)
     fixes: list[Path] = []

@@ -238,7 +238,9 @@ def _klik_file(directory: Path) -> Path:
 def _one_run(directory: Path, *, klik_only: bool = False) -> dict[str, float]:
     """The full audit with every report, as the CLI does it, timed per stage."""
     from telefonspor.edge.run import audit_files
-    from telefonspor.reports import write_reports
+    from telefonspor.reports.excel import write_excel
+    from telefonspor.reports.html import write_html
+    from telefonspor.reports.jsonout import write_json
     from telefonspor.settings import Key, load
 
     started = time.perf_counter()
@@ -255,10 +257,14 @@ def _one_run(directory: Path, *, klik_only: bool = False) -> dict[str, float]:
         processes=settings.get(Key.AUDIT_PROCESSES),  # as in a CLI run
     )
     with tempfile.TemporaryDirectory() as out:
-        # As the CLI writes them (runs.make_run): with a big result, resultat.json in a child.
-        write_reports(
-            result, Path(out), processes=settings.get(Key.AUDIT_PROCESSES), timings=timings
-        )
+        for name, writer, filename in (
+            ("report_xlsx", write_excel, "rapport.xlsx"),
+            ("report_html", write_html, "rapport.html"),
+            ("report_json", write_json, "resultat.json"),
+        ):
+            t = time.perf_counter()
+            writer(result, Path(out) / filename)
+            timings[name] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     # The same span in CPU seconds, the forked reader's included (see edge.parallel_read).
     timings["cpu"] = time.process_time() + _children_cpu() - cpu_started

@@ -56,6 +56,17 @@ _COST_PER_MB: Final = {
 ReadOne = Callable[[SourceSpec], SourceData]
 
 
+def can_fork() -> bool:
+    """Whether this platform can fork a reader (not Windows, and more than one CPU to use)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity (macOS)
+        cpus = os.cpu_count() or 1
+    return cpus > 1
+
+
 def file_bytes(spec: SourceSpec) -> int:
     """The bytes ``spec``'s file (or folder of files) holds; 0 when it is live or missing."""
     if spec.live or not spec.path:

@@ -11,8 +11,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 from telefonspor.audit import run_audit
-from telefonspor.edge.parallel_read import read_in_two_processes, worth_a_second_process
-from telefonspor.forking import can_fork
+from telefonspor.edge.parallel_read import can_fork, read_in_two_processes, worth_a_second_process
 from telefonspor.gcpause import paused_gc
 from telefonspor.model import AuditResult, KlikExport, SourceData
 from telefonspor.rules.os2sync_ad import check_chain
