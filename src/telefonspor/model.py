@@ -146,10 +146,12 @@ class KlikExport:
 # them, and a frozen slots dataclass costs ~1.5 µs to construct against ~0.15 µs for a Struct.
 # ``gc=False``: they only hold strings, bools and tuples of each other, so they can never be
 # part of a reference cycle, and the collector need not track them (16 bytes less each).
+# ``omit_defaults``: msgpack sent from a forked reader (edge.parallel_read) leaves out fields
+# equal to their default, so the decoded records share the one default object.
 # Copy with ``msgspec.structs.replace`` (``dataclasses.replace`` does not take them).
 
 
-class PhoneEntry(msgspec.Struct, frozen=True, gc=False):
+class PhoneEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     """A phone number as one system holds it, before any sync rule applies.
 
     ``type`` is the system's own name for it: the OS2sofd ``phoneType``, the
@@ -167,7 +169,7 @@ class PhoneEntry(msgspec.Struct, frozen=True, gc=False):
     type_uuid: str = ""  # OS2mo: the address type's class UUID (what the export matches on)
 
 
-class SourceRecord(msgspec.Struct, frozen=True, gc=False):
+class SourceRecord(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     """One user/account as one system of the chain knows it.
 
     A system with persons holding several accounts (OS2sofd, OS2mo) yields one

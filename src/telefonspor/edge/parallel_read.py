@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Final
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from telefonspor.model import SourceData
 from telefonspor.settings import SourceSpec
@@ -155,6 +156,29 @@ def read_in_two_processes(
 _DECODER: Final = msgspec.msgpack.Decoder(SourceData)
 
 
+def _shared(data: SourceData) -> SourceData:
+    """``data`` with the values its reader shared shared again, to save memory.
+
+    A reader gives every record of a system the same ``system`` string and the same few
+    ``flags`` sets, and its phones the same few ``type``/``visibility`` strings; decoding
+    makes one object per record (a frozenset is 216 bytes: ~130 MB per national system).
+    Fields equal to their default are not sent at all (``omit_defaults`` on the Structs),
+    so they come back as the one default object. The records are new and not yet seen by
+    anyone, so setting their fields in place is safe.
+    """
+    strings: dict[str, str] = {}
+    flag_sets: dict[frozenset[str], frozenset[str]] = {}
+    string, flags = strings.setdefault, flag_sets.setdefault
+    for record in data.records:
+        force_setattr(record, "system", string(record.system, record.system))
+        force_setattr(record, "flags", flags(record.flags, record.flags))  # empty ones too
+        for phone in record.phones:
+            force_setattr(phone, "type", string(phone.type, phone.type))
+            if phone.visibility:
+                force_setattr(phone, "visibility", string(phone.visibility, phone.visibility))
+    return data
+
+
 class _Child:
     """The parent's end of the forked reader: its pipe of finished files, and the process."""
 
@@ -180,7 +204,7 @@ class _Child:
                 index, status = line.decode("ascii").split()
                 if status == "ok":
                     file = self.folder / f"{index}.msgpack"
-                    results[int(index)] = _DECODER.decode(file.read_bytes())
+                    results[int(index)] = _shared(_DECODER.decode(file.read_bytes()))
                     file.unlink()
 
     def stop(self) -> None:
