@@ -89,8 +89,10 @@ EMPTY_PHONE: Final = PhoneValue("", None, "unknown", ("missing",))
 # --- the KLIK export ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class KlikUser:
+# A Struct, not a frozen dataclass (as the chain's records below): the reader makes one per
+# user, and a Struct is built in a tenth of the time. ``gc=False``: it holds only strings,
+# an int and a tuple of strings. Copy with ``msgspec.structs.replace``.
+class KlikUser(msgspec.Struct, frozen=True, gc=False):
     """One KLIK user, rows of the same user already merged."""
 
     user_id: str  # the grouping key: user name, else e-mail, else name
@@ -223,8 +225,10 @@ class Hop(msgspec.Struct, frozen=True, gc=False):
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class HolderResult:
+# A Struct for the same reason (one per holder, built in the audit's loop); ``gc=False``: it
+# holds strings, bools, PhoneValues, Hops, a LegacyTwin and tuples of them, none of which
+# can refer back to it. Copy with ``msgspec.structs.replace``.
+class HolderResult(msgspec.Struct, frozen=True, gc=False):
     """A role holder after phone evaluation and diagnosis."""
 
     user_id: str

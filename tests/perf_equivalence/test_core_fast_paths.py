@@ -305,7 +305,7 @@ def test_record_index_equals_a_scan(records: list[SourceRecord]) -> None:
 
 def test_holder_result_fields_are_in_the_order_the_audit_passes_them() -> None:
     """run_audit builds HolderResult and Finding positionally (hot loop): pin their field order."""
-    assert [f.name for f in dataclasses.fields(HolderResult)][:18] == [
+    assert [f.name for f in msgspec.structs.fields(HolderResult)][:18] == [
         "user_id",
         "name",
         "email",

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
 import openpyxl
 import pytest
 from hypothesis import given
@@ -306,7 +307,7 @@ def test_holder_tables_by_column_equal_the_rows_before(
     result = build_result(90, names=NASTY_NAMES)
     if traces != "chain":  # one hop (KLIK only), or a mix with a system twice
         holders = tuple(
-            dataclasses.replace(
+            msgspec.structs.replace(
                 h,
                 trace=h.trace[-1:] if traces == "klik-only" or i % 3 else h.trace * 2,
             )

@@ -13,6 +13,7 @@ import dataclasses
 import json
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 from hypothesis import given
@@ -132,7 +133,7 @@ def test_holder_records_equal_the_plain_dicts() -> None:
     decided = dict(context.decisions)
     # One-hop traces (a KLIK-only audit), no trace, and two systems of the same kind.
     holders = tuple(
-        dataclasses.replace(h, trace=h.trace[-(i % 3) :] if i % 3 else h.trace * 2)
+        msgspec.structs.replace(h, trace=h.trace[-(i % 3) :] if i % 3 else h.trace * 2)
         for i, h in enumerate(result.holders)
     )
     odd = dataclasses.replace(result, holders=holders)
