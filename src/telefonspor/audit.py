@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from typing import Final
@@ -50,8 +50,8 @@ def run_audit(
     holders = [u for u in klik.users if u.roles]
     without_roles = tuple(u for u in klik.users if not u.roles)
 
-    phones = [(engine.parse(u.direct_raw), engine.parse(u.mobile_raw)) for u in holders]
-    phones = [contextual_findings(direct, mobile) for direct, mobile in phones]
+    parse = engine.parse
+    phones = [contextual_findings(parse(u.direct_raw), parse(u.mobile_raw)) for u in holders]
     phones = _mark_shared(phones, settings.get(Key.AUDIT_SHARED_THRESHOLD))
     clock.stage("normalise")
 
@@ -119,8 +119,8 @@ def run_audit(
         holders=tuple(results),
         users_without_roles=without_roles,
         findings=findings,
-        by_role=_by_group(results, _roles_of),
-        by_unit=_by_group(results, _unit_of),
+        by_role=_by_role(results),
+        by_unit=_by_unit(results),
         generated_at=generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
         inputs=(klik.file, *(f for s in sources for f in s.files)),
         sources=tuple(sources),
@@ -143,19 +143,23 @@ def _mark_shared(
     holders_per_number: dict[str, int] = {}
     count = holders_per_number.get
     for direct, mobile in phones:
-        number = direct.e164 if direct.usable else None
+        # e164 first: most empty values are settled without ``usable``.
+        number = direct.e164
+        if number and not direct.usable:
+            number = None
         if number:
             holders_per_number[number] = count(number, 0) + 1
-        other = mobile.e164 if mobile.usable else None
-        if other and other != number:  # a holder counts once per number
+        other = mobile.e164
+        if other and other != number and mobile.usable:  # a holder counts once per number
             holders_per_number[other] = count(other, 0) + 1
     shared = {n for n, holders in holders_per_number.items() if holders >= threshold}
     if not shared:
         return phones
+    # The set lookup first: few values are shared, and None is never in the set.
     return [
         (
-            direct.with_findings("shared") if direct.usable and direct.e164 in shared else direct,
-            mobile.with_findings("shared") if mobile.usable and mobile.e164 in shared else mobile,
+            direct.with_findings("shared") if direct.e164 in shared and direct.usable else direct,
+            mobile.with_findings("shared") if mobile.e164 in shared and mobile.usable else mobile,
         )
         for direct, mobile in phones
     ]
@@ -204,32 +208,41 @@ def _summary(holders: Sequence[HolderResult], users_without_roles: int) -> Summa
     )
 
 
-def _by_group(
-    holders: Sequence[HolderResult],
-    groups_of: Callable[[HolderResult], Iterable[tuple[str, int]]],
-) -> tuple[GroupCoverage, ...]:
-    """Coverage per group; ``groups_of`` yields (group name, role assignments in it) per holder."""
+def _by_role(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
+    """Coverage per role name: a holder counts once for each distinct role it holds."""
+    # Holders with the same roles and coverage are counted together first: an export
+    # has far fewer distinct role lists than holders.
+    same = Counter([(h.roles, h.covered) for h in holders])
     counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for h in holders:
-        covered = h.covered
-        for name, roles in groups_of(h):
-            c = counts[name]
-            c[0] += 1
-            c[2] += roles
-            if covered:
-                c[1] += 1
-                c[3] += roles
+    for (roles, covered), holders_with in same.items():
+        for role in dict.fromkeys(roles):
+            _add(counts[role], holders_with, holders_with, covered)
+    return _groups(counts)
+
+
+def _by_unit(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
+    """Coverage per unit, with the role assignments of its holders."""
+    same = Counter([(h.unit, h.covered, len(h.roles)) for h in holders])
+    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for (unit, covered, roles), holders_with in same.items():
+        _add(counts[unit], holders_with, roles * holders_with, covered)
+    return _groups(counts)
+
+
+def _add(c: list[int], holders: int, roles: int, covered: bool) -> None:
+    """Add ``holders`` holders with ``roles`` role assignments to a group's counts."""
+    c[0] += holders
+    c[2] += roles
+    if covered:
+        c[1] += holders
+        c[3] += roles
+
+
+def _groups(counts: Mapping[str, list[int]]) -> tuple[GroupCoverage, ...]:
+    """The groups of ``counts`` (holders, covered, roles, roles covered), least covered first."""
     groups = [GroupCoverage(name, *c) for name, c in counts.items()]
     groups.sort(key=lambda g: (g.coverage_pct, -g.roles, g.name))
     return tuple(groups)
-
-
-def _roles_of(h: HolderResult) -> Iterable[tuple[str, int]]:
-    return ((role, 1) for role in dict.fromkeys(h.roles))
-
-
-def _unit_of(h: HolderResult) -> Iterable[tuple[str, int]]:
-    return ((h.unit, len(h.roles)),)
 
 
 class _StageClock:

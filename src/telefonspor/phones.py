@@ -323,6 +323,8 @@ class PhoneEngine:
         self._placeholders = _placeholder_set(placeholders)
         self._plain = _plain_kinds(self._placeholders)
         self._cache: dict[object, PhoneValue] = {}
+        #: An empty cell (most audits' commonest value): the full parser's answer, kept.
+        self._empty = self._full("")
 
     def parse(self, raw: object) -> PhoneValue:
         # Inlined fast path: at a million mostly unique cells every call and lookup shows.
@@ -331,6 +333,8 @@ class PhoneEngine:
         national = ""
         if kind is str:
             text: str = raw  # type: ignore[assignment]
+            if not text:
+                return self._empty
             plain = text if len(text) == 8 else text.replace(" ", "")
             size = len(plain)
             if size == 8:
@@ -338,8 +342,11 @@ class PhoneEngine:
             elif size == 11:
                 if plain[:3] == "+45":
                     national = plain[3:]
-            elif size == 10 and plain[:2] == "45":
-                national = plain[2:]
+            elif size == 10:
+                if plain[:2] == "45":
+                    national = plain[2:]
+            elif size == 12 and plain[:4] == "0045":
+                national = plain[4:]
             if not (national.isdigit() and national.isascii()):
                 return self._full(raw)
         elif kind is float or kind is int:
@@ -386,9 +393,11 @@ def contextual_findings(direct: PhoneValue, mobile: PhoneValue) -> tuple[PhoneVa
     range. ``same_number_both_fields``: both fields hold the same usable number. The audit
     runs this function; there is no second copy.
     """
-    if direct.usable and direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
-        direct = direct.with_findings("mobile_in_landline_field")
-    if direct.usable and mobile.usable and direct.e164 == mobile.e164:
+    if not direct.usable:  # both findings need a usable direct number
+        return direct, mobile
+    if direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
+        direct = direct.with_findings("mobile_in_landline_field")  # still usable
+    if mobile.usable and direct.e164 == mobile.e164:
         direct = direct.with_findings("same_number_both_fields")
         mobile = mobile.with_findings("same_number_both_fields")
     return direct, mobile
