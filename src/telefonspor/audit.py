@@ -7,7 +7,7 @@ collects seconds per stage for ``make bench``.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from itertools import chain
@@ -210,35 +210,48 @@ def _summary(holders: Sequence[HolderResult], users_without_roles: int) -> Summa
 
 def _by_role(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
     """Coverage per role name: a holder counts once for each distinct role it holds."""
-    # Holders with the same roles and coverage are counted together first: an export
-    # has far fewer distinct role lists than holders.
-    same = Counter([(h.roles, h.covered) for h in holders])
-    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for (roles, covered), holders_with in same.items():
+    # Holders with the same roles and coverage are counted together first (in C): an
+    # export has far fewer distinct role lists than holders.
+    same = Counter(zip([h.roles for h in holders], [h.covered for h in holders], strict=True))
+    held: dict[str, int] = {}
+    covered: dict[str, int] = {}
+    for (roles, is_covered), n in same.items():
         for role in dict.fromkeys(roles):
-            _add(counts[role], holders_with, holders_with, covered)
-    return _groups(counts)
+            held[role] = held.get(role, 0) + n
+            if is_covered:
+                covered[role] = covered.get(role, 0) + n
+    # One role assignment per holder and role: the holder counts are the role counts.
+    return _groups(
+        {role: (n, covered.get(role, 0), n, covered.get(role, 0)) for role, n in held.items()}
+    )
 
 
 def _by_unit(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
     """Coverage per unit, with the role assignments of its holders."""
-    same = Counter([(h.unit, h.covered, len(h.roles)) for h in holders])
-    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for (unit, covered, roles), holders_with in same.items():
-        _add(counts[unit], holders_with, roles * holders_with, covered)
+    same = Counter(
+        zip(
+            [h.unit for h in holders],
+            [h.covered for h in holders],
+            map(len, [h.roles for h in holders]),
+            strict=True,
+        )
+    )
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for (unit, is_covered, roles), n in same.items():
+        held, covered, assigned, assigned_covered = counts.get(unit, (0, 0, 0, 0))
+        if is_covered:
+            counts[unit] = (
+                held + n,
+                covered + n,
+                assigned + roles * n,
+                assigned_covered + roles * n,
+            )
+        else:
+            counts[unit] = (held + n, covered, assigned + roles * n, assigned_covered)
     return _groups(counts)
 
 
-def _add(c: list[int], holders: int, roles: int, covered: bool) -> None:
-    """Add ``holders`` holders with ``roles`` role assignments to a group's counts."""
-    c[0] += holders
-    c[2] += roles
-    if covered:
-        c[1] += holders
-        c[3] += roles
-
-
-def _groups(counts: Mapping[str, list[int]]) -> tuple[GroupCoverage, ...]:
+def _groups(counts: Mapping[str, tuple[int, int, int, int]]) -> tuple[GroupCoverage, ...]:
     """The groups of ``counts`` (holders, covered, roles, roles covered), least covered first."""
     groups = [GroupCoverage(name, *c) for name, c in counts.items()]
     groups.sort(key=lambda g: (g.coverage_pct, -g.roles, g.name))

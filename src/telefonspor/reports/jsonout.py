@@ -274,7 +274,8 @@ class HolderRecord(msgspec.Struct, gc=False):
 
 
 def _phone(value: PhoneValue) -> PhoneRecord:
-    return PhoneRecord(value.raw, value.e164, value.kind, tuple(value.findings), value.usable)
+    raw, e164, kind, findings = value  # a PhoneValue is a tuple: one unpacking, no copies
+    return PhoneRecord(raw, e164, kind, findings, value.usable)
 
 
 def _hop(hop: Hop) -> HopRecord:
