@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, compress
 from typing import Final
 
 from telefonspor.diagnose import Diagnoser
@@ -71,8 +71,8 @@ def run_audit(
         # Positional: a keyword call costs twice as much, once per holder. Field order:
         # user_id, name, email, unit, municipality, roles, row, direct, mobile, covered,
         # direct_reach, cause, cause_detail, responsible, action, rule, trace, flags.
-        results.append(
-            HolderResult(
+        if covered:  # no cause, detail, party, action or rule
+            holder = HolderResult(
                 user.user_id,
                 user.name,
                 user.email,
@@ -82,17 +82,38 @@ def run_audit(
                 user.row,
                 direct,
                 mobile,
-                covered,
+                True,
                 reach,
-                *(
-                    _COVERED
-                    if covered
-                    else (d.cause, d.cause_detail, d.responsible, d.action, d.rule)
-                ),
+                None,
+                "",
+                "",
+                "",
+                "",
                 d.trace,
                 d.flags,
             )
-        )
+        else:
+            holder = HolderResult(
+                user.user_id,
+                user.name,
+                user.email,
+                user.unit,
+                user.municipality,
+                user.roles,
+                user.row,
+                direct,
+                mobile,
+                False,
+                reach,
+                d.cause,
+                d.cause_detail,
+                d.responsible,
+                d.action,
+                d.rule,
+                d.trace,
+                d.flags,
+            )
+        results.append(holder)
     results = find_twins(klik, results, diagnoser.resolver, settings, engine)
     clock.stage("diagnose")
 
@@ -132,10 +153,6 @@ def run_audit(
     return result
 
 
-#: A covered holder's cause, cause_detail, responsible, action and rule.
-_COVERED: Final = (None, "", "", "", "")
-
-
 def _mark_shared(
     phones: list[tuple[PhoneValue, PhoneValue]], threshold: int
 ) -> list[tuple[PhoneValue, PhoneValue]]:
@@ -169,9 +186,12 @@ def _phone_findings(holders: Iterable[HolderResult]) -> list[Finding]:
     """One Finding per problem on a value; an empty field is not listed (uncovered holders are)."""
     out = []
     slots = (("direct", SLOT_LABELS["direct"]), ("mobile", SLOT_LABELS["mobile"]))
-    for h in holders:
-        if not (h.direct.findings or h.mobile.findings):
-            continue
+    # Most holders have no finding but "missing" on either field: they are passed over in C.
+    nothing = _NO_PHONE_FINDING
+    listed = [
+        h for h in holders if h.direct.findings not in nothing or h.mobile.findings not in nothing
+    ]
+    for h in listed:
         for (slot, label), value in zip(slots, (h.direct, h.mobile), strict=True):
             for code in value.findings:
                 if code == "missing":
@@ -182,26 +202,23 @@ def _phone_findings(holders: Iterable[HolderResult]) -> list[Finding]:
     return out
 
 
+#: The findings of a value that give no Finding: none, or only an empty field.
+_NO_PHONE_FINDING: Final = ((), ("missing",))
+
+
 def _summary(holders: Sequence[HolderResult], users_without_roles: int) -> Summary:
-    findings: Counter[str] = Counter(
-        chain.from_iterable(f for h in holders for f in (h.direct.findings, h.mobile.findings))
-    )
-    causes: Counter[str] = Counter(h.cause for h in holders if h.cause)
-    roles = roles_covered = covered = reach = 0
-    for h in holders:  # one walk for every total
-        count = len(h.roles)
-        roles += count
-        if h.covered:
-            covered += 1
-            roles_covered += count
-        if h.direct_reach:
-            reach += 1
+    # Every total from columns of the holders, counted and summed in C.
+    findings: Counter[str] = Counter(chain.from_iterable([h.direct.findings for h in holders]))
+    findings.update(chain.from_iterable([h.mobile.findings for h in holders]))
+    causes: Counter[str] = Counter([h.cause for h in holders if h.cause])
+    sizes = list(map(len, [h.roles for h in holders]))
+    covered = [h.covered for h in holders]
     return Summary(
         role_holders=len(holders),
-        roles=roles,
-        covered_holders=covered,
-        roles_covered=roles_covered,
-        direct_reach_holders=reach,
+        roles=sum(sizes),
+        covered_holders=sum(map(bool, covered)),
+        roles_covered=sum(compress(sizes, covered)),
+        direct_reach_holders=sum(map(bool, [h.direct_reach for h in holders])),
         findings=dict(sorted(findings.items())),
         causes={c: causes[c] for c in CAUSE_CODES if causes[c]},
         users_without_roles=users_without_roles,
