@@ -154,3 +154,18 @@ def test_holder_records_written_in_batches_as_one_list(
     context = build_context(result)
     written = jsonout.dumps_bytes(jsonout._document(result, context)).decode("utf-8")
     assert written == _reference_dumps(jsonout.to_json(result, context))
+
+
+@pytest.mark.parametrize("batch", [1, 3, 4_096])
+def test_the_written_file_equals_dumps_whatever_the_batch(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """write_json refills one buffer for each batch of holders while it writes (streamed);
+    the file must be what dumps gives, which makes a buffer per batch."""
+    monkeypatch.setattr(jsonout, "_BATCH", batch)
+    result = build_result(10)
+    context = build_context(result)
+    path = jsonout.write_json(result, tmp_path / "resultat.json", context)
+    assert path is not None
+    assert path.read_bytes() == jsonout.dumps_bytes(jsonout._document(result, context))
+    assert path.read_bytes() == _reference_dumps(jsonout.to_json(result, context)).encode()
