@@ -15,7 +15,7 @@ from typing import Final
 
 import phonenumbers
 
-from telefonspor.model import PhoneValue
+from telefonspor.model import UNUSABLE_FINDINGS, PhoneValue
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
@@ -88,13 +88,14 @@ for _prefix in range(1000):
     _key = f"{_prefix:03d}"
     _KIND3[_key] = kind_of(_key + "00000")
 
-# PhoneValue is a NamedTuple; tuple.__new__ with the four fields builds one without its
-# generated __new__ (a third of the cost), which matters at a million mostly unique cells.
+# PhoneValue is a NamedTuple; tuple.__new__ with its five fields builds one without its
+# __new__ (a third of the cost), which matters at a million mostly unique cells.
 _new_tuple: Final = tuple.__new__
 
 
 def _value(raw: str, e164: str | None, kind: str, findings: tuple[str, ...]) -> PhoneValue:
-    return _new_tuple(PhoneValue, (raw, e164, kind, findings))
+    usable = e164 is not None and UNUSABLE_FINDINGS.isdisjoint(findings)  # as PhoneValue()
+    return _new_tuple(PhoneValue, (raw, e164, kind, findings, usable))
 
 
 def raw_text(raw: object) -> str:
@@ -367,7 +368,8 @@ class PhoneEngine:
         plain_kind = self._plain.get(national[:3])
         if plain_kind is None:
             return self._full(raw)
-        return _new_tuple(PhoneValue, (text, "+45" + national, plain_kind, _NONE))
+        # A plain Danish number: an e164 and no finding, so usable.
+        return _new_tuple(PhoneValue, (text, "+45" + national, plain_kind, _NONE, True))
 
     def _full(self, raw: object) -> PhoneValue:
         """Every other cell: the full parser, cached by the raw cell."""

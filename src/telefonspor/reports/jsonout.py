@@ -294,8 +294,7 @@ class HolderRecord(msgspec.Struct, gc=False):
 
 
 def _phone(value: PhoneValue) -> PhoneRecord:
-    raw, e164, kind, findings = value  # a PhoneValue is a tuple: one unpacking, no copies
-    return PhoneRecord(raw, e164, kind, findings, value.usable)
+    return PhoneRecord(*value)  # raw, e164, kind, findings, usable: the record's fields
 
 
 def _hop(hop: Hop) -> HopRecord:
