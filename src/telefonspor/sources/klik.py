@@ -204,7 +204,10 @@ def _distinct_users(
     emails = list(map(strip, email_cells))
     names = list(map(strip, name_cells))
     keys = [u or e or n for u, e, n in zip(user_names, emails, names, strict=True)]
-    if "" in keys or len(set(map(str.casefold, keys))) != len(keys):
+    joined = "\n".join(keys)
+    # ASCII without capitals is its own casefold (the usual user names): no casefold per key.
+    folded = keys if joined.isascii() and joined == joined.lower() else map(str.casefold, keys)
+    if "" in keys or len(set(folded)) != len(keys):
         return None
     if roles is None:
         # Few distinct role cells: each is split once, and its users share the tuple.
