@@ -7,10 +7,10 @@ collects seconds per stage for ``make bench``.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, compress
 from typing import Final
 
 from telefonspor.diagnose import Diagnoser
@@ -50,8 +50,8 @@ def run_audit(
     holders = [u for u in klik.users if u.roles]
     without_roles = tuple(u for u in klik.users if not u.roles)
 
-    phones = [(engine.parse(u.direct_raw), engine.parse(u.mobile_raw)) for u in holders]
-    phones = [contextual_findings(direct, mobile) for direct, mobile in phones]
+    parse = engine.parse
+    phones = [contextual_findings(parse(u.direct_raw), parse(u.mobile_raw)) for u in holders]
     phones = _mark_shared(phones, settings.get(Key.AUDIT_SHARED_THRESHOLD))
     clock.stage("normalise")
 
@@ -71,8 +71,8 @@ def run_audit(
         # Positional: a keyword call costs twice as much, once per holder. Field order:
         # user_id, name, email, unit, municipality, roles, row, direct, mobile, covered,
         # direct_reach, cause, cause_detail, responsible, action, rule, trace, flags.
-        results.append(
-            HolderResult(
+        if covered:  # no cause, detail, party, action or rule
+            holder = HolderResult(
                 user.user_id,
                 user.name,
                 user.email,
@@ -82,17 +82,38 @@ def run_audit(
                 user.row,
                 direct,
                 mobile,
-                covered,
+                True,
                 reach,
-                *(
-                    _COVERED
-                    if covered
-                    else (d.cause, d.cause_detail, d.responsible, d.action, d.rule)
-                ),
+                None,
+                "",
+                "",
+                "",
+                "",
                 d.trace,
                 d.flags,
             )
-        )
+        else:
+            holder = HolderResult(
+                user.user_id,
+                user.name,
+                user.email,
+                user.unit,
+                user.municipality,
+                user.roles,
+                user.row,
+                direct,
+                mobile,
+                False,
+                reach,
+                d.cause,
+                d.cause_detail,
+                d.responsible,
+                d.action,
+                d.rule,
+                d.trace,
+                d.flags,
+            )
+        results.append(holder)
     results = find_twins(klik, results, diagnoser.resolver, settings, engine)
     clock.stage("diagnose")
 
@@ -119,8 +140,8 @@ def run_audit(
         holders=tuple(results),
         users_without_roles=without_roles,
         findings=findings,
-        by_role=_by_group(results, _roles_of),
-        by_unit=_by_group(results, _unit_of),
+        by_role=_by_role(results),
+        by_unit=_by_unit(results),
         generated_at=generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
         inputs=(klik.file, *(f for s in sources for f in s.files)),
         sources=tuple(sources),
@@ -132,10 +153,6 @@ def run_audit(
     return result
 
 
-#: A covered holder's cause, cause_detail, responsible, action and rule.
-_COVERED: Final = (None, "", "", "", "")
-
-
 def _mark_shared(
     phones: list[tuple[PhoneValue, PhoneValue]], threshold: int
 ) -> list[tuple[PhoneValue, PhoneValue]]:
@@ -143,19 +160,23 @@ def _mark_shared(
     holders_per_number: dict[str, int] = {}
     count = holders_per_number.get
     for direct, mobile in phones:
-        number = direct.e164 if direct.usable else None
+        # e164 first: most empty values are settled without ``usable``.
+        number = direct.e164
+        if number and not direct.usable:
+            number = None
         if number:
             holders_per_number[number] = count(number, 0) + 1
-        other = mobile.e164 if mobile.usable else None
-        if other and other != number:  # a holder counts once per number
+        other = mobile.e164
+        if other and other != number and mobile.usable:  # a holder counts once per number
             holders_per_number[other] = count(other, 0) + 1
     shared = {n for n, holders in holders_per_number.items() if holders >= threshold}
     if not shared:
         return phones
+    # The set lookup first: few values are shared, and None is never in the set.
     return [
         (
-            direct.with_findings("shared") if direct.usable and direct.e164 in shared else direct,
-            mobile.with_findings("shared") if mobile.usable and mobile.e164 in shared else mobile,
+            direct.with_findings("shared") if direct.e164 in shared and direct.usable else direct,
+            mobile.with_findings("shared") if mobile.e164 in shared and mobile.usable else mobile,
         )
         for direct, mobile in phones
     ]
@@ -165,9 +186,12 @@ def _phone_findings(holders: Iterable[HolderResult]) -> list[Finding]:
     """One Finding per problem on a value; an empty field is not listed (uncovered holders are)."""
     out = []
     slots = (("direct", SLOT_LABELS["direct"]), ("mobile", SLOT_LABELS["mobile"]))
-    for h in holders:
-        if not (h.direct.findings or h.mobile.findings):
-            continue
+    # Most holders have no finding but "missing" on either field: they are passed over in C.
+    nothing = _NO_PHONE_FINDING
+    listed = [
+        h for h in holders if h.direct.findings not in nothing or h.mobile.findings not in nothing
+    ]
+    for h in listed:
         for (slot, label), value in zip(slots, (h.direct, h.mobile), strict=True):
             for code in value.findings:
                 if code == "missing":
@@ -178,58 +202,77 @@ def _phone_findings(holders: Iterable[HolderResult]) -> list[Finding]:
     return out
 
 
+#: The findings of a value that give no Finding: none, or only an empty field.
+_NO_PHONE_FINDING: Final = ((), ("missing",))
+
+
 def _summary(holders: Sequence[HolderResult], users_without_roles: int) -> Summary:
-    findings: Counter[str] = Counter(
-        chain.from_iterable(f for h in holders for f in (h.direct.findings, h.mobile.findings))
-    )
-    causes: Counter[str] = Counter(h.cause for h in holders if h.cause)
-    roles = roles_covered = covered = reach = 0
-    for h in holders:  # one walk for every total
-        count = len(h.roles)
-        roles += count
-        if h.covered:
-            covered += 1
-            roles_covered += count
-        if h.direct_reach:
-            reach += 1
+    # Every total from columns of the holders, counted and summed in C.
+    findings: Counter[str] = Counter(chain.from_iterable([h.direct.findings for h in holders]))
+    findings.update(chain.from_iterable([h.mobile.findings for h in holders]))
+    causes: Counter[str] = Counter([h.cause for h in holders if h.cause])
+    sizes = list(map(len, [h.roles for h in holders]))
+    covered = [h.covered for h in holders]
     return Summary(
         role_holders=len(holders),
-        roles=roles,
-        covered_holders=covered,
-        roles_covered=roles_covered,
-        direct_reach_holders=reach,
+        roles=sum(sizes),
+        covered_holders=sum(map(bool, covered)),
+        roles_covered=sum(compress(sizes, covered)),
+        direct_reach_holders=sum(map(bool, [h.direct_reach for h in holders])),
         findings=dict(sorted(findings.items())),
         causes={c: causes[c] for c in CAUSE_CODES if causes[c]},
         users_without_roles=users_without_roles,
     )
 
 
-def _by_group(
-    holders: Sequence[HolderResult],
-    groups_of: Callable[[HolderResult], Iterable[tuple[str, int]]],
-) -> tuple[GroupCoverage, ...]:
-    """Coverage per group; ``groups_of`` yields (group name, role assignments in it) per holder."""
-    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for h in holders:
-        covered = h.covered
-        for name, roles in groups_of(h):
-            c = counts[name]
-            c[0] += 1
-            c[2] += roles
-            if covered:
-                c[1] += 1
-                c[3] += roles
+def _by_role(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
+    """Coverage per role name: a holder counts once for each distinct role it holds."""
+    # Holders with the same roles and coverage are counted together first (in C): an
+    # export has far fewer distinct role lists than holders.
+    same = Counter(zip([h.roles for h in holders], [h.covered for h in holders], strict=True))
+    held: dict[str, int] = {}
+    covered: dict[str, int] = {}
+    for (roles, is_covered), n in same.items():
+        for role in dict.fromkeys(roles):
+            held[role] = held.get(role, 0) + n
+            if is_covered:
+                covered[role] = covered.get(role, 0) + n
+    # One role assignment per holder and role: the holder counts are the role counts.
+    return _groups(
+        {role: (n, covered.get(role, 0), n, covered.get(role, 0)) for role, n in held.items()}
+    )
+
+
+def _by_unit(holders: Sequence[HolderResult]) -> tuple[GroupCoverage, ...]:
+    """Coverage per unit, with the role assignments of its holders."""
+    same = Counter(
+        zip(
+            [h.unit for h in holders],
+            [h.covered for h in holders],
+            map(len, [h.roles for h in holders]),
+            strict=True,
+        )
+    )
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for (unit, is_covered, roles), n in same.items():
+        held, covered, assigned, assigned_covered = counts.get(unit, (0, 0, 0, 0))
+        if is_covered:
+            counts[unit] = (
+                held + n,
+                covered + n,
+                assigned + roles * n,
+                assigned_covered + roles * n,
+            )
+        else:
+            counts[unit] = (held + n, covered, assigned + roles * n, assigned_covered)
+    return _groups(counts)
+
+
+def _groups(counts: Mapping[str, tuple[int, int, int, int]]) -> tuple[GroupCoverage, ...]:
+    """The groups of ``counts`` (holders, covered, roles, roles covered), least covered first."""
     groups = [GroupCoverage(name, *c) for name, c in counts.items()]
     groups.sort(key=lambda g: (g.coverage_pct, -g.roles, g.name))
     return tuple(groups)
-
-
-def _roles_of(h: HolderResult) -> Iterable[tuple[str, int]]:
-    return ((role, 1) for role in dict.fromkeys(h.roles))
-
-
-def _unit_of(h: HolderResult) -> Iterable[tuple[str, int]]:
-    return ((h.unit, len(h.roles)),)
 
 
 class _StageClock:

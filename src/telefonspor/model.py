@@ -40,35 +40,68 @@ SLOTS: Final = ("direct", "mobile")
 # --- phone values ---------------------------------------------------------------
 
 
-class PhoneValue(NamedTuple):
+class _PhoneFields(NamedTuple):
+    raw: str
+    e164: str | None
+    kind: str  # "mobile" | "landline" | "unknown"
+    findings: tuple[str, ...]
+    usable: bool
+
+
+class PhoneValue(_PhoneFields):
     """One phone cell after parsing.
 
     ``e164`` is set whenever digits formed a plausible number (also for
     placeholders, so they can be counted as shared); ``usable`` says whether
-    KOMBIT could call it.
+    KOMBIT could call it: ``e164`` is set and no finding makes the value unusable.
 
     A NamedTuple rather than a frozen dataclass: an audit makes one per phone cell, and
     ``phones`` builds them with ``tuple.__new__`` at a third of a dataclass's cost. It
     stays immutable, equals only another PhoneValue (never a plain tuple), and equal
     values hash equal.
+
+    ``usable`` is derived from the other fields when a value is made (an audit and its
+    reports ask it five times a value: a field costs a tenth of a property). It is no
+    argument: ``PhoneValue(raw, e164, kind, findings)`` computes it; whoever builds one
+    with ``tuple.__new__`` passes it, computed the same way.
     """
 
-    raw: str
-    e164: str | None
-    kind: str  # "mobile" | "landline" | "unknown"
-    findings: tuple[str, ...] = ()
+    __slots__ = ()
 
-    @property
-    def usable(self) -> bool:
-        return self.e164 is not None and UNUSABLE_FINDINGS.isdisjoint(self.findings)
+    def __new__(
+        cls, raw: str, e164: str | None, kind: str, findings: tuple[str, ...] = ()
+    ) -> PhoneValue:
+        usable = e164 is not None and UNUSABLE_FINDINGS.isdisjoint(findings)
+        return _new_phone(cls, (raw, e164, kind, findings, usable))
 
     def with_findings(self, *codes: str) -> PhoneValue:
         """Return a copy with ``codes`` added (order kept, no duplicates)."""
-        findings = self.findings
+        raw, e164, kind, findings, usable = self
         new = tuple([c for c in codes if c not in findings])
         if not new:
             return self
-        return _new_phone(PhoneValue, (self.raw, self.e164, self.kind, findings + new))
+        usable = usable and UNUSABLE_FINDINGS.isdisjoint(new)
+        return _new_phone(PhoneValue, (raw, e164, kind, findings + new, usable))
+
+    # NamedTuple's _replace would copy ``usable`` as it was: made from the four fields.
+    def _replace(self, **changes: Any) -> PhoneValue:
+        raw, e164, kind, findings, _ = self
+        return PhoneValue(
+            changes.pop("raw", raw),
+            changes.pop("e164", e164),
+            changes.pop("kind", kind),
+            changes.pop("findings", findings),
+            **changes,  # anything else (``usable``) is refused, as an unknown field is
+        )
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # copy and pickle: the four fields
+        return tuple(self)[:4]
+
+    def __repr__(self) -> str:
+        return (
+            f"PhoneValue(raw={self.raw!r}, e164={self.e164!r}, kind={self.kind!r}, "
+            f"findings={self.findings!r})"
+        )
 
     # A dataclass's equality: only a PhoneValue equals a PhoneValue (not a plain tuple).
     def __eq__(self, other: object) -> bool:
@@ -78,9 +111,10 @@ class PhoneValue(NamedTuple):
         return type(other) is not PhoneValue or tuple.__ne__(self, other)
 
     # __hash__ stays tuple's: equal values hash equal, as with the frozen dataclass.
+    __hash__ = tuple.__hash__
 
 
-# tuple.__new__ skips the NamedTuple's generated __new__: a third of the cost of building one.
+# tuple.__new__ skips the generated and our own __new__: a third of the cost of building one.
 _new_phone: Final = tuple.__new__
 
 EMPTY_PHONE: Final = PhoneValue("", None, "unknown", ("missing",))
@@ -89,8 +123,10 @@ EMPTY_PHONE: Final = PhoneValue("", None, "unknown", ("missing",))
 # --- the KLIK export ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class KlikUser:
+# A Struct, not a frozen dataclass (as the chain's records below): the reader makes one per
+# user, and a Struct is built in a tenth of the time. ``gc=False``: it holds only strings,
+# an int and a tuple of strings. Copy with ``msgspec.structs.replace``.
+class KlikUser(msgspec.Struct, frozen=True, gc=False):
     """One KLIK user, rows of the same user already merged."""
 
     user_id: str  # the grouping key: user name, else e-mail, else name
@@ -225,8 +261,10 @@ class Hop(msgspec.Struct, frozen=True, gc=False):
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class HolderResult:
+# A Struct for the same reason (one per holder, built in the audit's loop); ``gc=False``: it
+# holds strings, bools, PhoneValues, Hops, a LegacyTwin and tuples of them, none of which
+# can refer back to it. Copy with ``msgspec.structs.replace``.
+class HolderResult(msgspec.Struct, frozen=True, gc=False):
     """A role holder after phone evaluation and diagnosis."""
 
     user_id: str

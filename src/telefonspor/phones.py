@@ -15,7 +15,7 @@ from typing import Final
 
 import phonenumbers
 
-from telefonspor.model import PhoneValue
+from telefonspor.model import UNUSABLE_FINDINGS, PhoneValue
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
@@ -88,13 +88,14 @@ for _prefix in range(1000):
     _key = f"{_prefix:03d}"
     _KIND3[_key] = kind_of(_key + "00000")
 
-# PhoneValue is a NamedTuple; tuple.__new__ with the four fields builds one without its
-# generated __new__ (a third of the cost), which matters at a million mostly unique cells.
+# PhoneValue is a NamedTuple; tuple.__new__ with its five fields builds one without its
+# __new__ (a third of the cost), which matters at a million mostly unique cells.
 _new_tuple: Final = tuple.__new__
 
 
 def _value(raw: str, e164: str | None, kind: str, findings: tuple[str, ...]) -> PhoneValue:
-    return _new_tuple(PhoneValue, (raw, e164, kind, findings))
+    usable = e164 is not None and UNUSABLE_FINDINGS.isdisjoint(findings)  # as PhoneValue()
+    return _new_tuple(PhoneValue, (raw, e164, kind, findings, usable))
 
 
 def raw_text(raw: object) -> str:
@@ -323,6 +324,8 @@ class PhoneEngine:
         self._placeholders = _placeholder_set(placeholders)
         self._plain = _plain_kinds(self._placeholders)
         self._cache: dict[object, PhoneValue] = {}
+        #: An empty cell (most audits' commonest value): the full parser's answer, kept.
+        self._empty = self._full("")
 
     def parse(self, raw: object) -> PhoneValue:
         # Inlined fast path: at a million mostly unique cells every call and lookup shows.
@@ -331,6 +334,8 @@ class PhoneEngine:
         national = ""
         if kind is str:
             text: str = raw  # type: ignore[assignment]
+            if not text:
+                return self._empty
             plain = text if len(text) == 8 else text.replace(" ", "")
             size = len(plain)
             if size == 8:
@@ -338,8 +343,11 @@ class PhoneEngine:
             elif size == 11:
                 if plain[:3] == "+45":
                     national = plain[3:]
-            elif size == 10 and plain[:2] == "45":
-                national = plain[2:]
+            elif size == 10:
+                if plain[:2] == "45":
+                    national = plain[2:]
+            elif size == 12 and plain[:4] == "0045":
+                national = plain[4:]
             if not (national.isdigit() and national.isascii()):
                 return self._full(raw)
         elif kind is float or kind is int:
@@ -360,7 +368,8 @@ class PhoneEngine:
         plain_kind = self._plain.get(national[:3])
         if plain_kind is None:
             return self._full(raw)
-        return _new_tuple(PhoneValue, (text, "+45" + national, plain_kind, _NONE))
+        # A plain Danish number: an e164 and no finding, so usable.
+        return _new_tuple(PhoneValue, (text, "+45" + national, plain_kind, _NONE, True))
 
     def _full(self, raw: object) -> PhoneValue:
         """Every other cell: the full parser, cached by the raw cell."""
@@ -386,9 +395,11 @@ def contextual_findings(direct: PhoneValue, mobile: PhoneValue) -> tuple[PhoneVa
     range. ``same_number_both_fields``: both fields hold the same usable number. The audit
     runs this function; there is no second copy.
     """
-    if direct.usable and direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
-        direct = direct.with_findings("mobile_in_landline_field")
-    if direct.usable and mobile.usable and direct.e164 == mobile.e164:
+    if not direct.usable:  # both findings need a usable direct number
+        return direct, mobile
+    if direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
+        direct = direct.with_findings("mobile_in_landline_field")  # still usable
+    if mobile.usable and direct.e164 == mobile.e164:
         direct = direct.with_findings("same_number_both_fields")
         mobile = mobile.with_findings("same_number_both_fields")
     return direct, mobile

@@ -268,7 +268,7 @@ class ChainReplayer:
             replaced[id(fkorg)] = new_fkorg
         if klik_values["direct"] == user.direct_raw and klik_values["mobile"] == user.mobile_raw:
             return user
-        return dataclasses.replace(
+        return replace_struct(
             user, direct_raw=klik_values["direct"], mobile_raw=klik_values["mobile"]
         )
 
@@ -280,7 +280,7 @@ class ChainReplayer:
         mobile = _held(fkorg, FKORG_TYPES["mobile"]) or user.mobile_raw
         if (direct, mobile) == (user.direct_raw, user.mobile_raw):
             return user
-        return dataclasses.replace(user, direct_raw=direct, mobile_raw=mobile)
+        return replace_struct(user, direct_raw=direct, mobile_raw=mobile)
 
     def _repair_local(
         self, local: SourceRecord, slot: str, source: SourceRecord | None, plan: _Plan

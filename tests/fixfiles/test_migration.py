@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+from msgspec.structs import replace
 from typer.testing import CliRunner
 
 from telefonspor.cli import fix_cmd  # noqa: F401  (registers the command)

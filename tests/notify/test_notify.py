@@ -8,6 +8,7 @@ import email
 import email.policy
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from fixfiles.conftest import make_result
@@ -71,7 +72,7 @@ def test_employee_messages_use_template(result: AuditResult) -> None:
         "Hej {navn} ({brugernavn}) i {kommune}: registrér dit nummer på {hvor}. Roller: {roller}"
     )
     kalle = next(h for h in result.holders if h.user_id == "kalle")
-    without_mail = dataclasses.replace(kalle, email="ikke en adresse")
+    without_mail = msgspec.structs.replace(kalle, email="ikke en adresse")
     holders = tuple(without_mail if h is kalle else h for h in result.holders)
     result = dataclasses.replace(result, holders=holders)
     composed = employee_messages(result, settings_for(**{"notify.employee_text": template}))

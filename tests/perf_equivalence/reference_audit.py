@@ -96,3 +96,21 @@ def by_group(
     groups = [GroupCoverage(name, *c) for name, c in counts.items()]
     groups.sort(key=lambda g: (g.coverage_pct, -g.roles, g.name))
     return tuple(groups)
+
+
+def roles_of(h: HolderResult) -> Iterable[tuple[str, int]]:
+    return ((role, 1) for role in dict.fromkeys(h.roles))
+
+
+def unit_of(h: HolderResult) -> Iterable[tuple[str, int]]:
+    return ((h.unit, len(h.roles)),)
+
+
+def contextual_findings(direct: PhoneValue, mobile: PhoneValue) -> tuple[PhoneValue, PhoneValue]:
+    """phones.contextual_findings before issue 15's round 3."""
+    if direct.usable and direct.kind == "mobile" and (direct.e164 or "").startswith("+45"):
+        direct = direct.with_findings("mobile_in_landline_field")
+    if direct.usable and mobile.usable and direct.e164 == mobile.e164:
+        direct = direct.with_findings("same_number_both_fields")
+        mobile = mobile.with_findings("same_number_both_fields")
+    return direct, mobile

@@ -305,7 +305,7 @@ def test_record_index_equals_a_scan(records: list[SourceRecord]) -> None:
 
 def test_holder_result_fields_are_in_the_order_the_audit_passes_them() -> None:
     """run_audit builds HolderResult and Finding positionally (hot loop): pin their field order."""
-    assert [f.name for f in dataclasses.fields(HolderResult)][:18] == [
+    assert [f.name for f in msgspec.structs.fields(HolderResult)][:18] == [
         "user_id",
         "name",
         "email",
@@ -403,7 +403,9 @@ def test_audit_summary_helpers_equal_the_ones_before_issue_15(
     rows: list[tuple[str, str, tuple[str, ...], str, str | None]], threshold: int
 ) -> None:
     engine = PhoneEngine()
-    phones = [contextual_findings(engine.parse(d), engine.parse(m)) for d, m, *_ in rows]
+    parsed = [(engine.parse(d), engine.parse(m)) for d, m, *_ in rows]
+    phones = [contextual_findings(d, m) for d, m in parsed]
+    assert phones == [reference_audit.contextual_findings(d, m) for d, m in parsed]
     assert audit._mark_shared(list(phones), threshold) == reference_audit.mark_shared(
         list(phones), threshold
     )
@@ -419,5 +421,5 @@ def test_audit_summary_helpers_equal_the_ones_before_issue_15(
     ]  # fmt: skip
     assert audit._phone_findings(holders) == reference_audit.phone_findings(holders)
     assert audit._summary(holders, 2) == reference_audit.summary(holders, 2)
-    for groups_of in (audit._roles_of, audit._unit_of):
-        assert audit._by_group(holders, groups_of) == reference_audit.by_group(holders, groups_of)
+    assert audit._by_role(holders) == reference_audit.by_group(holders, reference_audit.roles_of)
+    assert audit._by_unit(holders) == reference_audit.by_group(holders, reference_audit.unit_of)

@@ -184,3 +184,46 @@ def test_phone_value_behaves_as_the_frozen_value_it_was() -> None:
     assert repr(value) == (
         "PhoneValue(raw='33 66 33 66', e164='+4533663366', kind='landline', findings=())"
     )
+
+
+_FINDING_CODES = st.lists(
+    st.sampled_from(["missing", "invalid", "placeholder", "shared", "extension_only", "x"]),
+    max_size=3,
+).map(tuple)
+
+
+@given(
+    e164=st.sampled_from([None, "+4533663366", ""]),
+    findings=_FINDING_CODES,
+    more=_FINDING_CODES,
+)
+def test_stored_usable_is_the_rule_on_every_path(
+    e164: str | None, findings: tuple[str, ...], more: tuple[str, ...]
+) -> None:
+    """``usable`` is a field made with the value: it must be what the rule says, however the
+    value was made (constructor, parser helper, with_findings, _replace, copy, pickle)."""
+    import copy
+    import pickle
+
+    from telefonspor.model import UNUSABLE_FINDINGS
+    from telefonspor.phones import _value
+
+    def rule(v: PhoneValue) -> bool:
+        return v.e164 is not None and UNUSABLE_FINDINGS.isdisjoint(v.findings)
+
+    value = PhoneValue("x", e164, "unknown", findings)
+    assert value == _value("x", e164, "unknown", findings)
+    for made in (
+        value,
+        value.with_findings(*more),
+        value._replace(findings=more),
+        value._replace(e164=None),
+        copy.copy(value),
+        copy.deepcopy(value),
+        pickle.loads(pickle.dumps(value)),
+    ):
+        assert type(made) is PhoneValue
+        assert made.usable is rule(made)
+    assert pickle.loads(pickle.dumps(value)) == value
+    with pytest.raises(TypeError):
+        value._replace(usable=True)

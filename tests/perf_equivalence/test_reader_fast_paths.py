@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from telefonspor.model import KlikUser
+from telefonspor.sources import klik
 from telefonspor.sources.klik import HEADER_VARIANTS, read_klik
 from telefonspor.sources.tabular import _sheet_texts, cell_text, open_table
 
@@ -121,3 +122,37 @@ def test_klik_rows_merge_as_before(
         encoding="utf-8",
     )
     assert list(read_klik(path).users) == _reference_users(path)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(_value, st.sampled_from(["anna", "Bo", "x@k.dk", "c d", "æble", "ØRN", "e1"]),
+                  _value, _value, _value, _roles, _value),
+        max_size=7,
+        unique_by=lambda row: row[1].casefold(),
+    ),
+    with_roles=st.booleans(),
+)  # fmt: skip
+def test_klik_users_by_column_equal_the_row_by_row_merge(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]], with_roles: bool
+) -> None:
+    """Every row its own user (distinct user names): the column-wise users are taken and
+    equal both the row-by-row merge and the reference."""
+    header = ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"]
+    keep = [i for i in range(len(header)) if with_roles or header[i] != "Roller"]
+    path = tmp_path_factory.mktemp("klik") / "klik.csv"
+    lines = [[header[i] for i in keep], *([row[i] for i in keep] for row in rows)]
+    path.write_text(
+        "\n".join(";".join('"' + c.replace('"', '""') + '"' for c in line) for line in lines),
+        encoding="utf-8",
+    )
+    table = open_table(path, HEADER_VARIANTS)
+    numbers, columns = klik._field_columns(table, None)
+    roles = None if with_roles else ("",)
+    by_column = klik._distinct_users(numbers, columns, roles)
+    assert by_column is not None  # the fast path was taken
+    findings: list[object] = []
+    rows_again = zip(numbers, zip(*columns, strict=True), strict=True)
+    assert by_column == klik._merged_users(rows_again, table, findings, roles)  # type: ignore[arg-type]
+    assert findings == []
+    assert list(read_klik(path).users) == by_column == _reference_users(path)

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
 import openpyxl
 import pytest
 from hypothesis import given
@@ -306,7 +307,7 @@ def test_holder_tables_by_column_equal_the_rows_before(
     result = build_result(90, names=NASTY_NAMES)
     if traces != "chain":  # one hop (KLIK only), or a mix with a system twice
         holders = tuple(
-            dataclasses.replace(
+            msgspec.structs.replace(
                 h,
                 trace=h.trace[-1:] if traces == "klik-only" or i % 3 else h.trace * 2,
             )
@@ -326,3 +327,27 @@ def test_holder_tables_by_column_equal_the_rows_before(
     write_excel(result, tmp_path / "r.xlsx", context)
     assert {"Uden telefon", "Accepteret", "Spor"} < set(expected) <= set(seen)
     assert {name: seen[name] for name in expected} == expected
+
+
+#: Tables of plain text in every cell: the columns joined from pieces (xlsxrows._PlainColumn),
+#: with now and then a styled, space-preserved or empty cell that sends its column the cell
+#: by cell way.
+_PLAIN_TEXT = st.text("abcæ😀 12&<", min_size=1, max_size=6).filter(lambda t: t.strip() == t)
+_PLAIN_TABLE = st.integers(1, 4).flatmap(
+    lambda width: st.lists(
+        st.lists(
+            st.one_of(_PLAIN_TEXT, _PLAIN_TEXT, _PLAIN_TEXT, st.sampled_from(["", " x", "=1"])),
+            min_size=width,
+            max_size=width,
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+
+
+@given(rows=_PLAIN_TABLE)
+def test_plain_text_tables_same_xml_as_xlsxwriter(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[Cell]]
+) -> None:
+    test_any_table_same_xml_as_xlsxwriter.hypothesis.inner_test(tmp_path_factory, rows)  # type: ignore[attr-defined]

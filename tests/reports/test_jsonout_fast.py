@@ -13,6 +13,7 @@ import dataclasses
 import json
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 from hypothesis import given
@@ -132,7 +133,7 @@ def test_holder_records_equal_the_plain_dicts() -> None:
     decided = dict(context.decisions)
     # One-hop traces (a KLIK-only audit), no trace, and two systems of the same kind.
     holders = tuple(
-        dataclasses.replace(h, trace=h.trace[-(i % 3) :] if i % 3 else h.trace * 2)
+        msgspec.structs.replace(h, trace=h.trace[-(i % 3) :] if i % 3 else h.trace * 2)
         for i, h in enumerate(result.holders)
     )
     odd = dataclasses.replace(result, holders=holders)
@@ -153,3 +154,18 @@ def test_holder_records_written_in_batches_as_one_list(
     context = build_context(result)
     written = jsonout.dumps_bytes(jsonout._document(result, context)).decode("utf-8")
     assert written == _reference_dumps(jsonout.to_json(result, context))
+
+
+@pytest.mark.parametrize("batch", [1, 3, 4_096])
+def test_the_written_file_equals_dumps_whatever_the_batch(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """write_json refills one buffer for each batch of holders while it writes (streamed);
+    the file must be what dumps gives, which makes a buffer per batch."""
+    monkeypatch.setattr(jsonout, "_BATCH", batch)
+    result = build_result(10)
+    context = build_context(result)
+    path = jsonout.write_json(result, tmp_path / "resultat.json", context)
+    assert path is not None
+    assert path.read_bytes() == jsonout.dumps_bytes(jsonout._document(result, context))
+    assert path.read_bytes() == _reference_dumps(jsonout.to_json(result, context)).encode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from .builders import build_result
 
 _TEMPLATE = build_result(6).holders[0]
 _HOLDER = st.builds(
-    lambda uid, covered, cause, row: dataclasses.replace(
+    lambda uid, covered, cause, row: msgspec.structs.replace(
         _TEMPLATE, user_id=uid, covered=covered, cause=None if covered else cause, row=row
     ),
     st.sampled_from(["a", "b", "B", "æ", "bruger1", "bruger10", "bruger2", ""]),
@@ -38,7 +39,7 @@ _FINDINGS = st.lists(st.sampled_from(["missing", "shared", "invalid"]), max_size
 def test_has_finding_is_any_finding_but_missing(
     direct: tuple[str, ...], mobile: tuple[str, ...]
 ) -> None:
-    h = dataclasses.replace(
+    h = msgspec.structs.replace(
         _TEMPLATE,
         direct=_TEMPLATE.direct._replace(findings=direct),
         mobile=_TEMPLATE.mobile._replace(findings=mobile),

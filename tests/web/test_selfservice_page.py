@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from msgspec.structs import replace
 
 from telefonspor.model import AuditResult
 from telefonspor.selfservice.links import issue_links

@@ -451,7 +451,10 @@ class _Book:
 
     def holder_columns(self, holders: Sequence[HolderResult]) -> list[list[Cell]]:
         """The cells of ``HOLDER_HEADERS`` for ``holders``, a column at a time."""
+        # The few distinct causes and parties: each label made once, then looked up.
         causes = {h.cause: cause_label(h.cause) for h in holders}
+        parties = {h.responsible: party_label(h.responsible) for h in holders}
+        parties[""] = ""
         decided = self.decided
         return [
             [h.user_id for h in holders],
@@ -463,7 +466,7 @@ class _Book:
             [view.problem_text(h) for h in holders],
             [causes[h.cause] for h in holders],
             [view.explanation(h) for h in holders],
-            [party_label(h.responsible) if h.responsible else "" for h in holders],
+            [parties[h.responsible] for h in holders],
             [h.action for h in holders],
             [view.decision_text(decided.get(h.user_id)) for h in holders]
             if decided

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -116,13 +117,14 @@ def write_json(
     result: AuditResult, path: Path | str, context: ReportContext | None = None
 ) -> Path | None:
     """Write resultat.json atomically; ``"-"`` prints it to stdout instead (returns None)."""
-    parts = _dump_parts(_document(result, context))
+    doc = _document(result, context)
     if str(path) == "-":
-        sys.stdout.write(b"".join(parts).decode("utf-8"))
+        sys.stdout.write(dumps(doc))
         sys.stdout.flush()
         return None
     target = Path(path)
-    write_parts_atomic(target, parts)  # not joined first: one copy of ~800 bytes a holder less
+    # Not joined first, and written as made: the holders' encoding buffer is reused.
+    write_parts_atomic(target, _dump_parts(doc, streamed=True))
     return target
 
 
@@ -140,19 +142,29 @@ def dumps_bytes(doc: dict[str, Any]) -> bytes:
     return b"".join(_dump_parts(doc))
 
 
-def _dump_parts(doc: dict[str, Any]) -> list[bytes | bytearray | memoryview]:
-    """``dumps_bytes`` in pieces, in order."""
-    parts: list[bytes | bytearray | memoryview] = [b"{\n"]
-    for key, value in doc.items():
+def _dump_parts(
+    doc: dict[str, Any], *, streamed: bool = False
+) -> Iterator[bytes | bytearray | memoryview]:
+    """``dumps_bytes`` in pieces, in order.
+
+    ``streamed``: each piece is written before the next is asked for (a file's writelines),
+    so the long lists of records reuse one buffer (no fresh pages for a 30 MB file).
+    """
+    if not doc:
+        yield b"\n}\n"
+        return
+    yield b"{\n"
+    last = len(doc) - 1
+    for index, (key, value) in enumerate(doc.items()):
         name = json.dumps(key).encode()
         if key in _ONE_PER_LINE and isinstance(value, list) and value:
-            parts += (b"  " + name + b": [\n    ", *_one_per_line(value), b"\n  ]")
+            yield b"  " + name + b": [\n    "
+            yield from _one_per_line(value, streamed=streamed)
+            yield b"\n  ]"
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            parts.append(b"  " + name + b": " + text.encode("utf-8"))
-        parts.append(b",\n")
-    parts[-1] = b"\n}\n"
-    return parts
+            yield b"  " + name + b": " + text.encode("utf-8")
+        yield b",\n" if index < last else b"\n}\n"
 
 
 #: Structs encoded into one buffer: pieces of a few MB, none regrown to the whole list's size.
@@ -160,7 +172,9 @@ _BATCH: Final = 4_096
 _ITEM_SEP: Final = b",\n    "
 
 
-def _one_per_line(items: list[Any]) -> list[bytes | bytearray | memoryview]:
+def _one_per_line(
+    items: list[Any], *, streamed: bool = False
+) -> Iterator[bytes | bytearray | memoryview]:
     """The items, compact, one a line (joined by ",\\n    ").
 
     orjson and msgspec write what json.dumps(ensure_ascii=False, separators=(",", ":"))
@@ -169,27 +183,33 @@ def _one_per_line(items: list[Any]) -> list[bytes | bytearray | memoryview]:
     whole list: when every item is an object whose first key is the same,
     the items meet at ``},{"<first key>":``; inside a string that text would read
     ``},{\\"...``, so when it occurs exactly once per boundary, those are the boundaries.
+    ``streamed``: as in ``_dump_parts``, the Structs' buffer is refilled for each batch.
     """
     kind = type(items[0])
     if issubclass(kind, msgspec.Struct) and all(type(item) is kind for item in items):
         # One encode per item straight into a buffer: no search and copy of the whole text.
         encode_into = _ENCODER.encode_into
-        pieces: list[bytes | bytearray | memoryview] = []
+        buffer = bytearray()
         for start in range(0, len(items), _BATCH):
-            buffer = bytearray()
+            if streamed:
+                del buffer[:]  # the last batch is written: its memory holds the next
+            else:
+                buffer = bytearray()
             for item in items[start : start + _BATCH]:
                 encode_into(item, buffer, -1)
                 buffer += _ITEM_SEP
-            pieces.append(buffer)
-        pieces[-1] = memoryview(pieces[-1])[: -len(_ITEM_SEP)]
-        return pieces
+            if start + _BATCH < len(items):
+                yield buffer
+        yield memoryview(buffer)[: -len(_ITEM_SEP)]
+        return
     first, data = _first_key_and_json(items)
     if first is not None:
         meet = b'},{"' + first.encode("utf-8") + b'":'
         if data.count(meet) == len(items) - 1:
             lines = data.replace(meet, b'},\n    {"' + first.encode("utf-8") + b'":')
-            return [memoryview(lines)[1:-1]]  # without the list's brackets, and no copy
-    return [_ITEM_SEP.join(_encode(item) for item in items)]
+            yield memoryview(lines)[1:-1]  # without the list's brackets, and no copy
+            return
+    yield _ITEM_SEP.join(_encode(item) for item in items)
 
 
 def _first_key_and_json(items: list[Any]) -> tuple[str | None, bytes]:
@@ -274,7 +294,7 @@ class HolderRecord(msgspec.Struct, gc=False):
 
 
 def _phone(value: PhoneValue) -> PhoneRecord:
-    return PhoneRecord(value.raw, value.e164, value.kind, tuple(value.findings), value.usable)
+    return PhoneRecord(*value)  # raw, e164, kind, findings, usable: the record's fields
 
 
 def _hop(hop: Hop) -> HopRecord:

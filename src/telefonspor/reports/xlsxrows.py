@@ -17,8 +17,8 @@ read as a formula gets the quote-prefix style.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from itertools import chain, zip_longest
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat, zip_longest
 from math import isinf, isnan
 from typing import Final
 
@@ -114,20 +114,36 @@ def _any_formula(joined: str) -> bool:
     return joined.startswith(FORMULA_STARTS) or _FORMULA_AFTER_SEP.search(joined) is not None
 
 
-def _string_cells(
-    letter: str, numbers: Sequence[str], texts: list[str], quoted_xf: Callable[[], int]
-) -> list[str]:
-    """One text column's ``<c>`` elements ("" where the cell is empty)."""
+def _escaped_column(texts: list[str]) -> tuple[list[str], bool, bool]:
+    """(the texts escaped, may a cell need the quote prefix, may one need xml:space)."""
     joined = _SEP.join(texts)
     if joined.count(_SEP) == len(texts) - 1:
         # One escaping pass and one look for formula starts and edge spaces per column.
         escaped_joined = escape_text(joined)
         escaped = texts if escaped_joined is joined else escaped_joined.split(_SEP)
-        quoted = _any_formula(joined)
-        spaced = _any_edge_space(escaped_joined)
-    else:  # the separator occurs in the data itself: cell by cell
-        escaped = [escape_text(t) for t in texts]
-        quoted = spaced = True
+        return escaped, _any_formula(joined), _any_edge_space(escaped_joined)
+    # the separator occurs in the data itself: cell by cell
+    return [escape_text(t) for t in texts], True, True
+
+
+def _string_cells(
+    letter: str, numbers: Sequence[str], texts: list[str], quoted_xf: Callable[[], int]
+) -> list[str]:
+    """One text column's ``<c>`` elements ("" where the cell is empty)."""
+    escaped, quoted, spaced = _escaped_column(texts)
+    return _cells(letter, numbers, texts, escaped, quoted, spaced, quoted_xf)
+
+
+def _cells(
+    letter: str,
+    numbers: Sequence[str],
+    texts: list[str],
+    escaped: list[str],
+    quoted: bool,
+    spaced: bool,
+    quoted_xf: Callable[[], int],
+) -> list[str]:
+    """``_string_cells`` of a column already escaped."""
     if not quoted and not spaced:  # the common column: one f-string a cell
         return [
             f'<c r="{letter}{n}" t="inlineStr"><is><t>{e}</t></is></c>' if e else ""
@@ -173,6 +189,36 @@ def _mixed_cells(
     return cells
 
 
+class _PlainColumn:
+    """A text column with a cell in every row, none of them styled or space-preserved: the
+    cells' XML is the same three constant pieces around each row number and escaped text,
+    so a block can be joined from the pieces without a string per cell."""
+
+    __slots__ = ("escaped", "letter")
+
+    def __init__(self, letter: str, escaped: list[str]) -> None:
+        self.letter = letter
+        self.escaped = escaped
+
+    def pieces(self, numbers: Sequence[str]) -> list[Iterable[str]]:
+        """Per row, in order, the pieces of the row's cell (for a zip over the rows)."""
+        return [
+            repeat(f'<c r="{self.letter}'),
+            numbers,
+            repeat('" t="inlineStr"><is><t>'),
+            self.escaped,
+            repeat("</t></is></c>"),
+        ]
+
+    def cells(self, numbers: Sequence[str]) -> list[str]:
+        """The cells as ``_string_cells`` gives them."""
+        letter = self.letter
+        return [
+            f'<c r="{letter}{n}" t="inlineStr"><is><t>{e}</t></is></c>'
+            for n, e in zip(numbers, self.escaped, strict=True)
+        ]
+
+
 class RowsXml:
     """``<row>`` elements for a block of rows, with the cell range they fill."""
 
@@ -204,7 +250,7 @@ def columns_xml(
 ) -> RowsXml:
     """:func:`rows_xml` of ``count`` rows given as their columns (each ``count`` long)."""
     numbers = [str(first_row + 1 + i) for i in range(count)]
-    columns: list[list[str]] = []
+    columns: list[list[str] | _PlainColumn] = []
     used: list[int] = []
     for col, values in enumerate(values_by_column):
         letter = column_name(col)
@@ -212,21 +258,35 @@ def columns_xml(
         if texts is None:
             cells = _mixed_cells(letter, numbers, values, quoted_xf)
         else:
-            cells = _string_cells(letter, numbers, texts, quoted_xf)
+            escaped, quoted, spaced = _escaped_column(texts)
+            if not quoted and not spaced and count and "" not in escaped:
+                columns.append(_PlainColumn(letter, escaped))
+                used.append(col)
+                continue
+            cells = _cells(letter, numbers, texts, escaped, quoted, spaced, quoted_xf)
         if any(cells):
             columns.append(cells)
             used.append(col)
     if not columns:
         return RowsXml("", -1, 0, 0)
-    if all(columns[0]):
-        # Every row has a cell (the common table: an id first): one join for the block.
+    first = columns[0]
+    if isinstance(first, _PlainColumn) or all(first):
+        # Every row has a cell (the common table: an id first): one join for the block, of
+        # the plain columns' pieces and the other columns' cells.
         starts = [f'<row r="{n}">' for n in numbers]
-        ends = ["</row>"] * len(numbers)
-        xml = "".join(chain.from_iterable(zip(starts, *columns, ends, strict=True)))
+        pieces: list[Iterable[str]] = [starts]
+        for column in columns:
+            if isinstance(column, _PlainColumn):
+                pieces += column.pieces(numbers)
+            else:
+                pieces.append(column)
+        pieces.append(repeat("</row>"))
+        xml = "".join(chain.from_iterable(zip(*pieces)))  # noqa: B905 - repeat() is endless
         return RowsXml(xml, first_row + len(numbers) - 1, used[0], used[-1])
+    cell_lists = [c.cells(numbers) if isinstance(c, _PlainColumn) else c for c in columns]
     parts = []
     last = -1
-    for i, row in enumerate(zip(*columns, strict=True)):
+    for i, row in enumerate(zip(*cell_lists, strict=True)):
         body = "".join(row)
         if body:
             parts.append(f'<row r="{numbers[i]}">{body}</row>')

@@ -9,9 +9,9 @@ user with a role list and as one row per user-role.
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Final
 
@@ -144,37 +144,112 @@ def read_klik(
         what="KLIK-eksporten",
     )
     has_roles = "roles" in table.columns
-    # One C call takes a row's fields; an unmapped field reads the "" added as the row's last
-    # cell (index -1: a row may hold more cells than the header has columns).
-    pick = operator.itemgetter(*(table.columns.get(name, -1) for name in _ROW_FIELDS))
-    blank = ("",)
-    # Most users have one row: it waits as a tuple and becomes a KlikUser directly; a
-    # second row of the same user makes a _Builder that merges them (as every row once did).
-    first: dict[str, _FirstRow] = {}
-    merged: dict[str, _Builder] = {}
-    findings: list[Finding] = []
-    read = 0
-    for number, cells in table.rows():
-        read += 1
-        if progress is not None and read % PROGRESS_EVERY == 0:
-            progress(read)
-        _add_row(first, merged, findings, table, number, pick(cells + blank))
-    if progress is not None:
-        progress(read)
+    numbers, columns = _field_columns(table, progress)
     unnamed = None if has_roles else ("",)  # no roles column: one role without a name
-    users = [
-        _user(row, unnamed) if (builder := merged.get(folded)) is None else builder.build(unnamed)
-        for folded, row in first.items()
-    ]
+    findings: list[Finding] = []
+    users = _distinct_users(numbers, columns, unnamed)
+    if users is None:  # some user has several rows (or a row has nobody): merge row by row
+        rows = zip(numbers, zip(*columns, strict=True), strict=True)
+        users = _merged_users(rows, table, findings, unnamed)
     return KlikExport(
         users=tuple(users),
         file=InputFile(
-            path=str(path), kind="klik", sha256=_sha256(path), sheet=table.sheet, rows=read
+            path=str(path), kind="klik", sha256=_sha256(path), sheet=table.sheet, rows=len(numbers)
         ),
         has_roles_column=has_roles,
         columns={name: table.headers[index] for name, index in table.columns.items()},
         findings=tuple(findings),
     )
+
+
+def _field_columns(
+    table: Table, progress: Callable[[int], None] | None
+) -> tuple[list[int], list[Sequence[str]]]:
+    """(the data rows' numbers, the cells of each of :data:`_ROW_FIELDS` as a column).
+
+    The rows are taken ``PROGRESS_EVERY`` at a time (``progress`` hears of each full batch
+    and of the end, as it heard of every ``PROGRESS_EVERY``-th row) and turned into columns
+    in C. A field the file has no column for reads "" in every row.
+    """
+    numbers: list[int] = []
+    rows: list[tuple[str, ...]] = []
+    source = table.rows()
+    while batch := list(islice(source, PROGRESS_EVERY)):
+        batch_numbers, batch_rows = zip(*batch, strict=True)
+        numbers += batch_numbers
+        rows += batch_rows
+        if progress is not None and len(batch) == PROGRESS_EVERY:
+            progress(len(numbers))
+    if progress is not None:
+        progress(len(numbers))
+    # Every row holds at least one cell per header (rows() pads it), so no mapped column is cut.
+    cells = list(zip(*rows, strict=False))
+    blank = [""] * len(rows)
+    indexes = [table.columns.get(name) for name in _ROW_FIELDS]
+    return numbers, [blank if index is None or not rows else cells[index] for index in indexes]
+
+
+def _distinct_users(
+    numbers: Sequence[int], columns: Sequence[Sequence[str]], roles: tuple[str, ...] | None
+) -> list[KlikUser] | None:
+    """The users when every row holds its own user (the common export), built a column at a
+    time; None when a row has no key or two rows share one (then ``_merged_users``).
+
+    Gives exactly what :func:`_merged_users` gives for such rows: each row's KlikUser, in
+    row order (tests/perf_equivalence/test_reader_fast_paths.py).
+    """
+    user_cells, email_cells, name_cells, direct, mobile, unit, municipality, role_cells = columns
+    strip = str.strip
+    user_names = list(map(strip, user_cells))
+    emails = list(map(strip, email_cells))
+    names = list(map(strip, name_cells))
+    keys = [u or e or n for u, e, n in zip(user_names, emails, names, strict=True)]
+    joined = "\n".join(keys)
+    # ASCII without capitals is its own casefold (the usual user names): no casefold per key.
+    folded = keys if joined.isascii() and joined == joined.lower() else map(str.casefold, keys)
+    if "" in keys or len(set(folded)) != len(keys):
+        return None
+    if roles is None:
+        # Few distinct role cells: each is split once, and its users share the tuple.
+        split = {cell: _roles(cell) for cell in set(role_cells)}
+        role_tuples: Sequence[tuple[str, ...]] = list(map(split.__getitem__, role_cells))
+    else:
+        role_tuples = [roles] * len(keys)
+    return list(
+        map(
+            KlikUser,
+            keys,
+            names,
+            emails,
+            map(strip, unit),
+            map(strip, municipality),
+            role_tuples,
+            direct,
+            mobile,
+            numbers,
+            user_names,
+        )
+    )
+
+
+def _merged_users(
+    rows: Iterable[tuple[int, tuple[str, ...]]],
+    table: Table,
+    findings: list[Finding],
+    roles: tuple[str, ...] | None,
+) -> list[KlikUser]:
+    """The users of ``rows`` (row number, :data:`_ROW_FIELDS` as written), a row at a time:
+    the rows of one user merged, a conflicting phone value reported in ``findings``."""
+    # Most users have one row: it waits as a tuple and becomes a KlikUser directly; a
+    # second row of the same user makes a _Builder that merges them (as every row once did).
+    first: dict[str, _FirstRow] = {}
+    merged: dict[str, _Builder] = {}
+    for number, fields in rows:
+        _add_row(first, merged, findings, table, number, fields)
+    return [
+        _user(row, roles) if (builder := merged.get(folded)) is None else builder.build(roles)
+        for folded, row in first.items()
+    ]
 
 
 def _user(row: _FirstRow, roles: tuple[str, ...] | None) -> KlikUser:
