@@ -24,8 +24,12 @@ from telefonspor.rules.outcome import (
     Passage,
     RecordRule,
     SlotOutcome,
+    Usable,
+    held_bits,
     make_passage,
+    register_tally,
     slot_outcome,
+    tally,
 )
 from telefonspor.settings import Key, Settings
 
@@ -70,6 +74,10 @@ def _bound(send_hidden: bool) -> RecordRule:
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, send_hidden)
 
+    def count(record: SourceRecord, usable: Usable) -> tuple[int, int]:
+        return _tally(record, send_hidden, usable)
+
+    register_tally(rule, count)
     return rule
 
 
@@ -98,6 +106,41 @@ def _replay(record: SourceRecord, send_hidden: bool) -> Passage:
     if stop:
         return make_passage(_stopped(held_direct, stop, never), _stopped(held_mobile, stop, never))
     return make_passage(_direct(held_direct, never), _mobile(held_mobile, never, send_hidden))
+
+
+def _tally(record: SourceRecord, send_hidden: bool, usable: Usable) -> tuple[int, int]:
+    """The counting twin of :func:`_replay` (``outcome.tally`` of each slot): a slot with
+    one number (nearly all) without building outcomes."""
+    direct: list[PhoneEntry] = []
+    mobile: list[PhoneEntry] = []
+    for p in record.phones:
+        if not p.raw.strip():
+            continue
+        kind = p.type.upper()
+        if kind in DIRECT_TYPES:
+            direct.append(p)
+        elif kind == MOBILE_TYPE:
+            mobile.append(p)
+    if not (direct or mobile):
+        return 0, 0
+    if record.flags and stop_rule(record):  # nothing is sent: only what is held counts
+        return held_bits([p.raw for p in direct], usable), held_bits(
+            [p.raw for p in mobile], usable
+        )
+    if not direct:
+        direct_bits = 0
+    elif len(direct) == 1:  # one landline: sent when typePrime, else only held
+        direct_bits = (3 if direct[0].type_prime else 2) if usable[direct[0].raw] else 0
+    else:
+        direct_bits = tally(_direct(tuple(direct), ()), usable)
+    if not mobile:
+        mobile_bits = 0
+    elif len(mobile) == 1:  # one mobile: sent when it may be, else only held
+        sendable = send_hidden or mobile[0].visibility.upper() in VISIBLE
+        mobile_bits = (3 if sendable else 2) if usable[mobile[0].raw] else 0
+    else:
+        mobile_bits = tally(_mobile(tuple(mobile), (), send_hidden), usable)
+    return direct_bits, mobile_bits
 
 
 def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:

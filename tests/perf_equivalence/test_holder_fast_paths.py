@@ -1,0 +1,133 @@
+"""Issue 15, round 3 (per-holder and per-record cost): each fast path equals the slow path."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.perf_equivalence import reference_rules
+from tests.perf_equivalence.test_core_fast_paths import SYSTEMS, overrides, phones, records
+
+from telefonspor.model import PhoneEntry, SourceRecord
+from telefonspor.phones import PhoneEngine
+from telefonspor.rules import bound_rules, bound_tallies
+from telefonspor.rules.outcome import SlotOutcome, passage_tally, tally
+from telefonspor.settings import Settings, defaults
+
+
+def _settings(values: dict[str, object]) -> Settings:
+    return defaults().replace(values)
+
+
+class _Usable(dict[str, bool]):
+    """Usability by raw, parsed on a miss (as systemic's cache), counting the parses."""
+
+    def __missing__(self, raw: str) -> bool:
+        usable = bool(raw) and PhoneEngine().parse(raw).usable
+        self[raw] = usable
+        return usable
+
+
+def _slow_tally(outcome: SlotOutcome, usable: dict[str, bool]) -> int:
+    """What systemic counted before the counting twins: the slot's Passage, read plainly."""
+    sends = bool(outcome.sent) and usable[outcome.sent]
+    holds = any(usable[raw] for raw in outcome.held)
+    return int(sends) + 2 * int(holds)
+
+
+@given(st.lists(records, min_size=1, max_size=8), overrides)
+def test_counting_twins_equal_the_tally_of_the_reference_passage(
+    batch: list[SourceRecord], values: dict[str, object]
+) -> None:
+    """Every system's counting (its rule's twin where it has one) gives, per slot, whether it
+    holds and whether it sends a usable number exactly as the replay before issue 15 does."""
+    settings = _settings(values)
+    tallies = bound_tallies(settings)
+    usable = _Usable()
+    for record in batch:
+        count = tallies.get(record.system)
+        if count is None:
+            assert reference_rules.passage(record, settings) == reference_rules.NOTHING
+            continue
+        expected = reference_rules.passage(record, settings)
+        slow = (_slow_tally(expected.direct, usable), _slow_tally(expected.mobile, usable))
+        assert count(record, usable) == slow, record
+        assert (tally(expected.direct, usable), tally(expected.mobile, usable)) == slow
+
+
+many_phones = st.lists(phones, min_size=2, max_size=6).map(tuple)
+
+
+@given(
+    st.sampled_from(SYSTEMS),
+    many_phones,
+    st.frozensets(st.sampled_from(("disabled", "deleted", "do_not_transfer")), max_size=1),
+    overrides,
+)
+def test_counting_twins_on_crowded_slots(
+    system: str, entries: tuple[object, ...], flags: frozenset[str], values: dict[str, object]
+) -> None:
+    """Several numbers per slot (the twins' fallback to the Passage) and stopped users."""
+    settings = _settings(values)
+    record = SourceRecord(system, "u", phones=entries, flags=flags)  # type: ignore[arg-type]
+    rule = bound_rules(settings).get(system)
+    if rule is None:
+        return
+    usable = _Usable()
+    assert bound_tallies(settings)[system](record, usable) == passage_tally(rule)(record, usable)
+
+
+#: Per system, the phone types its rules slot (and one they ignore), in odd cases too.
+SYSTEM_TYPES = {
+    "ad": ("telephoneNumber", "MOBILE", "ipPhone", "pager"),
+    "opus": ("workPhone", "MOBILEPHONE", "fax"),
+    "hr": ("direct", "Mobile", "x"),
+    "os2sofd": ("LANDLINE", "ip", "BROADBAND", "MOBILE", "DATA_SIM", "x"),
+    "os2mo": ("PhoneEmployee", "MobilePhoneEmployee", "x"),
+    "os2sync-db": ("Landline", "PHONENUMBER", "x"),
+    "fkorg": ("FastnetTelefon", "telefon", "5ef6be2d-59f4-4652-a680-585929924ba9", "x"),
+}
+_ENTRY_SHAPES = (  # raw, visibility, typePrime, owner, class uuid
+    ("20304050", "VISIBLE", True, "it_user", "c1"),
+    ("33663366", "", False, "person", ""),
+    ("x", "HIDDEN", True, "it_user", "c2"),
+    (" ", "PUBLIC", False, "", "c1"),
+)
+_SETTINGS_GRID = (
+    {},
+    {"ad.direct_attribute": "mobile", "ad.mobile_attribute": "mobile"},  # one field, both slots
+    {"ad.direct_attribute": "", "chain.preset": "os2sync-ad"},
+    {
+        "os2sofd.send_hidden_phone_numbers": True,
+        "os2mo.addresses_on_it_user": True,
+        "os2mo.phone_scope_classes": ["c2"],
+        "os2mo.landline_scope_classes": ["c1", "PhoneEmployee"],
+    },
+)
+
+
+def test_counting_twins_equal_the_reference_on_every_pair_of_numbers() -> None:
+    """Every system, every pair of its phone types and shapes (one number per slot, two in
+    one slot, sendable or not, usable or not), stopped or not, under settings that change
+    the slotting: the counting equals the tally of the replay before issue 15."""
+
+    usable = _Usable()
+    for values in _SETTINGS_GRID:
+        settings = _settings(values)
+        tallies = bound_tallies(settings)
+        for system, types in SYSTEM_TYPES.items():
+            entries = [
+                PhoneEntry(raw, kind, vis, type_prime=prime, owner=owner, type_uuid=uuid)
+                for kind in types
+                for raw, vis, prime, owner, uuid in _ENTRY_SHAPES
+            ]
+            for flags in (frozenset(), frozenset({"disabled"}), frozenset({"no_engagement"})):
+                for first in entries:
+                    for second in (None, *entries):
+                        pair = (first,) if second is None else (first, second)
+                        record = SourceRecord(system, "u", phones=pair, flags=flags)
+                        expected = reference_rules.passage(record, settings)
+                        slow = (
+                            _slow_tally(expected.direct, usable),
+                            _slow_tally(expected.mobile, usable),
+                        )
+                        assert tallies[system](record, usable) == slow, (values, record)
