@@ -113,6 +113,9 @@ class Link(msgspec.Struct, frozen=True, gc=False):
 NO_LINK: Final = Link()
 
 
+_PERSON_KEY: Final = attrgetter("person_key")
+_USER_ID: Final = attrgetter("user_id")
+
 #: An index: value -> its one record, and value -> its records where several share it.
 _Grouped = tuple[dict[str, SourceRecord], dict[str, tuple[SourceRecord, ...]]]
 
@@ -183,6 +186,7 @@ class RecordIndex:
         self._records = records
         self._by: dict[str, _Grouped] = {}
         self._by_person: _Grouped | None = None
+        self._shared: set[int] | None = None
 
     def _index(self, key: str) -> _Grouped:
         index = self._by.get(key)
@@ -203,7 +207,7 @@ class RecordIndex:
         record = single.get(value)
         return (record,) if record is not None else ()
 
-    def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+    def _person_index(self) -> _Grouped:
         if self._by_person is None:
             records = self._records
             names = normalise_all("user_id", [r.user_id for r in records])
@@ -214,13 +218,36 @@ class RecordIndex:
                 for r, name in zip(records, names, strict=True)
             ]
             self._by_person = _group(persons, records)
-        single, several = self._by_person
+        return self._by_person
+
+    def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+        single, several = self._person_index()
         person = person_of(record)
         found = several.get(person)
         if found is not None:
             return found
         match = single.get(person)
         return (match,) if match is not None else ()
+
+    def shares_person(self, record: SourceRecord) -> bool:
+        """``len(self.same_person(record)) > 1`` for a record of this index: its person has
+        another record here. Asked once per holder: answered by one set lookup."""
+        if self._shared is None:
+            self._shared = self._shared_ids()
+        return id(record) in self._shared
+
+    def _shared_ids(self) -> set[int]:
+        """Ids of the records whose person has several records here."""
+        records = self._records
+        names = "".join(map(_USER_ID, records))
+        if not any(map(_PERSON_KEY, records)) and "\\" not in names and "@" not in names:
+            # No person keys and no user name a domain or an @ could empty: person_of() is
+            # "u:" + the user name (or the record itself, for a blank one), so the user-name
+            # index, which a holder's FK-ORG lookup has built, groups the records alike.
+            groups = self._index("user_id")[1].values()
+        else:
+            groups = self._person_index()[1].values()
+        return {id(r) for group in groups for r in group}
 
     def find(self, probes: Sequence[tuple[str, str]]) -> Link:
         """Try ``(key, normalised value)`` probes in order; the first that matches decides."""
@@ -304,9 +331,13 @@ class IdentityResolver:
         fkorg = self._link_position("fkorg", holder, links)
         fkorg_record = fkorg.record if fkorg is not None else None
         if fkorg_record is not None and fkorg is not None:
-            several = len(fkorg.records) > 1 or any(
-                len(index.same_person(fkorg_record)) > 1 for _, index in self._at["fkorg"]
-            )
+            at_fkorg = self._at["fkorg"]
+            if len(at_fkorg) == 1:  # the record is of that one index
+                several = len(fkorg.records) > 1 or at_fkorg[0][1].shares_person(fkorg_record)
+            else:
+                several = len(fkorg.records) > 1 or any(
+                    len(index.same_person(fkorg_record)) > 1 for _, index in at_fkorg
+                )
             if several:
                 flags.append(SEVERAL_FKORG_USERS)
         downstream = record_probes(fkorg_record, _FROM_FKORG) if fkorg_record else holder

@@ -274,6 +274,21 @@ class _Population:
             self._attribute_hits[wanted] = hits
         return hits, len(records)
 
+    def count_hidden_mobiles(self) -> tuple[int, int]:
+        """``count("os2sofd", has_hidden_mobile)``: persons with a usable MOBILE that is not
+        VISIBLE (null visibility is not VISIBLE upstream), as a plain loop."""
+        records = self.persons("os2sofd")
+        usable = self._usable
+        hidden = 0
+        for r in records:
+            for p in r.phones:
+                if p.type.upper() != "MOBILE":
+                    continue
+                if p.visibility.upper() != "VISIBLE" and usable[p.raw]:
+                    hidden += 1
+                    break
+        return hidden, len(records)
+
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
         found = self._passages.get(id(record))
@@ -478,15 +493,7 @@ def _hidden_mobiles(
 ) -> Iterator[Candidate]:
     if "os2sofd" not in facts.local_kinds or settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS):
         return
-    hidden, total = facts.count(
-        "os2sofd",
-        lambda r: any(
-            p.type.upper() == "MOBILE"
-            and p.visibility.upper() != "VISIBLE"  # null visibility is not VISIBLE upstream
-            and facts.usable(p.raw)
-            for p in r.phones
-        ),
-    )
+    hidden, total = facts.count_hidden_mobiles()
     if not hidden:
         return
     yield Candidate(

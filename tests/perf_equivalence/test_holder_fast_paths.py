@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.perf_equivalence import reference_rules
-from tests.perf_equivalence.test_core_fast_paths import SYSTEMS, overrides, phones, records
+from tests.perf_equivalence.test_core_fast_paths import (
+    SYSTEMS,
+    identity_records,
+    overrides,
+    phones,
+    records,
+)
 
-from telefonspor.model import PhoneEntry, SourceRecord
+from telefonspor.identity import RecordIndex, person_of
+from telefonspor.model import PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import bound_rules, bound_tallies
 from telefonspor.rules.outcome import SlotOutcome, passage_tally, tally
 from telefonspor.settings import Settings, defaults
+from telefonspor.systemic import _Population
 
 
 def _settings(values: dict[str, object]) -> Settings:
@@ -131,3 +140,60 @@ def test_counting_twins_equal_the_reference_on_every_pair_of_numbers() -> None:
                             _slow_tally(expected.mobile, usable),
                         )
                         assert tallies[system](record, usable) == slow, (values, record)
+
+
+population_records = st.builds(
+    SourceRecord,
+    system=st.just("os2sofd"),
+    user_id=st.sampled_from(("", "anna", "bo", "p1", "cy")),
+    person_key=st.sampled_from(("", "p1", "p2", "p3")),
+    phones=st.lists(phones, max_size=3).map(tuple),
+)
+
+
+@given(st.lists(population_records, max_size=10), st.booleans(), st.booleans())
+def test_hidden_mobiles_equal_the_generic_count(
+    batch: list[SourceRecord], all_person_keys: bool, no_person_keys: bool
+) -> None:
+    """The hidden-mobile loop equals the generic count with the test it replaces."""
+    if all_person_keys:
+        batch = [msgspec.structs.replace(r, person_key=r.person_key or "p9") for r in batch]
+    elif no_person_keys:
+        batch = [msgspec.structs.replace(r, person_key="") for r in batch]
+    facts = _Population(
+        [SourceData("os2sofd", "local", tuple(batch), "")], defaults(), PhoneEngine()
+    )
+    hidden = facts.count(
+        "os2sofd",
+        lambda r: any(
+            p.type.upper() == "MOBILE" and p.visibility.upper() != "VISIBLE" and facts.usable(p.raw)
+            for p in r.phones
+        ),
+    )
+    assert facts.count_hidden_mobiles() == hidden
+
+
+#: User names that normalise to nothing although they are not blank ("@k.dk", "kommune\\").
+_EMPTIED = st.sampled_from(("@k.dk", "kommune\\", "anna", " ", "anna@k.dk", "@x"))
+
+
+@given(st.lists(identity_records, max_size=12), st.booleans(), st.lists(_EMPTIED, max_size=12))
+def test_shares_person_equals_a_scan(
+    records: list[SourceRecord], no_person_keys: bool, names: list[str]
+) -> None:
+    """Whether a record's person has another record in its index (the holder's
+    several-FK-ORG-users check), by the user-name index when no record has a person key."""
+    if names:
+        records = [
+            msgspec.structs.replace(r, user_id=name)
+            for r, name in zip(records, names, strict=False)
+        ] + records[len(names) :]
+    if no_person_keys:
+        records = [msgspec.structs.replace(r, person_key="") for r in records]
+    index = RecordIndex(records)
+    if records:
+        index.lookup("user_id", "anna")  # the holder's FK-ORG lookup builds this index first
+    for record in records:
+        scan = sum(person_of(r) == person_of(record) for r in records)
+        assert index.shares_person(record) == (scan > 1), record
+        assert index.shares_person(record) == (len(RecordIndex(records).same_person(record)) > 1)
