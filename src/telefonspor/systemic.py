@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Final
 
 from telefonspor.identity import Identity, IdentityResolver
@@ -22,6 +24,7 @@ from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
+from telefonspor.rules.outcome import slot_bits
 from telefonspor.settings import Key, Settings, parse_assignments
 from telefonspor.texts import system_label
 from telefonspor.whatif import ChainReplayer
@@ -228,25 +231,32 @@ class _Population:
 
         Each record is counted by its rule's counting twin (``rules.bound_tallies``): the
         counts are all the detectors need, so no Passage is built for the millions of
-        records of a national run (the diagnosis' replays are not needed either).
+        records of a national run (the diagnosis' replays are not needed either). A record
+        without phones counts 0 by every rule.
         """
         found = self._kind_counts.get(kind)
         if found is not None:
             return found
-        tallies, usable = self._tallies.get, self._usable
-        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
         records = self.persons(kind)
-        for r in records:
-            if not r.phones:
-                continue  # every rule takes the numbers it holds from the record's phones
-            count = tallies(r.system)
-            if count is None:
-                continue  # a system without rules holds nothing
-            direct, mobile = count(r, usable)
-            sends_direct += direct & 1
-            holds_direct += direct >> 1
-            sends_mobile += mobile & 1
-            holds_mobile += mobile >> 1
+        tallies, usable = self._tallies, self._usable
+        systems = set(map(_SYSTEM, records))
+        codes: Counter[int] = Counter()
+        if len(systems) == 1:  # the usual kind: one rule, counted by map() and a Counter in C
+            count = tallies.get(systems.pop())
+            if count is not None:
+                codes.update(map(count, records, repeat(usable)))
+        else:
+            for r in records:
+                count = tallies.get(r.system)
+                if count is not None:  # a system without rules holds nothing
+                    codes[count(r, usable)] += 1
+        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
+        for code, n in codes.items():
+            direct, mobile = slot_bits(code)
+            sends_direct += n * (direct & 1)
+            holds_direct += n * (direct >> 1)
+            sends_mobile += n * (mobile & 1)
+            holds_mobile += n * (mobile >> 1)
         found = {
             "holds_direct": holds_direct,
             "holds_mobile": holds_mobile,
@@ -316,6 +326,9 @@ class _Population:
             types = frozenset(p.type.casefold() for p in record.phones if self.usable(p.raw))
             self._usable_types[id(record)] = types
         return types
+
+
+_SYSTEM: Final = attrgetter("system")
 
 
 class _UsableCache(dict[str, bool]):

@@ -10,7 +10,7 @@ ascending, among VISIBLE ones (null visibility is not VISIBLE) unless
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -74,10 +74,7 @@ def _bound(send_hidden: bool) -> RecordRule:
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, send_hidden)
 
-    def count(record: SourceRecord, usable: Usable) -> tuple[int, int]:
-        return _tally(record, send_hidden, usable)
-
-    register_tally(rule, count)
+    register_tally(rule, partial(_tally, send_hidden))
     return rule
 
 
@@ -108,7 +105,7 @@ def _replay(record: SourceRecord, send_hidden: bool) -> Passage:
     return make_passage(_direct(held_direct, never), _mobile(held_mobile, never, send_hidden))
 
 
-def _tally(record: SourceRecord, send_hidden: bool, usable: Usable) -> tuple[int, int]:
+def _tally(send_hidden: bool, record: SourceRecord, usable: Usable) -> int:
     """The counting twin of :func:`_replay` (``outcome.tally`` of each slot): a slot with
     one number (nearly all) without building outcomes."""
     direct: list[PhoneEntry] = []
@@ -122,11 +119,10 @@ def _tally(record: SourceRecord, send_hidden: bool, usable: Usable) -> tuple[int
         elif kind == MOBILE_TYPE:
             mobile.append(p)
     if not (direct or mobile):
-        return 0, 0
+        return 0
     if record.flags and stop_rule(record):  # nothing is sent: only what is held counts
-        return held_bits([p.raw for p in direct], usable), held_bits(
-            [p.raw for p in mobile], usable
-        )
+        direct_held = held_bits([p.raw for p in direct], usable)
+        return direct_held | held_bits([p.raw for p in mobile], usable) << 2
     if not direct:
         direct_bits = 0
     elif len(direct) == 1:  # one landline: sent when typePrime, else only held
@@ -140,7 +136,7 @@ def _tally(record: SourceRecord, send_hidden: bool, usable: Usable) -> tuple[int
         mobile_bits = (3 if sendable else 2) if usable[mobile[0].raw] else 0
     else:
         mobile_bits = tally(_mobile(tuple(mobile), (), send_hidden), usable)
-    return direct_bits, mobile_bits
+    return direct_bits | mobile_bits << 2
 
 
 def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:

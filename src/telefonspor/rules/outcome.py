@@ -54,8 +54,9 @@ RecordRule = Callable[[SourceRecord], Passage]
 #: Whether a raw number is usable, by raw ('' is not). Systemic passes a dict that parses a
 #: raw on its first lookup (``__missing__``), so a lookup costs a subscript.
 Usable = Mapping[str, bool]
-#: One record's counting twin of its rule: per slot (direct, mobile) the bits of :func:`tally`.
-RecordTally = Callable[[SourceRecord, Usable], tuple[int, int]]
+#: One record's counting twin of its rule: the bits of :func:`tally` of the direct slot, and
+#: those of the mobile slot shifted by two (one int: a run counts the codes with a Counter).
+RecordTally = Callable[[SourceRecord, Usable], int]
 
 #: ``SlotOutcome(held, sent, other, rule, blocked)``, positional (the rules' name for it).
 slot_outcome: Final = SlotOutcome
@@ -170,11 +171,16 @@ def held_bits(held: list[str], usable: Usable) -> int:
 def passage_tally(rule: RecordRule) -> RecordTally:
     """The counting of any rule: :func:`tally` of its Passage."""
 
-    def count(record: SourceRecord, usable: Usable) -> tuple[int, int]:
+    def count(record: SourceRecord, usable: Usable) -> int:
         passage = rule(record)
-        return tally(passage.direct, usable), tally(passage.mobile, usable)
+        return tally(passage.direct, usable) | tally(passage.mobile, usable) << 2
 
     return count
+
+
+def slot_bits(code: int) -> tuple[int, int]:
+    """A :data:`RecordTally` code as (direct bits, mobile bits)."""
+    return code & 3, code >> 2
 
 
 _TALLIES: dict[RecordRule, RecordTally] = {}
@@ -196,7 +202,7 @@ def pass_through_by_type_tally(
 ) -> RecordTally:
     """The counting twin of :func:`pass_through_by_type` with these types."""
 
-    def count(record: SourceRecord, usable: Usable) -> tuple[int, int]:
+    def count(record: SourceRecord, usable: Usable) -> int:
         direct: list[str] = []
         mobile: list[str] = []
         for p in record.phones:
@@ -208,6 +214,6 @@ def pass_through_by_type_tally(
                 direct.append(raw)
             elif kind in mobile_types:
                 mobile.append(raw)
-        return first_sent_bits(direct, usable), first_sent_bits(mobile, usable)
+        return first_sent_bits(direct, usable) | first_sent_bits(mobile, usable) << 2
 
     return count

@@ -44,7 +44,7 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
                 mobile.append(raw)
         return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
 
-    def count(record: SourceRecord, usable: Usable) -> tuple[int, int]:
+    def count(record: SourceRecord, usable: Usable) -> int:
         """The counting twin of ``rule`` (see ``outcome.tally``): the same walk, no Passage."""
         direct: list[str] = []
         mobile: list[str] = []
@@ -59,7 +59,7 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
                 direct.append(raw)
             if kind == mobile_key:
                 mobile.append(raw)
-        return first_sent_bits(direct, usable), first_sent_bits(mobile, usable)
+        return first_sent_bits(direct, usable) | first_sent_bits(mobile, usable) << 2
 
     register_tally(rule, count)
     return rule
