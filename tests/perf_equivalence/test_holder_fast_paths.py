@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,11 +16,12 @@ from tests.perf_equivalence.test_core_fast_paths import (
     records,
 )
 
+from telefonspor.diagnose import _INACTIVE, FLAG_ORDER, Diagnoser
 from telefonspor.identity import RecordIndex, person_of
-from telefonspor.model import PhoneEntry, SourceData, SourceRecord
+from telefonspor.model import KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import bound_rules, bound_tallies
-from telefonspor.rules.outcome import SlotOutcome, passage_tally, slot_bits, tally
+from telefonspor.rules.outcome import NOTHING, SlotOutcome, passage_tally, slot_bits, tally
 from telefonspor.settings import Settings, defaults
 from telefonspor.systemic import _Population
 
@@ -197,3 +200,70 @@ def test_shares_person_equals_a_scan(
         scan = sum(person_of(r) == person_of(record) for r in records)
         assert index.shares_person(record) == (scan > 1), record
         assert index.shares_person(record) == (len(RecordIndex(records).same_person(record)) > 1)
+
+
+# --- diagnose: the views and flags of one holder ------------------------------------------
+
+_HOLDER_RAWS = ("20304050", "20 30 40 50", "33663366", "", "x", "+4533663366")
+_fkorg_phone = st.builds(
+    PhoneEntry,
+    raw=st.sampled_from(_HOLDER_RAWS),
+    type=st.sampled_from(("FastnetTelefon", "Telefon")),
+)
+_local_flags = st.sampled_from(
+    [frozenset(), *map(frozenset, ({"disabled"}, {"deleted"}, {"disabled", "no_affiliation"}))]
+)
+
+
+def _flags_before(diagnoser: Diagnoser, views: list[Any], direct: Any, mobile: Any, ids: Any):  # type: ignore[no-untyped-def]
+    """Diagnoser._flags before issue 15's round 3 (the reference)."""
+    flags = set(ids)
+    for v in views:
+        if v.position != "fkorg" or v.record is None:
+            continue
+        for slot, shown in (("direct", direct), ("mobile", mobile)):
+            if not shown.usable:
+                continue
+            held = {p.e164 for p in map(diagnoser._parse, v.passage.slot(slot).held) if p.usable}
+            if held and shown.e164 not in held:
+                flags.add("stale")
+    local_records = [r for v in views if v.position == "local" for r in v.link.records]
+    if local_records and all(_INACTIVE & r.flags for r in local_records):
+        flags.add("no_active_employment")
+    return tuple(f for f in FLAG_ORDER if f in flags)
+
+
+@given(
+    st.lists(st.lists(_fkorg_phone, max_size=3), max_size=2),
+    st.lists(_local_flags, min_size=1, max_size=3),
+    st.sampled_from(_HOLDER_RAWS),
+    st.sampled_from(_HOLDER_RAWS),
+)
+def test_views_and_flags_equal_the_diagnosis_before(
+    fkorg_phones: list[list[PhoneEntry]],
+    local_flags: list[frozenset[str]],
+    direct_raw: str,
+    mobile_raw: str,
+) -> None:
+    """A holder's views (each record replayed once a run) and flags (stale, no active
+    employment, with the one-number and no-flag shortcuts) equal the code before."""
+    fkorg = tuple(SourceRecord("fkorg", "anna", phones=tuple(p), uuid="u-1") for p in fkorg_phones)
+    local = tuple(
+        SourceRecord("os2sofd", "anna", uuid="u-1", person_key="p1", flags=f) for f in local_flags
+    )
+    sources = [SourceData("fkorg", "fkorg", fkorg, ""), SourceData("os2sofd", "local", local, "")]
+    engine = PhoneEngine()
+    diagnoser = Diagnoser(sources, defaults(), engine)
+    user = KlikUser("anna", "Anna", "anna@k.dk", "", "", ("R",), direct_raw, mobile_raw, 2, "anna")
+    direct, mobile = engine.parse(direct_raw), engine.parse(mobile_raw)
+    identity = diagnoser.resolver.resolve(user)
+    views = diagnoser._views(identity)
+    passage = bound_rules(defaults())
+    for view, link in zip(views, identity.links, strict=True):
+        assert view.record is link.record
+        expected = passage[view.source.kind](link.record) if link.record else NOTHING
+        assert view.passage == expected
+    assert diagnoser._views(identity) == views  # replayed once: the same passages again
+    assert diagnoser._flags(views, direct, mobile, identity.flags) == _flags_before(
+        diagnoser, views, direct, mobile, identity.flags
+    )
