@@ -117,6 +117,10 @@ class _View(NamedTuple):
     position: str  # source.position
 
 
+#: ``_View(...)`` without the NamedTuple's Python ``__new__`` (five views per holder).
+_new_view: Final = tuple.__new__
+
+
 @dataclass(frozen=True, slots=True)
 class _Verdict:
     cause: str
@@ -205,7 +209,7 @@ class Diagnoser:
                     found = passages[id(record)] = replay(records[0])
             else:
                 record, found = None, NOTHING
-            views.append(_View(source, link, found, record, source.position))
+            views.append(_new_view(_View, (source, link, found, record, source.position)))
         return views
 
     # --- the decision -------------------------------------------------------------------
