@@ -214,6 +214,9 @@ def pass_through_by_type_tally(
                 direct.append(raw)
             elif kind in mobile_types:
                 mobile.append(raw)
-        return first_sent_bits(direct, usable) | first_sent_bits(mobile, usable) << 2
+        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
+        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
+        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
+        return d | m << 2
 
     return count

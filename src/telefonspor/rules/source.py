@@ -59,7 +59,10 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
                 direct.append(raw)
             if kind == mobile_key:
                 mobile.append(raw)
-        return first_sent_bits(direct, usable) | first_sent_bits(mobile, usable) << 2
+        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
+        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
+        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
+        return d | m << 2
 
     register_tally(rule, count)
     return rule
