@@ -167,7 +167,8 @@ class Diagnoser:
 
     @property
     def passages(self) -> dict[int, Passage]:
-        """Each record's replay under this run's settings, by ``id(record)``, for systemic."""
+        """The uncovered holders' records' replays under this run's settings, by
+        ``id(record)``, for the what-if of the systemic ranking (it replays the rest itself)."""
         return self._passages
 
     @property
@@ -188,27 +189,31 @@ class Diagnoser:
             return self._finish(verdict, (klik_hop,), (), covered)
         identity = self._resolver.resolve(user)
         self._identities[user.user_id] = identity
-        views = self._views(identity)
+        views = self._views(identity, keep=not covered)
         trace = (*map(self._hop, views), klik_hop)
         flags = self._flags(views, direct, mobile, identity.flags)
         if covered:
             return Diagnosis(None, "", "", "", "", trace, flags)
         return self._finish(self._verdict(user, views), trace, flags, covered)
 
-    def _views(self, identity: Identity) -> list[_View]:
-        """Each configured system as seen for this holder; each record replayed once a run
-        (``_passage`` inlined: five systems per holder)."""
+    def _views(self, identity: Identity, keep: bool) -> list[_View]:
+        """Each configured system as seen for this holder (``_passage`` inlined: five systems
+        per holder). ``keep``: an uncovered holder's replays are kept for the what-if of the
+        systemic ranking (``passages``); a covered holder's are not needed again."""
         passages, replay = self._passages, self._replay
         views = []
         for source, link in zip(self._sources, identity.links, strict=True):
             records = link.records
-            if records:
-                record: SourceRecord | None = records[0]
+            if not records:
+                views.append(_new_view(_View, (source, link, NOTHING, None, source.position)))
+                continue
+            record = records[0]
+            if keep:
                 found = passages.get(id(record))
                 if found is None:
-                    found = passages[id(record)] = replay(records[0])
+                    found = passages[id(record)] = replay(record)
             else:
-                record, found = None, NOTHING
+                found = replay(record)
             views.append(_new_view(_View, (source, link, found, record, source.position)))
         return views
 

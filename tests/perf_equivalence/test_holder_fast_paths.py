@@ -262,13 +262,16 @@ def test_views_and_flags_equal_the_diagnosis_before(
     user = KlikUser("anna", "Anna", "anna@k.dk", "", "", ("R",), direct_raw, mobile_raw, 2, "anna")
     direct, mobile = engine.parse(direct_raw), engine.parse(mobile_raw)
     identity = diagnoser.resolver.resolve(user)
-    views = diagnoser._views(identity)
+    views = diagnoser._views(identity, keep=True)
     passage = bound_rules(defaults())
     for view, link in zip(views, identity.links, strict=True):
         assert view.record is link.record
         expected = passage[view.source.kind](link.record) if link.record else NOTHING
         assert view.passage == expected
-    assert diagnoser._views(identity) == views  # replayed once: the same passages again
+    assert diagnoser._views(identity, keep=True) == views  # kept: the same passages again
+    assert diagnoser._views(identity, keep=False) == views  # replayed again, alike
+    kept = {id(link.record) for link in identity.links if link.record is not None}
+    assert set(diagnoser.passages) == kept
     assert diagnoser._flags(views, direct, mobile, identity.flags) == _flags_before(
         diagnoser, views, direct, mobile, identity.flags
     )
