@@ -131,7 +131,7 @@ def pass_through_by_type(
 # per slot (millions of records at national). Only those two bits are needed, not the
 # Passage, so the simple rules have a counting twin that builds no outcome objects. Each
 # twin must give what :func:`tally` gives on the rule's Passage
-# (tests/perf_equivalence/test_core_fast_paths.py); a rule without one is counted by its
+# (tests/perf_equivalence/test_holder_fast_paths.py); a rule without one is counted by its
 # Passage (:func:`passage_tally`).
 
 
