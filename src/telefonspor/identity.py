@@ -303,6 +303,26 @@ def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, 
     return [(key, record_key(record, key)) for key in keys]
 
 
+def _fkorg_probes(r: SourceRecord) -> list[tuple[str, str]]:
+    """``record_probes(r, _FROM_FKORG)``, written out: asked once per holder."""
+    return [
+        ("uuid", uuid_key(r.uuid) if r.uuid else ""),
+        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+    ]
+
+
+def _local_probes(r: SourceRecord) -> list[tuple[str, str]]:
+    """``record_probes(r, _FROM_LOCAL)``, written out: asked once per holder."""
+    return [
+        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+        ("employee_id", employee_key(r.employee_id) if r.employee_id else ""),
+        ("email", email_key(r.email) if r.email else ""),
+    ]
+
+
+_CONFIDENCE_OF: Final = attrgetter("confidence")
+
+
 class IdentityResolver:
     """Links KLIK holders to the records of every configured system."""
 
@@ -318,6 +338,9 @@ class IdentityResolver:
             )
             for position in ("fkorg", "sync", "local", "source")
         }
+        # The same, one attribute per position: a holder visits each.
+        self._fkorg_at, self._sync_at = self._at["fkorg"], self._at["sync"]
+        self._local_at, self._source_at = self._at["local"], self._at["source"]
 
     @property
     def indexes(self) -> tuple[RecordIndex, ...]:
@@ -328,10 +351,10 @@ class IdentityResolver:
         links: list[Link] = [NO_LINK] * len(self.sources)
         flags: list[str] = []
         holder = holder_probes(user)
-        fkorg = self._link_position("fkorg", holder, links)
-        fkorg_record = fkorg.record if fkorg is not None else None
+        at_fkorg = self._fkorg_at
+        fkorg = self._link_position(at_fkorg, holder, links)
+        fkorg_record = fkorg.records[0] if fkorg is not None else None
         if fkorg_record is not None and fkorg is not None:
-            at_fkorg = self._at["fkorg"]
             if len(at_fkorg) == 1:  # the record is of that one index
                 several = len(fkorg.records) > 1 or at_fkorg[0][1].shares_person(fkorg_record)
             else:
@@ -340,26 +363,30 @@ class IdentityResolver:
                 )
             if several:
                 flags.append(SEVERAL_FKORG_USERS)
-        downstream = record_probes(fkorg_record, _FROM_FKORG) if fkorg_record else holder
-        self._link_position("sync", downstream, links)
-        local = self._link_position("local", downstream, links)
-        if local is not None and local.record is not None:
-            upstream = record_probes(local.record, _FROM_LOCAL)
+        downstream = _fkorg_probes(fkorg_record) if fkorg_record else holder
+        self._link_position(self._sync_at, downstream, links)
+        local = self._link_position(self._local_at, downstream, links)
+        if local is not None:
+            upstream = _local_probes(local.records[0])
         elif fkorg_record is not None:
             upstream = record_probes(fkorg_record, _FROM_FKORG_TO_SOURCE)
         else:
             upstream = holder
-        self._link_position("source", upstream, links)
-        if any(link.confidence == "ambiguous" for link in links):
+        self._link_position(self._source_at, upstream, links)
+        if "ambiguous" in map(_CONFIDENCE_OF, links):
             flags.append(AMBIGUOUS_MATCH)
         return Identity(tuple(links), tuple(flags))
 
+    @staticmethod
     def _link_position(
-        self, position: str, probes: Sequence[tuple[str, str]], links: list[Link]
+        at: tuple[tuple[int, RecordIndex], ...],
+        probes: Sequence[tuple[str, str]],
+        links: list[Link],
     ) -> Link | None:
-        """Link every system at ``position``; return the first link that found someone."""
+        """Link every system of one position (``at``: its places in ``sources`` and indexes);
+        return the first link that found someone."""
         first: Link | None = None
-        for i, index in self._at[position]:
+        for i, index in at:
             link = links[i] = index.find(probes)
             if first is None and link.records:
                 first = link

@@ -20,7 +20,15 @@ from tests.perf_equivalence.test_core_fast_paths import (
 
 from telefonspor.diagnose import _INACTIVE, FLAG_ORDER, Diagnoser
 from telefonspor.edge.run import read_inputs
-from telefonspor.identity import RecordIndex, person_of
+from telefonspor.identity import (
+    _FROM_FKORG,
+    _FROM_LOCAL,
+    RecordIndex,
+    _fkorg_probes,
+    _local_probes,
+    person_of,
+    record_probes,
+)
 from telefonspor.model import KlikUser, PhoneEntry, SourceData, SourceRecord
 from telefonspor.phones import PhoneEngine
 from telefonspor.rules import bound_rules, bound_tallies
@@ -317,3 +325,11 @@ def test_one_replayer_for_many_settings_equals_a_fresh_one_each(small_chain: Pat
         assert shared.replay(new) == fresh.replay(new), assignments
         changed += len(expected)
     assert changed  # the settings do change what KLIK would show
+
+
+@given(identity_records)
+def test_written_out_probes_equal_record_probes(record: SourceRecord) -> None:
+    """A holder's probes from its FK-ORG and local records, written out, equal the generic
+    ``record_probes`` they replace in ``IdentityResolver.resolve``."""
+    assert _fkorg_probes(record) == record_probes(record, _FROM_FKORG)
+    assert _local_probes(record) == record_probes(record, _FROM_LOCAL)
