@@ -252,10 +252,17 @@ class RecordIndex:
     def find(self, probes: Sequence[tuple[str, str]]) -> Link:
         """Try ``(key, normalised value)`` probes in order; the first that matches decides."""
         for key, value in probes:
-            candidates = self.lookup(key, value)
-            if not candidates:
+            if not value:
                 continue
-            if len(candidates) > 1 and len({person_of(r) for r in candidates}) > 1:
+            # lookup() inlined: a probe per holder and system
+            single, several = self._by.get(key) or self._index(key)
+            candidates = several.get(value)
+            if candidates is None:
+                record = single.get(value)
+                if record is not None:  # one record: one person
+                    return Link((record,), key, CONFIDENCE[key])
+                continue
+            if len({person_of(r) for r in candidates}) > 1:
                 return Link((), key, "ambiguous")
             return Link(candidates, key, CONFIDENCE[key])
         return NO_LINK
