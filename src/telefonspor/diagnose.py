@@ -425,8 +425,9 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            self._best(shown_direct),
-            self._best(shown_mobile),
+            # _best() inlined for a slot's one number (nearly every slot): it is shown as held
+            shown_direct[0] if len(shown_direct) == 1 else self._best(shown_direct),
+            shown_mobile[0] if len(shown_mobile) == 1 else self._best(shown_mobile),
             direct.sent,
             mobile.sent,
             link.key,
