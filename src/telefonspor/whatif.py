@@ -72,6 +72,8 @@ class _Plan:
     publish: frozenset[str]  # whatif.publish_address_types
     imports: frozenset[str]  # slots the local system imports from any source
     imports_ad: frozenset[str]  # slots imported from AD (a changed ad.*_attribute)
+    #: (slot, OS2sync stopped the holder) -> whether OS2sync delivers the slot (base, new)
+    delivers: dict[tuple[str, bool], tuple[bool, bool]]
 
 
 class ChainReplayer:
@@ -169,21 +171,32 @@ class ChainReplayer:
             slot for slot, key in _AD_ATTRIBUTE.items() if new.text(key) != self._base.text(key)
         )
         rules = bound_rules(new)
+        drops_before, drops_after = drops_landline(self._base), drops_landline(new)
+        forced_before = frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS))
+        forced_after = frozenset(new.get(Key.WHATIF_SYNC_DELIVERS))
         return _Plan(
             new=new,
             passage=replayer_of(rules),
             rules=rules,
             # The same bound rule object means the same replay (see rules.bound_rules).
             unchanged=frozenset(k for k, rule in rules.items() if rule is self._base_bound.get(k)),
-            drops_before=drops_landline(self._base),
-            drops_after=drops_landline(new),
-            forced_before=frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS)),
-            forced_after=frozenset(new.get(Key.WHATIF_SYNC_DELIVERS)),
+            drops_before=drops_before,
+            drops_after=drops_after,
+            forced_before=forced_before,
+            forced_after=forced_after,
             klik_refreshed=bool(new.get(Key.WHATIF_KLIK_REFRESHED)),
             fix_type_prime=bool(new.get(Key.WHATIF_FIX_TYPE_PRIME)),
             publish=frozenset(new.get(Key.WHATIF_PUBLISH_ADDRESS_TYPES)),
             imports=frozenset(new.get(Key.WHATIF_IMPORT_SOURCE_PHONES)),
             imports_ad=imports_ad,
+            delivers={  # every case worked out once per replay, not once per holder
+                (slot, blocked): (
+                    _delivers_for(slot, blocked, drops_before, forced_before),
+                    _delivers_for(slot, blocked, drops_after, forced_after),
+                )
+                for slot in SLOTS
+                for blocked in (False, True)
+            },
         )
 
     def _touched_sources(self, replaced: Mapping[int, SourceRecord]) -> set[int]:
@@ -253,6 +266,7 @@ class ChainReplayer:
         new_local = local
         new_fkorg = fkorg
         after: Passage | None = None  # the rules under ``new`` for ``new_local``
+        before = self._base_passage(local)
         for slot in SLOTS:
             repaired = self._repair_local(new_local, slot, source, plan, local)
             if repaired is not new_local or after is None:
@@ -261,12 +275,9 @@ class ChainReplayer:
                 else:
                     after = plan.passage(repaired)
             new_local = repaired
-            sent_before = self._base_passage(local).slot(slot).sent
+            sent_before = before.slot(slot).sent
             sent_after = after.slot(slot).sent
-            delivers_before = _delivers_for(
-                slot, sync_blocked, plan.drops_before, plan.forced_before
-            )
-            delivers_after = _delivers_for(slot, sync_blocked, plan.drops_after, plan.forced_after)
+            delivers_before, delivers_after = plan.delivers[slot, sync_blocked]
             if not delivers_after:
                 continue
             forced = slot in plan.forced_after
