@@ -117,6 +117,10 @@ class _View(NamedTuple):
     position: str  # source.position
 
 
+#: ``_View(...)`` without the NamedTuple's Python ``__new__`` (five views per holder).
+_new_view: Final = tuple.__new__
+
+
 @dataclass(frozen=True, slots=True)
 class _Verdict:
     cause: str
@@ -163,7 +167,8 @@ class Diagnoser:
 
     @property
     def passages(self) -> dict[int, Passage]:
-        """Each record's replay under this run's settings, by ``id(record)``, for systemic."""
+        """The uncovered holders' records' replays under this run's settings, by
+        ``id(record)``, for the what-if of the systemic ranking (it replays the rest itself)."""
         return self._passages
 
     @property
@@ -174,7 +179,9 @@ class Diagnoser:
     def diagnose(
         self, user: KlikUser, direct: PhoneValue, mobile: PhoneValue, covered: bool
     ) -> Diagnosis:
-        klik_hop = Hop("klik", "klik", True, direct=user.direct_raw, mobile=user.mobile_raw)
+        klik_hop = Hop(
+            "klik", "klik", True, user.direct_raw, user.mobile_raw
+        )  # positional: cheaper
         if not self._sources:
             if covered:  # nothing to explain: no verdict to build
                 return Diagnosis(None, "", "", "", "", (klik_hop,), ())
@@ -182,17 +189,33 @@ class Diagnoser:
             return self._finish(verdict, (klik_hop,), (), covered)
         identity = self._resolver.resolve(user)
         self._identities[user.user_id] = identity
-        passage = self._passage
-        views = [
-            _View(source, link, passage(record), record, source.position)
-            for source, link in zip(self._sources, identity.links, strict=True)
-            for record in (link.record,)  # named once: the view keeps it at hand
-        ]
+        views = self._views(identity, keep=not covered)
         trace = (*map(self._hop, views), klik_hop)
         flags = self._flags(views, direct, mobile, identity.flags)
         if covered:
             return Diagnosis(None, "", "", "", "", trace, flags)
         return self._finish(self._verdict(user, views), trace, flags, covered)
+
+    def _views(self, identity: Identity, keep: bool) -> list[_View]:
+        """Each configured system as seen for this holder (``_passage`` inlined: five systems
+        per holder). ``keep``: an uncovered holder's replays are kept for the what-if of the
+        systemic ranking (``passages``); a covered holder's are not needed again."""
+        passages, replay = self._passages, self._replay
+        views = []
+        for source, link in zip(self._sources, identity.links, strict=True):
+            records = link.records
+            if not records:
+                views.append(_new_view(_View, (source, link, NOTHING, None, source.position)))
+                continue
+            record = records[0]
+            if keep:
+                found = passages.get(id(record))
+                if found is None:
+                    found = passages[id(record)] = replay(record)
+            else:
+                found = replay(record)
+            views.append(_new_view(_View, (source, link, found, record, source.position)))
+        return views
 
     # --- the decision -------------------------------------------------------------------
 
@@ -402,8 +425,9 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            self._best(shown_direct),
-            self._best(shown_mobile),
+            # _best() inlined for a slot's one number (nearly every slot): it is shown as held
+            shown_direct[0] if len(shown_direct) == 1 else self._best(shown_direct),
+            shown_mobile[0] if len(shown_mobile) == 1 else self._best(shown_mobile),
             direct.sent,
             mobile.sent,
             link.key,
@@ -418,18 +442,36 @@ class Diagnoser:
         mobile: PhoneValue,
         identity_flags: tuple[str, ...],
     ) -> tuple[str, ...]:
-        flags = set(identity_flags)
+        stale = False
+        shown_usable = [
+            (slot, shown)
+            for slot, shown in (("direct", direct), ("mobile", mobile))
+            if shown.usable
+        ]
         for v in views:
+            if stale or not shown_usable:
+                break  # only a usable number KLIK shows can be stale
             if v.position != "fkorg" or v.record is None:
                 continue
-            for slot, shown in (("direct", direct), ("mobile", mobile)):
-                if not shown.usable:
-                    continue  # only a usable number KLIK shows can be stale
-                held = {p.e164 for p in map(self._parse, v.passage.slot(slot).held) if p.usable}
-                if held and shown.e164 not in held:
-                    flags.add("stale")
+            for slot, shown in shown_usable:
+                held = v.passage.slot(slot).held
+                if len(held) == 1:  # nearly always: no set for one number
+                    value = self._parse(held[0])
+                    stale = stale or (value.usable and value.e164 != shown.e164)
+                    continue
+                numbers = {p.e164 for p in map(self._parse, held) if p.usable}
+                stale = stale or bool(numbers and shown.e164 not in numbers)
+        # A record without flags is active: most holders are settled by their first record.
         local_records = [r for v in views if v.position == "local" for r in v.link.records]
-        if local_records and all(_INACTIVE & r.flags for r in local_records):
+        inactive = bool(local_records) and all(
+            r.flags and not _INACTIVE.isdisjoint(r.flags) for r in local_records
+        )
+        if not (stale or inactive or identity_flags):
+            return ()
+        flags = set(identity_flags)
+        if stale:
+            flags.add("stale")
+        if inactive:
             flags.add("no_active_employment")
         return tuple(f for f in FLAG_ORDER if f in flags)
 

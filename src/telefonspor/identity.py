@@ -113,6 +113,9 @@ class Link(msgspec.Struct, frozen=True, gc=False):
 NO_LINK: Final = Link()
 
 
+_PERSON_KEY: Final = attrgetter("person_key")
+_USER_ID: Final = attrgetter("user_id")
+
 #: An index: value -> its one record, and value -> its records where several share it.
 _Grouped = tuple[dict[str, SourceRecord], dict[str, tuple[SourceRecord, ...]]]
 
@@ -183,6 +186,7 @@ class RecordIndex:
         self._records = records
         self._by: dict[str, _Grouped] = {}
         self._by_person: _Grouped | None = None
+        self._shared: set[int] | None = None
 
     def _index(self, key: str) -> _Grouped:
         index = self._by.get(key)
@@ -203,7 +207,7 @@ class RecordIndex:
         record = single.get(value)
         return (record,) if record is not None else ()
 
-    def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+    def _person_index(self) -> _Grouped:
         if self._by_person is None:
             records = self._records
             names = normalise_all("user_id", [r.user_id for r in records])
@@ -214,7 +218,10 @@ class RecordIndex:
                 for r, name in zip(records, names, strict=True)
             ]
             self._by_person = _group(persons, records)
-        single, several = self._by_person
+        return self._by_person
+
+    def same_person(self, record: SourceRecord) -> tuple[SourceRecord, ...]:
+        single, several = self._person_index()
         person = person_of(record)
         found = several.get(person)
         if found is not None:
@@ -222,13 +229,40 @@ class RecordIndex:
         match = single.get(person)
         return (match,) if match is not None else ()
 
+    def shares_person(self, record: SourceRecord) -> bool:
+        """``len(self.same_person(record)) > 1`` for a record of this index: its person has
+        another record here. Asked once per holder: answered by one set lookup."""
+        if self._shared is None:
+            self._shared = self._shared_ids()
+        return id(record) in self._shared
+
+    def _shared_ids(self) -> set[int]:
+        """Ids of the records whose person has several records here."""
+        records = self._records
+        names = "".join(map(_USER_ID, records))
+        if not any(map(_PERSON_KEY, records)) and "\\" not in names and "@" not in names:
+            # No person keys and no user name a domain or an @ could empty: person_of() is
+            # "u:" + the user name (or the record itself, for a blank one), so the user-name
+            # index, which a holder's FK-ORG lookup has built, groups the records alike.
+            groups = self._index("user_id")[1].values()
+        else:
+            groups = self._person_index()[1].values()
+        return {id(r) for group in groups for r in group}
+
     def find(self, probes: Sequence[tuple[str, str]]) -> Link:
         """Try ``(key, normalised value)`` probes in order; the first that matches decides."""
         for key, value in probes:
-            candidates = self.lookup(key, value)
-            if not candidates:
+            if not value:
                 continue
-            if len(candidates) > 1 and len({person_of(r) for r in candidates}) > 1:
+            # lookup() inlined: a probe per holder and system
+            single, several = self._by.get(key) or self._index(key)
+            candidates = several.get(value)
+            if candidates is None:
+                record = single.get(value)
+                if record is not None:  # one record: one person
+                    return Link((record,), key, CONFIDENCE[key])
+                continue
+            if len({person_of(r) for r in candidates}) > 1:
                 return Link((), key, "ambiguous")
             return Link(candidates, key, CONFIDENCE[key])
         return NO_LINK
@@ -276,6 +310,26 @@ def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, 
     return [(key, record_key(record, key)) for key in keys]
 
 
+def _fkorg_probes(r: SourceRecord) -> list[tuple[str, str]]:
+    """``record_probes(r, _FROM_FKORG)``, written out: asked once per holder."""
+    return [
+        ("uuid", uuid_key(r.uuid) if r.uuid else ""),
+        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+    ]
+
+
+def _local_probes(r: SourceRecord) -> list[tuple[str, str]]:
+    """``record_probes(r, _FROM_LOCAL)``, written out: asked once per holder."""
+    return [
+        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+        ("employee_id", employee_key(r.employee_id) if r.employee_id else ""),
+        ("email", email_key(r.email) if r.email else ""),
+    ]
+
+
+_CONFIDENCE_OF: Final = attrgetter("confidence")
+
+
 class IdentityResolver:
     """Links KLIK holders to the records of every configured system."""
 
@@ -291,6 +345,9 @@ class IdentityResolver:
             )
             for position in ("fkorg", "sync", "local", "source")
         }
+        # The same, one attribute per position: a holder visits each.
+        self._fkorg_at, self._sync_at = self._at["fkorg"], self._at["sync"]
+        self._local_at, self._source_at = self._at["local"], self._at["source"]
 
     @property
     def indexes(self) -> tuple[RecordIndex, ...]:
@@ -301,34 +358,42 @@ class IdentityResolver:
         links: list[Link] = [NO_LINK] * len(self.sources)
         flags: list[str] = []
         holder = holder_probes(user)
-        fkorg = self._link_position("fkorg", holder, links)
-        fkorg_record = fkorg.record if fkorg is not None else None
+        at_fkorg = self._fkorg_at
+        fkorg = self._link_position(at_fkorg, holder, links)
+        fkorg_record = fkorg.records[0] if fkorg is not None else None
         if fkorg_record is not None and fkorg is not None:
-            several = len(fkorg.records) > 1 or any(
-                len(index.same_person(fkorg_record)) > 1 for _, index in self._at["fkorg"]
-            )
+            if len(at_fkorg) == 1:  # the record is of that one index
+                several = len(fkorg.records) > 1 or at_fkorg[0][1].shares_person(fkorg_record)
+            else:
+                several = len(fkorg.records) > 1 or any(
+                    len(index.same_person(fkorg_record)) > 1 for _, index in at_fkorg
+                )
             if several:
                 flags.append(SEVERAL_FKORG_USERS)
-        downstream = record_probes(fkorg_record, _FROM_FKORG) if fkorg_record else holder
-        self._link_position("sync", downstream, links)
-        local = self._link_position("local", downstream, links)
-        if local is not None and local.record is not None:
-            upstream = record_probes(local.record, _FROM_LOCAL)
+        downstream = _fkorg_probes(fkorg_record) if fkorg_record else holder
+        self._link_position(self._sync_at, downstream, links)
+        local = self._link_position(self._local_at, downstream, links)
+        if local is not None:
+            upstream = _local_probes(local.records[0])
         elif fkorg_record is not None:
             upstream = record_probes(fkorg_record, _FROM_FKORG_TO_SOURCE)
         else:
             upstream = holder
-        self._link_position("source", upstream, links)
-        if any(link.confidence == "ambiguous" for link in links):
+        self._link_position(self._source_at, upstream, links)
+        if "ambiguous" in map(_CONFIDENCE_OF, links):
             flags.append(AMBIGUOUS_MATCH)
         return Identity(tuple(links), tuple(flags))
 
+    @staticmethod
     def _link_position(
-        self, position: str, probes: Sequence[tuple[str, str]], links: list[Link]
+        at: tuple[tuple[int, RecordIndex], ...],
+        probes: Sequence[tuple[str, str]],
+        links: list[Link],
     ) -> Link | None:
-        """Link every system at ``position``; return the first link that found someone."""
+        """Link every system of one position (``at``: its places in ``sources`` and indexes);
+        return the first link that found someone."""
         first: Link | None = None
-        for i, index in self._at[position]:
+        for i, index in at:
             link = links[i] = index.find(probes)
             if first is None and link.records:
                 first = link

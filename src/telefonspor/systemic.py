@@ -12,17 +12,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Final
 
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, os2sync_ad, replayer
+from telefonspor.rules import Passage, bound_tallies, os2sync_ad, replayer
 from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
 from telefonspor.rules.os2sync import drops_landline
-from telefonspor.rules.outcome import SlotOutcome
+from telefonspor.rules.outcome import slot_bits
 from telefonspor.settings import Key, Settings, parse_assignments
 from telefonspor.texts import system_label
 from telefonspor.whatif import ChainReplayer
@@ -158,8 +160,9 @@ class _Population:
     """Counts over every record of every system, for the detectors.
 
     Each kind's persons are listed once and walked once for every count the detectors
-    ask (holding and sending, per slot); a raw value's usability is looked up once. The
-    rules are bound to the settings once, and the diagnosis' replays are reused.
+    ask (holding and sending, per slot, by the rules' counting twins); a raw value's
+    usability is looked up once. The rules are bound to the settings once, and the
+    diagnosis' replays are reused where a Passage is needed (the what-if).
     """
 
     def __init__(
@@ -171,7 +174,6 @@ class _Population:
     ) -> None:
         self.sources = sources
         self.settings = settings
-        self._engine = engine
         self._replay = replayer(settings)
         self.kinds = {s.kind for s in sources}
         self.local_kinds = [s.kind for s in sources if s.position == "local"]
@@ -179,7 +181,8 @@ class _Population:
         self._passages: dict[int, Passage] = {} if passages is None else passages
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
-        self._usable: dict[str, bool] = {}  # raw -> usable: cheaper than a parse-cache call
+        self._usable = _UsableCache(engine)
+        self._tallies = bound_tallies(settings)
         self._kind_counts: dict[str, dict[str, int]] = {}
         self._attribute_hits: dict[str, int] = {}
 
@@ -226,46 +229,34 @@ class _Population:
     def _counts(self, kind: str) -> dict[str, int]:
         """Persons of ``kind`` holding and sending a usable number, per slot: one walk.
 
-        A replay the diagnosis made is reused; the others are counted and dropped (a
-        national run has millions of records, and the counts are all the detectors need).
+        Each record is counted by its rule's counting twin (``rules.bound_tallies``): the
+        counts are all the detectors need, so no Passage is built for the millions of
+        records of a national run (the diagnosis' replays are not needed either). A record
+        without phones counts 0 by every rule.
         """
         found = self._kind_counts.get(kind)
         if found is not None:
             return found
-        cached, replay = self._passages.get, self._replay
-        known, usable = self._usable.get, self.usable
-
-        def tally(outcome: SlotOutcome) -> int:
-            """1 when the slot sends a usable number, + 2 when it holds one."""
-            # The sent number first: it is mostly the first held one, whose usability then
-            # settles the holding count without a second lookup.
-            sent = outcome.sent
-            ok = False
-            if sent:
-                hit = known(sent)
-                ok = hit if hit is not None else usable(sent)
-            held = outcome.held
-            if ok and held and held[0] == sent:
-                return 3
-            for raw in held:
-                hit = known(raw)
-                if hit if hit is not None else usable(raw):
-                    return ok + 2
-            return int(ok)
-
-        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
         records = self.persons(kind)
-        for r in records:
-            if not r.phones:
-                continue  # every rule takes the numbers it holds from the record's phones
-            passage = cached(id(r))
-            if passage is None:
-                passage = replay(r)
-            direct, mobile = tally(passage.direct), tally(passage.mobile)
-            sends_direct += direct & 1
-            holds_direct += direct >> 1
-            sends_mobile += mobile & 1
-            holds_mobile += mobile >> 1
+        tallies, usable = self._tallies, self._usable
+        systems = set(map(_SYSTEM, records))
+        codes: Counter[int] = Counter()
+        if len(systems) == 1:  # the usual kind: one rule, counted by map() and a Counter in C
+            count = tallies.get(systems.pop())
+            if count is not None:
+                codes.update(map(count, records, repeat(usable)))
+        else:
+            for r in records:
+                count = tallies.get(r.system)
+                if count is not None:  # a system without rules holds nothing
+                    codes[count(r, usable)] += 1
+        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
+        for code, n in codes.items():
+            direct, mobile = slot_bits(code)
+            sends_direct += n * (direct & 1)
+            holds_direct += n * (direct >> 1)
+            sends_mobile += n * (mobile & 1)
+            holds_mobile += n * (mobile >> 1)
         found = {
             "holds_direct": holds_direct,
             "holds_mobile": holds_mobile,
@@ -283,18 +274,30 @@ class _Population:
         wanted = attribute.casefold()
         hits = self._attribute_hits.get(wanted)
         if hits is None:
-            known, usable = self._usable.get, self.usable
+            usable = self._usable
             hits = 0
             for r in records:
                 for p in r.phones:
-                    if p.type.casefold() != wanted:
-                        continue
-                    hit = known(p.raw)
-                    if hit if hit is not None else usable(p.raw):
+                    if p.type.casefold() == wanted and usable[p.raw]:
                         hits += 1
                         break
             self._attribute_hits[wanted] = hits
         return hits, len(records)
+
+    def count_hidden_mobiles(self) -> tuple[int, int]:
+        """``count("os2sofd", has_hidden_mobile)``: persons with a usable MOBILE that is not
+        VISIBLE (null visibility is not VISIBLE upstream), as a plain loop."""
+        records = self.persons("os2sofd")
+        usable = self._usable
+        hidden = 0
+        for r in records:
+            for p in r.phones:
+                if p.type.upper() != "MOBILE":
+                    continue
+                if p.visibility.upper() != "VISIBLE" and usable[p.raw]:
+                    hidden += 1
+                    break
+        return hidden, len(records)
 
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
@@ -305,11 +308,7 @@ class _Population:
         return found
 
     def usable(self, raw: str) -> bool:
-        known = self._usable.get(raw)
-        if known is None:
-            known = bool(raw) and self._engine.parse(raw).usable
-            self._usable[raw] = known
-        return known
+        return self._usable[raw]
 
     def holds(self, record: SourceRecord, slot: str) -> bool:
         return any(self.usable(raw) for raw in self.passage(record).slot(slot).held)
@@ -327,6 +326,22 @@ class _Population:
             types = frozenset(p.type.casefold() for p in record.phones if self.usable(p.raw))
             self._usable_types[id(record)] = types
         return types
+
+
+_SYSTEM: Final = attrgetter("system")
+
+
+class _UsableCache(dict[str, bool]):
+    """raw -> usable, parsed on the first lookup: a hit is one subscript, no call."""
+
+    def __init__(self, engine: PhoneEngine) -> None:
+        super().__init__()
+        self._parse = engine.parse
+
+    def __missing__(self, raw: str) -> bool:
+        usable = bool(raw) and self._parse(raw).usable
+        self[raw] = usable
+        return usable
 
 
 def _share(hits: int, total: int) -> float:
@@ -491,15 +506,7 @@ def _hidden_mobiles(
 ) -> Iterator[Candidate]:
     if "os2sofd" not in facts.local_kinds or settings.get(Key.OS2SOFD_SEND_HIDDEN_PHONE_NUMBERS):
         return
-    hidden, total = facts.count(
-        "os2sofd",
-        lambda r: any(
-            p.type.upper() == "MOBILE"
-            and p.visibility.upper() != "VISIBLE"  # null visibility is not VISIBLE upstream
-            and facts.usable(p.raw)
-            for p in r.phones
-        ),
-    )
+    hidden, total = facts.count_hidden_mobiles()
     if not hidden:
         return
     yield Candidate(

@@ -61,6 +61,7 @@ class _Plan:
 
     new: Settings
     passage: RecordRule  # the rules under ``new``
+    rules: dict[str, RecordRule]  # the same, per system kind
     unchanged: frozenset[str]  # system kinds ``new`` replays as the base settings do
     drops_before: bool  # OS2sync drops the landline under the base settings
     drops_after: bool
@@ -71,6 +72,8 @@ class _Plan:
     publish: frozenset[str]  # whatif.publish_address_types
     imports: frozenset[str]  # slots the local system imports from any source
     imports_ad: frozenset[str]  # slots imported from AD (a changed ad.*_attribute)
+    #: (slot, OS2sync stopped the holder) -> whether OS2sync delivers the slot (base, new)
+    delivers: dict[tuple[str, bool], tuple[bool, bool]]
 
 
 class ChainReplayer:
@@ -104,6 +107,8 @@ class ChainReplayer:
         self._links: dict[str, _Links] = {}  # by user id, see _holder_links
         # Replays under the base settings never change: one per record per run.
         self._base_passages: dict[int, Passage] = {} if passages is None else passages
+        # Replays under other rules, by (rule, id(record)): records live for the whole run.
+        self._rule_passages: dict[tuple[RecordRule, int], Passage] = {}
         # Record ids per source, so a replay rebuilds only the sources it touched.
         self._record_ids: list[set[int]] | None = None
 
@@ -166,20 +171,32 @@ class ChainReplayer:
             slot for slot, key in _AD_ATTRIBUTE.items() if new.text(key) != self._base.text(key)
         )
         rules = bound_rules(new)
+        drops_before, drops_after = drops_landline(self._base), drops_landline(new)
+        forced_before = frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS))
+        forced_after = frozenset(new.get(Key.WHATIF_SYNC_DELIVERS))
         return _Plan(
             new=new,
             passage=replayer_of(rules),
+            rules=rules,
             # The same bound rule object means the same replay (see rules.bound_rules).
             unchanged=frozenset(k for k, rule in rules.items() if rule is self._base_bound.get(k)),
-            drops_before=drops_landline(self._base),
-            drops_after=drops_landline(new),
-            forced_before=frozenset(self._base.get(Key.WHATIF_SYNC_DELIVERS)),
-            forced_after=frozenset(new.get(Key.WHATIF_SYNC_DELIVERS)),
+            drops_before=drops_before,
+            drops_after=drops_after,
+            forced_before=forced_before,
+            forced_after=forced_after,
             klik_refreshed=bool(new.get(Key.WHATIF_KLIK_REFRESHED)),
             fix_type_prime=bool(new.get(Key.WHATIF_FIX_TYPE_PRIME)),
             publish=frozenset(new.get(Key.WHATIF_PUBLISH_ADDRESS_TYPES)),
             imports=frozenset(new.get(Key.WHATIF_IMPORT_SOURCE_PHONES)),
             imports_ad=imports_ad,
+            delivers={  # every case worked out once per replay, not once per holder
+                (slot, blocked): (
+                    _delivers_for(slot, blocked, drops_before, forced_before),
+                    _delivers_for(slot, blocked, drops_after, forced_after),
+                )
+                for slot in SLOTS
+                for blocked in (False, True)
+            },
         )
 
     def _touched_sources(self, replaced: Mapping[int, SourceRecord]) -> set[int]:
@@ -196,6 +213,22 @@ class ChainReplayer:
         if found is None:
             found = self._base_rules(record)
             self._base_passages[id(record)] = found
+        return found
+
+    def _passage_under(self, plan: _Plan, record: SourceRecord) -> Passage:
+        """``plan.passage(record)`` for a record of the data (not a repaired copy): the base
+        replay when the plan's rule is the base one, else made once per rule and record (the
+        systemic ranking replays the uncovered holders under a dozen settings, most of them
+        sharing a rule)."""
+        rule = plan.rules.get(record.system)
+        if rule is None:
+            return plan.passage(record)
+        if rule is self._base_bound.get(record.system):
+            return self._base_passage(record)  # the same rule: the diagnosis' replay
+        key = (rule, id(record))
+        found = self._rule_passages.get(key)
+        if found is None:
+            found = self._rule_passages[key] = rule(record)
         return found
 
     # --- one holder ------------------------------------------------------------------
@@ -233,20 +266,18 @@ class ChainReplayer:
         new_local = local
         new_fkorg = fkorg
         after: Passage | None = None  # the rules under ``new`` for ``new_local``
+        before = self._base_passage(local)
         for slot in SLOTS:
-            repaired = self._repair_local(new_local, slot, source, plan)
+            repaired = self._repair_local(new_local, slot, source, plan, local)
             if repaired is not new_local or after is None:
-                if repaired is local and local.system in plan.unchanged:
-                    after = self._base_passage(local)  # the same rule: the diagnosis' replay
+                if repaired is local:
+                    after = self._passage_under(plan, local)
                 else:
                     after = plan.passage(repaired)
             new_local = repaired
-            sent_before = self._base_passage(local).slot(slot).sent
+            sent_before = before.slot(slot).sent
             sent_after = after.slot(slot).sent
-            delivers_before = _delivers_for(
-                slot, sync_blocked, plan.drops_before, plan.forced_before
-            )
-            delivers_after = _delivers_for(slot, sync_blocked, plan.drops_after, plan.forced_after)
+            delivers_before, delivers_after = plan.delivers[slot, sync_blocked]
             if not delivers_after:
                 continue
             forced = slot in plan.forced_after
@@ -283,20 +314,30 @@ class ChainReplayer:
         return replace_struct(user, direct_raw=direct, mobile_raw=mobile)
 
     def _repair_local(
-        self, local: SourceRecord, slot: str, source: SourceRecord | None, plan: _Plan
+        self,
+        local: SourceRecord,
+        slot: str,
+        source: SourceRecord | None,
+        plan: _Plan,
+        original: SourceRecord,
     ) -> SourceRecord:
+        """``local`` (``original``, the holder's record, or a copy already repaired) repaired
+        as ``plan`` says for ``slot``."""
         record = local
         if local.system == "os2sofd" and plan.fix_type_prime and slot == "direct":
             record = _fix_type_prime(record, self._engine)
         if local.system == "os2mo" and plan.publish:
             record = _publish(record, set(plan.publish))
         if source is not None and self._imports(slot, source, plan):
-            held = plan.passage(record).slot(slot).held
+            before = (
+                self._passage_under(plan, record) if record is original else plan.passage(record)
+            )
+            held = before.slot(slot).held
             if not any(self._engine.parse(raw).usable for raw in held):
                 value = next(
                     (
                         raw
-                        for raw in plan.passage(source).slot(slot).held
+                        for raw in self._passage_under(plan, source).slot(slot).held
                         if self._engine.parse(raw).usable
                     ),
                     "",

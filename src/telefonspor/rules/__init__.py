@@ -22,7 +22,16 @@ from telefonspor.rules.fkorg import fkorg, fkorg_rule
 from telefonspor.rules.os2mo import os2mo, os2mo_rule
 from telefonspor.rules.os2sofd import os2sofd, os2sofd_rule
 from telefonspor.rules.os2sync import drops_landline, os2sync_db, os2sync_db_rule, sync_rule
-from telefonspor.rules.outcome import EMPTY_SLOT, NOTHING, Passage, RecordRule, SlotOutcome
+from telefonspor.rules.outcome import (
+    EMPTY_SLOT,
+    NOTHING,
+    Passage,
+    RecordRule,
+    RecordTally,
+    SlotOutcome,
+    Usable,
+    tally_of,
+)
 from telefonspor.rules.source import ad, ad_rule, hr, hr_rule, opus, opus_rule
 from telefonspor.settings import Key, Settings
 
@@ -32,8 +41,11 @@ __all__ = [
     "RULES",
     "Passage",
     "RecordRule",
+    "RecordTally",
     "SlotOutcome",
+    "Usable",
     "bound_rules",
+    "bound_tallies",
     "drops_landline",
     "os2sync_ad",
     "passage",
@@ -94,6 +106,12 @@ def bound_rules(settings: Settings) -> dict[str, RecordRule]:
     that two settings replay that kind's records alike.
     """
     return {kind: bind(settings) for kind in _BINDERS if (bind := _binder(kind, settings))}
+
+
+def bound_tallies(settings: Settings) -> dict[str, RecordTally]:
+    """Each system kind's counting under ``settings`` (see ``outcome.tally``): per record,
+    whether each slot holds and sends a usable number, without building its Passage."""
+    return {kind: tally_of(rule) for kind, rule in bound_rules(settings).items()}
 
 
 def replayer(settings: Settings) -> RecordRule:

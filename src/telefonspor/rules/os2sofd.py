@@ -10,7 +10,7 @@ ascending, among VISIBLE ones (null visibility is not VISIBLE) unless
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Final
 
 from telefonspor.model import PhoneEntry, SourceRecord
@@ -24,8 +24,12 @@ from telefonspor.rules.outcome import (
     Passage,
     RecordRule,
     SlotOutcome,
+    Usable,
+    held_bits,
     make_passage,
+    register_tally,
     slot_outcome,
+    tally,
 )
 from telefonspor.settings import Key, Settings
 
@@ -70,6 +74,7 @@ def _bound(send_hidden: bool) -> RecordRule:
     def rule(record: SourceRecord) -> Passage:
         return _replay(record, send_hidden)
 
+    register_tally(rule, partial(_tally, send_hidden))
     return rule
 
 
@@ -98,6 +103,40 @@ def _replay(record: SourceRecord, send_hidden: bool) -> Passage:
     if stop:
         return make_passage(_stopped(held_direct, stop, never), _stopped(held_mobile, stop, never))
     return make_passage(_direct(held_direct, never), _mobile(held_mobile, never, send_hidden))
+
+
+def _tally(send_hidden: bool, record: SourceRecord, usable: Usable) -> int:
+    """The counting twin of :func:`_replay` (``outcome.tally`` of each slot): a slot with
+    one number (nearly all) without building outcomes."""
+    direct: list[PhoneEntry] = []
+    mobile: list[PhoneEntry] = []
+    for p in record.phones:
+        if not p.raw.strip():
+            continue
+        kind = p.type.upper()
+        if kind in DIRECT_TYPES:
+            direct.append(p)
+        elif kind == MOBILE_TYPE:
+            mobile.append(p)
+    if not (direct or mobile):
+        return 0
+    if record.flags and stop_rule(record):  # nothing is sent: only what is held counts
+        direct_held = held_bits([p.raw for p in direct], usable)
+        return direct_held | held_bits([p.raw for p in mobile], usable) << 2
+    if not direct:
+        direct_bits = 0
+    elif len(direct) == 1:  # one landline: sent when typePrime, else only held
+        direct_bits = (3 if direct[0].type_prime else 2) if usable[direct[0].raw] else 0
+    else:
+        direct_bits = tally(_direct(tuple(direct), ()), usable)
+    if not mobile:
+        mobile_bits = 0
+    elif len(mobile) == 1:  # one mobile: sent when it may be, else only held
+        sendable = send_hidden or mobile[0].visibility.upper() in VISIBLE
+        mobile_bits = (3 if sendable else 2) if usable[mobile[0].raw] else 0
+    else:
+        mobile_bits = tally(_mobile(tuple(mobile), (), send_hidden), usable)
+    return direct_bits | mobile_bits << 2
 
 
 def _stopped(held: tuple[PhoneEntry, ...], rule: str, other: tuple[str, ...]) -> SlotOutcome:

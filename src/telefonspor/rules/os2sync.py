@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from typing import Final
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import FAILURE, SKIPPED, Passage, pass_through_by_type
+from telefonspor.rules.outcome import (
+    FAILURE,
+    SKIPPED,
+    Passage,
+    pass_through_by_type,
+    pass_through_by_type_tally,
+    register_tally,
+)
 from telefonspor.settings import Key, Settings
 
 #: OS2sync's database fields, case-folded: Landline feeds FastnetTelefon, PhoneNumber Telefon.
@@ -17,6 +24,9 @@ _MOBILE_FIELDS: Final = frozenset({"phonenumber"})
 def os2sync_db_rule(record: SourceRecord) -> Passage:
     """What the OS2sync database last sent, by field."""
     return pass_through_by_type(record, _DIRECT_FIELDS, _MOBILE_FIELDS)
+
+
+register_tally(os2sync_db_rule, pass_through_by_type_tally(_DIRECT_FIELDS, _MOBILE_FIELDS))
 
 
 def os2sync_db(record: SourceRecord, settings: Settings) -> Passage:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import msgspec
@@ -50,6 +50,13 @@ NOTHING: Final = Passage(EMPTY_SLOT, EMPTY_SLOT)
 #: One system's replay with its settings already read: called once per record of a run.
 RecordRule = Callable[[SourceRecord], Passage]
 
+
+#: Whether a raw number is usable, by raw ('' is not). Systemic passes a dict that parses a
+#: raw on its first lookup (``__missing__``), so a lookup costs a subscript.
+Usable = Mapping[str, bool]
+#: One record's counting twin of its rule: the bits of :func:`tally` of the direct slot, and
+#: those of the mobile slot shifted by two (one int: a run counts the codes with a Counter).
+RecordTally = Callable[[SourceRecord, Usable], int]
 
 #: ``SlotOutcome(held, sent, other, rule, blocked)``, positional (the rules' name for it).
 slot_outcome: Final = SlotOutcome
@@ -117,3 +124,99 @@ def pass_through_by_type(
         elif kind in mobile_types:
             mobile.append(raw)
     return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+
+
+# --- counting -----------------------------------------------------------------------
+# Systemic counts, over every person of a system, who holds and who sends a usable number
+# per slot (millions of records at national). Only those two bits are needed, not the
+# Passage, so the simple rules have a counting twin that builds no outcome objects. Each
+# twin must give what :func:`tally` gives on the rule's Passage
+# (tests/perf_equivalence/test_holder_fast_paths.py); a rule without one is counted by its
+# Passage (:func:`passage_tally`).
+
+
+def tally(outcome: SlotOutcome, usable: Usable) -> int:
+    """1 when the slot sends a usable number, + 2 when it holds one."""
+    sent = outcome.sent
+    ok = bool(sent) and usable[sent]
+    held = outcome.held
+    if ok and held and held[0] == sent:
+        return 3  # the sent number is mostly the first held one: settled without a 2nd lookup
+    for raw in held:
+        if usable[raw]:
+            return ok + 2
+    return int(ok)
+
+
+def first_sent_bits(held: list[str], usable: Usable) -> int:
+    """:func:`tally` of :func:`pass_through_raws` ``(held)``: the first held number is sent."""
+    if not held:
+        return 0
+    if usable[held[0]]:
+        return 3
+    for raw in held:
+        if usable[raw]:
+            return 2
+    return 0
+
+
+def held_bits(held: list[str], usable: Usable) -> int:
+    """:func:`tally` of a slot that holds ``held`` and sends nothing."""
+    for raw in held:
+        if usable[raw]:
+            return 2
+    return 0
+
+
+def passage_tally(rule: RecordRule) -> RecordTally:
+    """The counting of any rule: :func:`tally` of its Passage."""
+
+    def count(record: SourceRecord, usable: Usable) -> int:
+        passage = rule(record)
+        return tally(passage.direct, usable) | tally(passage.mobile, usable) << 2
+
+    return count
+
+
+def slot_bits(code: int) -> tuple[int, int]:
+    """A :data:`RecordTally` code as (direct bits, mobile bits)."""
+    return code & 3, code >> 2
+
+
+_TALLIES: dict[RecordRule, RecordTally] = {}
+
+
+def register_tally(rule: RecordRule, count: RecordTally) -> None:
+    """Make ``count`` the counting twin of ``rule`` (see :func:`tally_of`)."""
+    _TALLIES[rule] = count
+
+
+def tally_of(rule: RecordRule) -> RecordTally:
+    """How systemic counts the records ``rule`` replays: its twin, else by its Passage."""
+    found = _TALLIES.get(rule)
+    return found if found is not None else passage_tally(rule)
+
+
+def pass_through_by_type_tally(
+    direct_types: frozenset[str], mobile_types: frozenset[str]
+) -> RecordTally:
+    """The counting twin of :func:`pass_through_by_type` with these types."""
+
+    def count(record: SourceRecord, usable: Usable) -> int:
+        direct: list[str] = []
+        mobile: list[str] = []
+        for p in record.phones:
+            raw = p.raw
+            if not raw.strip():
+                continue
+            kind = p.type.casefold()
+            if kind in direct_types:
+                direct.append(raw)
+            elif kind in mobile_types:
+                mobile.append(raw)
+        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
+        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
+        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
+        return d | m << 2
+
+    return count

@@ -5,7 +5,15 @@ from __future__ import annotations
 from functools import cache
 
 from telefonspor.model import SourceRecord
-from telefonspor.rules.outcome import Passage, RecordRule, make_passage, pass_through_raws
+from telefonspor.rules.outcome import (
+    Passage,
+    RecordRule,
+    Usable,
+    first_sent_bits,
+    make_passage,
+    pass_through_raws,
+    register_tally,
+)
 from telefonspor.settings import Key, Settings
 
 
@@ -36,6 +44,27 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
                 mobile.append(raw)
         return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
 
+    def count(record: SourceRecord, usable: Usable) -> int:
+        """The counting twin of ``rule`` (see ``outcome.tally``): the same walk, no Passage."""
+        direct: list[str] = []
+        mobile: list[str] = []
+        for p in record.phones:
+            kind = p.type.casefold()
+            if kind != direct_key and kind != mobile_key:
+                continue
+            raw = p.raw
+            if not raw.strip():
+                continue
+            if kind == direct_key:
+                direct.append(raw)
+            if kind == mobile_key:
+                mobile.append(raw)
+        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
+        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
+        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
+        return d | m << 2
+
+    register_tally(rule, count)
     return rule
 
 
