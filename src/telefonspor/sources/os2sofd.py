@@ -109,7 +109,7 @@ def _read_json(path: Path, today: date, excluded: frozenset[str]) -> SourceData:
         position=SOURCE_KINDS[KIND],
         records=tuple(records),
         origin=where,
-        files=(input_file(path, KIND, rows=len(records)),),
+        files=(input_file(path, KIND, rows=len(records), data=data),),
     )
 
 
@@ -380,7 +380,15 @@ def _typed_records(data: bytes, context: _Context) -> list[SourceRecord] | None:
     records: list[SourceRecord] = []
     try:
         for raw, at in _located_persons(body):
-            records.extend(_raw_person_records(raw, at, context, types))
+            # _raw_person_records' first try, inline (a call less for nearly every person);
+            # a person it does not take is read there from the start.
+            try:
+                fast = _struct_records(types.decoder.decode(raw), at, context)
+            except (msgspec.ValidationError, RecursionError):
+                fast = None
+            records.extend(
+                fast if fast is not None else _raw_person_records(raw, at, context, types)
+            )
     except (_NeedsTree, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     return records
