@@ -105,12 +105,13 @@ def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecor
     records: list[SourceRecord] = []
     with _xml_errors(path):
         try:
-            employees = (
+            batches = (
                 _complete_employees(path) if _prolog_is_plain(path) else _evented_employees(path)
             )
-            for employee, depth in employees:
-                location = f"{origin} medarbejder {len(records) + 1}".strip()
-                records.append(_record(employee, location, today, MAX_DEPTH - depth))
+            for batch in batches:
+                for employee, depth in batch:
+                    location = f"{origin} medarbejder {len(records) + 1}".strip()
+                    records.append(_record(employee, location, today, MAX_DEPTH - depth))
         except _TooDeep:
             raise InputError(
                 f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er "
@@ -124,9 +125,13 @@ class _TooDeep(Exception):
     """An element lies deeper than :data:`MAX_DEPTH` (the reader turns it into an InputError)."""
 
 
-def _complete_employees(path: Path) -> Iterator[tuple[Element, int]]:
-    """Each outermost employee element with its depth (the root is 1), in document order,
-    once it is complete; ElementTree's C parser builds the tree chunk by chunk.
+#: Employee elements with their depths (the root is 1), in document order.
+_Employees = list[tuple[Element, int]]
+
+
+def _complete_employees(path: Path) -> Iterator[_Employees]:
+    """Each outermost employee element with its depth, in document order, once it is
+    complete (a batch per chunk); ElementTree's C parser builds the tree chunk by chunk.
 
     No event per element (1.7 M of them on large cost more than the records): only the
     root's start is asked for. After each chunk the tree is harvested (:func:`_harvest`):
@@ -146,15 +151,15 @@ def _complete_employees(path: Path) -> Iterator[tuple[Element, int]]:
                 root = started[0][1]  # the first element to start is the root
                 parser._setevents(started, ())  # type: ignore[attr-defined]
                 started.clear()
-            yield from _harvest(root, final=False)
+            yield _harvest(root, final=False)
     parser.close()
     if root is not None:
-        yield from _harvest(root, final=True)
+        yield _harvest(root, final=True)
 
 
-def _harvest(root: Element, *, final: bool) -> Iterator[tuple[Element, int]]:
+def _harvest(root: Element, *, final: bool) -> _Employees:
     """The outermost employees that are complete in the tree built so far, each removed from
-    its parent once read (and so never read twice).
+    its parent once taken (and so never taken twice).
 
     While parsing, the open elements are the root and each last child below it (the
     "spine"): every other element is complete. An employee on the spine waits for a later
@@ -162,45 +167,49 @@ def _harvest(root: Element, *, final: bool) -> Iterator[tuple[Element, int]]:
     checked here; a complete subtree's depth where it is read (:func:`_employees_within`,
     :func:`_collect`), so a file deeper than :data:`MAX_DEPTH` anywhere is refused.
     """
+    found: _Employees = []
     node, depth = root, 1
     while True:
         if _is_employee(node.tag):
             if final:
-                yield node, depth  # only the root itself: another employee is never the node
-                return
+                found.append((node, depth))  # only the root itself: never another employee
+                return found
             while len(node):  # open: its data is read once complete, the depth checked now
                 node = node[-1]
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _TooDeep
-            return
+            return found
         count = len(node)
         complete = count if final else count - 1
         if complete > 0:
             for child in node[:complete]:
-                yield from _employees_within(child, depth + 1, MAX_DEPTH)
+                if depth < MAX_DEPTH and _is_employee(child.tag):  # most children
+                    found.append((child, depth + 1))
+                else:
+                    _employees_within(child, depth + 1, MAX_DEPTH, found)
             del node[:complete]
         if final or not count:
-            return
+            return found
         node = node[0]  # the last child, still open
         depth += 1
         if depth > MAX_DEPTH:
             raise _TooDeep
 
 
-def _employees_within(element: Element, depth: int, limit: int) -> Iterator[tuple[Element, int]]:
-    """The outermost employees at or below ``element`` (at ``depth``), with their depths;
-    an element deeper than ``limit`` is :class:`_TooDeep`."""
+def _employees_within(element: Element, depth: int, limit: int, found: _Employees) -> None:
+    """Add the outermost employees at or below ``element`` (at ``depth``) to ``found``, with
+    their depths; an element deeper than ``limit`` is :class:`_TooDeep`."""
     if depth > limit:
         raise _TooDeep
     if _is_employee(element.tag):
-        yield element, depth
+        found.append((element, depth))
         return  # an employee's children are its data, not more employees
     for child in element:
-        yield from _employees_within(child, depth + 1, limit)
+        _employees_within(child, depth + 1, limit, found)
 
 
-def _evented_employees(path: Path) -> Iterator[tuple[Element, int]]:
+def _evented_employees(path: Path) -> Iterator[_Employees]:
     """:func:`_complete_employees` through defusedxml's parser, for a prolog expat cannot
     read (it names the damage, or refuses a DTD, exactly as it always did)."""
     depth = 0  # elements open around the parser's position
@@ -218,7 +227,7 @@ def _evented_employees(path: Path) -> Iterator[tuple[Element, int]]:
             continue
         if depth == employee_depth:  # an outermost employee: what it holds is its data
             employee_depth = 0
-            yield element, depth
+            yield [(element, depth)]
             element.clear()
         depth -= 1
 
@@ -538,9 +547,11 @@ def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceR
     """One record per employee element below (or at) ``root`` (a parsed tree: no depth limit
     beyond what parsing it allowed)."""
     limit = sys.maxsize
+    found: _Employees = []
+    _employees_within(root, 1, limit, found)
     return [
         _record(element, f"{origin} medarbejder {number}".strip(), today, limit - depth)
-        for number, (element, depth) in enumerate(_employees_within(root, 1, limit), start=1)
+        for number, (element, depth) in enumerate(found, start=1)
     ]
 
 
