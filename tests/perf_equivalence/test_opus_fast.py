@@ -8,9 +8,10 @@ employee. The reference below is the earlier code, kept here as the specificatio
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from unittest import mock
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
@@ -373,3 +374,64 @@ def test_broken_files_name_the_line_and_column_they_named(tmp_path: Path, text: 
     line, column = reference.value.position
     with pytest.raises(InputError, match=rf"ikke gyldig XML \(linje {line}, tegn {column}\)"):
         opus.read_opus(path, options={}, settings=defaults())
+
+
+# --- the harvest: no event per element (round 3) ---------------------------------------------
+
+
+def _evented(path: Path) -> list[SourceRecord] | str:
+    """The reader through the event path (one start/end event per element, depth counted per
+    event): what the C parser's path did before the harvest, kept for defusedxml's prologs."""
+    with mock.patch.object(opus, "_prolog_is_plain", return_value=False):
+        return _read(path)
+
+
+@settings(max_examples=150)
+@given(
+    body=st.lists(st.one_of(_EMPLOYEES, _DOCUMENTS), max_size=5),
+    chunk=st.sampled_from([1, 7, 64, 1 << 15]),
+)
+def test_harvest_in_any_chunks_equals_the_event_path(body: list[str], chunk: int) -> None:
+    """Records are harvested from the tree between chunks (an element on the open spine
+    waits); the chunk size must never change what is read."""
+    document = '<?xml version="1.0" encoding="UTF-8"?>\n<kmd>' + "\n".join(body) + "</kmd>"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "opus.xml"
+        path.write_text(document, encoding="utf-8")
+        with mock.patch.object(opus, "_CHUNK", chunk):
+            harvested = _read(path)
+        assert harvested == _evented(path) == _reference(path)
+
+
+def _nested(levels: int, inner: str) -> str:
+    return "<a>" * levels + inner + "</a>" * levels
+
+
+@pytest.mark.parametrize("chunk", [5, 1 << 15])
+@pytest.mark.parametrize(
+    "make",
+    [
+        # depth of the deepest element: kmd (1) + levels + what the inner text adds
+        lambda n: f"<kmd>{_nested(n - 2, '<x/>')}<employee id='1'/></kmd>",
+        lambda n: f"<kmd><employee id='1'>{_nested(n - 3, '<navn>x</navn>')}</employee></kmd>",
+        lambda n: (
+            f"<kmd><employee>{_nested(n - 4, '<k><art>0020</art><id>1</id></k>')}</employee></kmd>"
+        ),
+        lambda n: (
+            f"<kmd><employee><k><art>0020</art><id>1</id></k></employee>{_nested(n - 1, '')}</kmd>"
+        ),
+        lambda n: "<employee>" + _nested(n - 2, "<mobil>2</mobil>") + "</employee>",
+        lambda n: "<kmd>" + _nested(n - 3, "<ansat><mobil>2</mobil></ansat>") + "</kmd>",
+    ],
+)
+@pytest.mark.parametrize("depth", [opus.MAX_DEPTH - 1, opus.MAX_DEPTH, opus.MAX_DEPTH + 1])
+def test_depth_limit_is_where_the_event_path_put_it(
+    tmp_path: Path, make: Callable[[int], str], depth: int, chunk: int
+) -> None:
+    path = tmp_path / "opus.xml"
+    path.write_text(make(depth), encoding="utf-8")
+    with mock.patch.object(opus, "_CHUNK", chunk):
+        harvested = _read(path)
+    evented = _evented(path)
+    assert harvested == evented
+    assert ("niveauer dybt" in str(evented)) == (depth > opus.MAX_DEPTH)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from telefonspor.errors import InputError
@@ -307,3 +307,87 @@ def test_person_flags_equal_the_general_rule(
     assert os2sofd._person_flags(affiliations, context) == _reference_person_flags(
         affiliations, context
     )
+
+
+_EMPLOYEE_IDS = st.sampled_from([None, "", " ", "1", " 2 "])
+_ONE_AFFILIATION = st.fixed_dictionaries(
+    {
+        "employeeId": _EMPLOYEE_IDS,
+        "deleted": st.sampled_from([None, False, True]),
+        "stopDate": st.sampled_from([None, "", "2000-01-01", "2999-12-31", " 2999-12-31 "]),
+        "orgUnitUuid": st.sampled_from(
+            [None, "", "u1", " U1 ", "{0F5D0000-0000-4000-8000-00000000F0F0}"]
+        ),
+    }
+)
+_ONE_USER = st.fixed_dictionaries(
+    {
+        "userType": st.sampled_from([None, "", "ACTIVE_DIRECTORY", " active_directory ", "UNI"]),
+        "employeeId": _EMPLOYEE_IDS,
+        "disabled": st.sampled_from([None, False, True]),
+        "kombitUuid": st.sampled_from([None, "", "ABC", "{0F5D0000-0000-4000-8000-00000000F0F0}"]),
+    }
+)
+_ONE_PHONE = st.fixed_dictionaries(
+    {
+        "phoneNumber": st.sampled_from([None, "", " 20304050 "]),
+        "phoneType": st.sampled_from([None, "", "MOBILE", " landline ", "Mobile"]),
+        "visibility": st.sampled_from([None, "", "VISIBLE", " hidden "]),
+    }
+)
+
+
+_AD_USER = {"userType": "ACTIVE_DIRECTORY", "employeeId": "1", "kombitUuid": None}
+_OTHER_AFFILIATION = {"employeeId": " 2 ", "deleted": False, "stopDate": None, "orgUnitUuid": "u1"}
+
+
+@example(  # the only account's employee id matches no affiliation
+    users=[{**_AD_USER, "disabled": None}],
+    affiliations=[_OTHER_AFFILIATION],
+    phones=[],
+    deleted=None,
+    excluded=[],
+)
+@example(
+    users=[{**_AD_USER, "disabled": True}],
+    affiliations=[_OTHER_AFFILIATION],
+    phones=[],
+    deleted=None,
+    excluded=[],
+)
+@example(  # it matches the second one
+    users=[{**_AD_USER, "disabled": None}],
+    affiliations=[_OTHER_AFFILIATION, {**_OTHER_AFFILIATION, "employeeId": "1"}],
+    phones=[],
+    deleted=None,
+    excluded=[],
+)
+@given(
+    users=st.lists(_ONE_USER, min_size=1, max_size=2),
+    affiliations=st.lists(_ONE_AFFILIATION, max_size=2),
+    phones=st.lists(_ONE_PHONE, max_size=2),
+    deleted=st.sampled_from([None, True]),
+    excluded=st.sampled_from([[], ["0f5d0000-0000-4000-8000-00000000f0f0"]]),
+)
+def test_one_account_and_remembered_texts_read_as_the_tolerant_path(
+    users: list[dict[str, object]],
+    affiliations: list[dict[str, object]],
+    phones: list[dict[str, object]],
+    deleted: bool | None,
+    excluded: list[str],
+) -> None:
+    """The one-account record (its flags worked out in place), the phone codes, org units
+    and dates remembered by their text: each person is read twice (the second read hits
+    the caches) and must equal the tolerant path, excluded units and all."""
+    import tempfile
+
+    person = {**PERSON, "users": users, "affiliations": affiliations, "phones": phones}
+    person["deleted"] = deleted
+    options = {os2sofd.DO_NOT_TRANSFER_OPTION: excluded}
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "sofd.json", {"persons": [person, person]})
+        typed = list(os2sofd.read_os2sofd(path, options=options, settings=SETTINGS).records)
+        context = os2sofd._Context(path.name, TODAY, frozenset(excluded), str(path))
+        root = JsonAt(load_json(path, what="OS2sofd-filen"), str(path))
+        reference = [r for p in os2sofd._persons(root) for r in os2sofd._person_records(p, context)]
+        assert typed == reference

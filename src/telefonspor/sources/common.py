@@ -26,12 +26,20 @@ _CHUNK: Final = 1 << 20
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def input_file(path: Path, kind: str, *, sheet: str = "", rows: int = 0) -> InputFile:
-    """The run's record of a file that was read (sha256 lets a report prove which file)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+def input_file(
+    path: Path, kind: str, *, sheet: str = "", rows: int = 0, data: bytes | None = None
+) -> InputFile:
+    """The run's record of a file that was read (sha256 lets a report prove which file).
+
+    ``data``: the file's bytes when the reader holds them already (not read a second time).
+    """
+    if data is not None:
+        digest = hashlib.sha256(data)
+    else:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
     return InputFile(path=str(path), kind=kind, sha256=digest.hexdigest(), sheet=sheet, rows=rows)
 
 

@@ -21,8 +21,9 @@ than :data:`MAX_DEPTH`, are bad input too (the walk below recurses per level).
 from __future__ import annotations
 
 import re
+import sys
 import xml.etree.ElementTree as StdET
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -102,66 +103,143 @@ def _stream_records(path: Path, *, origin: str, today: date) -> list[SourceRecor
     are dropped once its record is made, so the whole tree of a national export (millions of
     elements, gigabytes as objects) never sits in memory at once."""
     records: list[SourceRecord] = []
+    with _xml_errors(path):
+        try:
+            batches = (
+                _complete_employees(path) if _prolog_is_plain(path) else _evented_employees(path)
+            )
+            for batch in batches:
+                for employee, depth in batch:
+                    location = f"{origin} medarbejder {len(records) + 1}".strip()
+                    records.append(_record(employee, location, today, MAX_DEPTH - depth))
+        except _TooDeep:
+            raise InputError(
+                f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er "
+                "ikke et medarbejderudtræk fra OPUS. Hent udtrækket igen.",
+                path=str(path),
+            ) from None
+    return records
+
+
+class _TooDeep(Exception):
+    """An element lies deeper than :data:`MAX_DEPTH` (the reader turns it into an InputError)."""
+
+
+#: Employee elements with their depths (the root is 1), in document order.
+_Employees = list[tuple[Element, int]]
+
+
+def _complete_employees(path: Path) -> Iterator[_Employees]:
+    """Each outermost employee element with its depth, in document order, once it is
+    complete (a batch per chunk); ElementTree's C parser builds the tree chunk by chunk.
+
+    No event per element (1.7 M of them on large cost more than the records): only the
+    root's start is asked for. After each chunk the tree is harvested (:func:`_harvest`):
+    what lies before the last open element is complete, is read and is dropped. The file's
+    prolog has no DOCTYPE (see :func:`_prolog_is_plain`), so nothing is left to refuse.
+    """
+    parser = StdET.XMLParser(target=StdET.TreeBuilder())  # noqa: S314 (no DOCTYPE: see above)
+    started: list[tuple[str, Element]] = []
+    parser._setevents(started, ("start",))  # type: ignore[attr-defined]
+    root: Element | None = None
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            parser.feed(chunk)  # a parse error raises here, as it did with events
+            if root is None:
+                if not started:
+                    continue
+                root = started[0][1]  # the first element to start is the root
+                parser._setevents(started, ())  # type: ignore[attr-defined]
+                started.clear()
+            yield _harvest(root, final=False)
+    parser.close()
+    if root is not None:
+        yield _harvest(root, final=True)
+
+
+def _harvest(root: Element, *, final: bool) -> _Employees:
+    """The outermost employees that are complete in the tree built so far, each removed from
+    its parent once taken (and so never taken twice).
+
+    While parsing, the open elements are the root and each last child below it (the
+    "spine"): every other element is complete. An employee on the spine waits for a later
+    harvest (``final``: the file is read, everything is complete). The spine's depth is
+    checked here; a complete subtree's depth where it is read (:func:`_employees_within`,
+    :func:`_collect`), so a file deeper than :data:`MAX_DEPTH` anywhere is refused.
+    """
+    found: _Employees = []
+    node, depth = root, 1
+    while True:
+        if _is_employee(node.tag):
+            if final:
+                found.append((node, depth))  # only the root itself: never another employee
+                return found
+            while len(node):  # open: its data is read once complete, the depth checked now
+                node = node[-1]
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep
+            return found
+        count = len(node)
+        complete = count if final else count - 1
+        if complete > 0:
+            for child in node[:complete]:
+                if depth < MAX_DEPTH and _is_employee(child.tag):  # most children
+                    found.append((child, depth + 1))
+                else:
+                    _employees_within(child, depth + 1, MAX_DEPTH, found)
+            del node[:complete]
+        if final or not count:
+            return found
+        node = node[0]  # the last child, still open
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+
+
+def _employees_within(element: Element, depth: int, limit: int, found: _Employees) -> None:
+    """Add the outermost employees at or below ``element`` (at ``depth``) to ``found``, with
+    their depths; an element deeper than ``limit`` is :class:`_TooDeep`."""
+    if depth > limit:
+        raise _TooDeep
+    if _is_employee(element.tag):
+        found.append((element, depth))
+        return  # an employee's children are its data, not more employees
+    for child in element:
+        _employees_within(child, depth + 1, limit, found)
+
+
+def _evented_employees(path: Path) -> Iterator[_Employees]:
+    """:func:`_complete_employees` through defusedxml's parser, for a prolog expat cannot
+    read (it names the damage, or refuses a DTD, exactly as it always did)."""
     depth = 0  # elements open around the parser's position
     # The depth of the open outermost employee element (0: none open). Inside an employee
     # (nearly every event) no tag is looked at: its descendants are its data, and it ends
     # when the depth comes back to where it started.
     employee_depth = 0
-    employee_tags = _EMPLOYEE_TAG_BY_RAW  # raw tag -> is an employee element (one dict look-up)
-    with _xml_errors(path):
-        for events in _event_batches(path):
-            for event, element in events:
-                if event == "start":
-                    depth += 1
-                    if depth > MAX_DEPTH:
-                        raise InputError(
-                            f"XML-filen er indlejret mere end {MAX_DEPTH} niveauer dybt og er "
-                            "ikke et medarbejderudtræk fra OPUS. Hent udtrækket igen.",
-                            path=str(path),
-                        )
-                    if not employee_depth:
-                        tag = element.tag
-                        employee = employee_tags.get(tag)
-                        if employee is None:
-                            employee = _is_employee_tag(tag)
-                        if employee:
-                            employee_depth = depth
-                    continue
-                if depth == employee_depth:  # an outermost employee: what it holds is its data
-                    employee_depth = 0
-                    location = f"{origin} medarbejder {len(records) + 1}".strip()
-                    records.append(_record(element, location, today))
-                    element.clear()
-                depth -= 1
-    return records
+    for event, element in SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+        if event == "start":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+            if not employee_depth and _is_employee(element.tag):
+                employee_depth = depth
+            continue
+        if depth == employee_depth:  # an outermost employee: what it holds is its data
+            employee_depth = 0
+            yield [(element, depth)]
+            element.clear()
+        depth -= 1
 
 
-def _event_batches(path: Path) -> Iterator[Iterable[tuple[Any, ...]]]:
-    """(event, element) pairs for "start" and "end", in batches (one per chunk read).
-
-    A file whose prolog (everything before the root element) has no DOCTYPE is parsed by
-    ElementTree's C parser: with no DTD there can be no entity declaration and no external
-    reference, so nothing is left for defusedxml to refuse. A file with a DOCTYPE is refused.
-    A prolog expat cannot read goes through defusedxml's (slower, pure-Python) parser, which
-    names the damage exactly as it always did.
-    """
-    if not _prolog_is_plain(path):
-        yield SafeET.iterparse(str(path), events=("start", "end"), forbid_dtd=True)
-        return
-    parser = StdET.XMLParser(target=StdET.TreeBuilder())  # noqa: S314 (no DOCTYPE: see above)
-    events: list[tuple[str, Element]] = []
-    # What XMLPullParser does, without its read_events(): a Python generator that pops a
-    # deque and tests isinstance per event cost more than parsing (1.7 M events on large).
-    # The C parser appends each (event, element) to this list; a parse error raises from
-    # feed() (XMLPullParser queues it behind the chunk's events: the same error either way).
-    parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            parser.feed(chunk)
-            yield events
-            events.clear()  # the same list: the parser keeps appending to it
-    parser.close()
-    yield events
+def _is_employee(tag: object) -> bool:
+    """Whether a tag (as the parser gives it) names an employee element (one look-up)."""
+    employee = _EMPLOYEE_TAG_BY_RAW.get(tag)
+    if employee is None:
+        employee = _local(tag) in _EMPLOYEE_TAGS
+        if len(_EMPLOYEE_TAG_BY_RAW) < _CACHE_LIMIT:
+            _EMPLOYEE_TAG_BY_RAW[tag] = employee
+    return employee
 
 
 class _RootReached(Exception):
@@ -267,29 +345,15 @@ def _local(tag: object) -> str:
     return name
 
 
-def _is_employee_tag(tag: object) -> bool:
-    employee = _local(tag) in _EMPLOYEE_TAGS
-    if len(_EMPLOYEE_TAG_BY_RAW) < _CACHE_LIMIT:
-        _EMPLOYEE_TAG_BY_RAW[tag] = employee
-    return employee
+#: The text fields, in the order a plan names them (phones are read apart).
+_TEXT_FIELDS: Final = ("employee_id", "user_id", "email", "first", "last", "name", "leave")
+_PHONE_KINDS: Final = (WORK, MOBILE)
+#: Every name some field reads: an employee's other elements need no value kept.
+_READ_NAMES: Final = frozenset(name for names in _FIELD_NAMES.values() for name in names)
 
-
-def _employees(element: Element) -> Iterator[Element]:
-    if _local(element.tag) in _EMPLOYEE_TAGS:
-        yield element
-        return  # an employee's children are its data, not more employees
-    for child in element:
-        yield from _employees(child)
-
-
-#: (field, its accepted names) for the fields read as one text (phones are read apart).
-_NAMES_OF: Final = tuple((f, n) for f, n in _FIELD_NAMES.items() if f not in (WORK, MOBILE))
-_PHONE_NAMES: Final = ((WORK, _FIELD_NAMES[WORK]), (MOBILE, _FIELD_NAMES[MOBILE]))
-
-
-#: Per text field the name it reads ("": none, so its communication code), and per phone
-#: kind the names it reads, in rank order.
-_Plan = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...]]
+#: Per text field (in :data:`_TEXT_FIELDS` order) the name it reads ("": none, so its
+#: communication code), and per phone kind the names it reads, in rank order.
+_Plan = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 #: The plan by the names an employee has values for (which is all that decides it): an
 #: export's employees share a handful of such shapes.
 _PLANS: dict[tuple[str, ...], _Plan] = {}
@@ -300,26 +364,56 @@ def _plan(shape: tuple[str, ...]) -> _Plan:
     """Which of ``shape``'s names each field reads: its first accepted name that is there."""
     present = set(shape)
     plan = (
-        tuple((field, next((n for n in names if n in present), "")) for field, names in _NAMES_OF),
-        tuple((kind, tuple(n for n in names if n in present)) for kind, names in _PHONE_NAMES),
+        tuple(next((n for n in _FIELD_NAMES[f] if n in present), "") for f in _TEXT_FIELDS),
+        tuple(tuple(n for n in _FIELD_NAMES[kind] if n in present) for kind in _PHONE_KINDS),
     )
     if len(shape) <= _SHAPE_LIMIT and len(_PLANS) < _CACHE_LIMIT:
         _PLANS[shape] = plan
     return plan
 
 
-def _record(employee: Element, location: str, today: date) -> SourceRecord:
-    """One employee's record from its element and everything below it.
+#: A tag's (or attribute's) local name when some field reads it, else "": one look-up per
+#: element instead of a name look-up and two set tests.
+_READ_NAME_BY_RAW: dict[object, str] = {}
+#: A tag's role in a communication element: 1 a code's name, 2 a value's name, 0 neither.
+_ROLE_BY_RAW: dict[object, int] = {}
+
+
+def _read_name(tag: object) -> str:
+    name = _local(tag)
+    read = name if name in _READ_NAMES else ""
+    if len(_READ_NAME_BY_RAW) < _CACHE_LIMIT:
+        _READ_NAME_BY_RAW[tag] = read
+    return read
+
+
+def _role(tag: object) -> int:
+    name = _local(tag)
+    role = 1 if name in _CODE_NAMES else 2 if name in _VALUE_NAMES else 0
+    if len(_ROLE_BY_RAW) < _CACHE_LIMIT:
+        _ROLE_BY_RAW[tag] = role
+    return role
+
+
+def _first(found: list[str] | None) -> str:
+    return found[0] if found else ""
+
+
+def _record(employee: Element, location: str, today: date, room: int) -> SourceRecord:
+    """One employee's record from its element and everything below it (``room``: how many
+    levels may lie below it, see :func:`_collect`).
 
     Values come from the employee's attributes, then its data elements in document order
     (the first non-empty text per lower-case name wins); communication elements (those that
     carry a type code, anywhere below or at the employee) give values by their code.
     """
     values: dict[str, str] = {}  # never holds "": a value is set only when it has text
-    local_names = _LOCAL_NAMES
+    read_names = _READ_NAME_BY_RAW
     for attribute, raw in employee.items():
-        key = local_names.get(attribute) or _local(attribute)
-        if key not in _NEVER_READ and key not in values:
+        key = read_names.get(attribute)
+        if key is None:
+            key = _read_name(attribute)
+        if key and key not in values:
             value = raw.strip()
             if value:
                 values[key] = value
@@ -327,37 +421,32 @@ def _record(employee: Element, location: str, today: date) -> SourceRecord:
     code = _code_of(employee)
     if code:
         _add_communication(employee, code, communication)
-    _collect(employee, True, values, communication)
+    _collect(employee, True, values, communication, room)
 
     shape = tuple(values)
-    text_plan, phone_plan = _PLANS.get(shape) or _plan(shape)
-    fields: dict[str, str] = {}
-    for field, name in text_plan:
-        if name:
-            fields[field] = values[name]
-        else:
-            found = communication.get(field)
-            fields[field] = found[0] if found else ""
-
+    text_plan, (work_names, mobile_names) = _PLANS.get(shape) or _plan(shape)
+    # Unrolled: only user_id and email (and the work phone) have a communication code.
+    employee_n, user_n, email_n, first_n, last_n, name_n, leave_n = text_plan
     phones: list[PhoneEntry] = []
-    for kind, names in phone_plan:
+    for kind, names in ((WORK, work_names), (MOBILE, mobile_names)):
         numbers = [values[n] for n in names]
         found = communication.get(kind)
         if found:
             numbers += found
         if numbers:
             for raw in dict.fromkeys(numbers) if len(numbers) > 1 else numbers:
-                phones.append(PhoneEntry(raw=raw, type=kind))
-    first, last = fields["first"], fields["last"]
-    name = fields["name"] or (f"{first} {last}" if first and last else first or last)
+                phones.append(PhoneEntry(raw, kind))
+    first = values[first_n] if first_n else ""
+    last = values[last_n] if last_n else ""
+    name = values[name_n] if name_n else ""
     return SourceRecord(
         system=KIND,
-        user_id=fields["user_id"],
-        employee_id=fields["employee_id"],
-        email=fields["email"],
-        name=name,
+        user_id=values[user_n] if user_n else _first(communication.get("user_id")),
+        employee_id=values[employee_n] if employee_n else "",
+        email=values[email_n] if email_n else _first(communication.get("email")),
+        name=name or (f"{first} {last}" if first and last else first or last),
         phones=tuple(phones),
-        active=not _has_left(employee, fields["leave"], today),
+        active=not _has_left(employee, values[leave_n] if leave_n else "", today),
         location=location,
     )
 
@@ -367,14 +456,18 @@ def _collect(
     data: bool,
     values: dict[str, str],
     communication: dict[str, list[str]],
+    room: int,
 ) -> None:
     """Walk ``parent``'s descendants in document order, filling ``values`` and ``communication``.
 
     ``data`` says whether ``parent``'s children are data: not below a communication element
     or a CPR element. A communication element's own value is read by its code; its subtree
-    is walked only for communication elements nested in it.
+    is walked only for communication elements nested in it. ``room``: how many levels may
+    lie below ``parent`` (:data:`MAX_DEPTH` less its depth); more is :class:`_TooDeep`.
     """
-    local_names = _LOCAL_NAMES
+    if room < 2:  # rare (a file this deep is refused): the exact test
+        _check_room(parent, room)
+    read_names = _READ_NAME_BY_RAW
     for child in parent:
         # items(), not attrib: reading attrib gives a leaf without attributes a new dict.
         attributes = child.items()
@@ -383,8 +476,10 @@ def _collect(
             if data:
                 text = child.text
                 if text:
-                    key = local_names.get(child.tag) or _local(child.tag)
-                    if key not in values and key not in _NEVER_READ:
+                    key = read_names.get(child.tag)
+                    if key is None:
+                        key = _read_name(child.tag)
+                    if key and key not in values:
                         value = text.strip()
                         if value:
                             values[key] = value
@@ -399,32 +494,47 @@ def _collect(
         code = _code_of(child)
         if code:
             _add_communication(child, code, communication)
-        key = local_names.get(child.tag) or _local(child.tag)
+        key = _local(child.tag)
         child_data = data and not code and key not in _NEVER_READ
-        if child_data and key not in values:
+        if child_data and key in _READ_NAMES and key not in values:
             value = (child.text or "").strip()
             if value:
                 values[key] = value
         if len(child):
-            _collect(child, child_data, values, communication)
+            _collect(child, child_data, values, communication, room - 1)
+
+
+def _check_room(parent: Element, room: int) -> None:
+    """:class:`_TooDeep` when ``parent`` has children and no room for them, or grandchildren
+    and room for one level only (a communication element's children are read directly)."""
+    for child in parent:
+        if room < 1 or len(child):
+            raise _TooDeep
 
 
 def _leaf_communication(element: Element) -> tuple[str, str] | None:
     """(code, value) of a communication element without attributes whose children are all
     plain leaves, read in one pass: :func:`_code_of` and :func:`_communication_value` for
     the commonest shape. None for any other element (the general path reads it)."""
-    local_names = _LOCAL_NAMES
+    roles = _ROLE_BY_RAW
     code = value = ""
     for child in element:
         if len(child) or child.keys():  # keys(): see _collect
             return None
-        name = local_names.get(child.tag) or _local(child.tag)
-        if not code and name in _CODE_NAMES:
-            text = (child.text or "").strip()
-            if text in COMMUNICATION_CODES:
-                code = text
-        if not value and name in _VALUE_NAMES:
-            value = (child.text or "").strip()
+        role = roles.get(child.tag)
+        if role is None:
+            role = _role(child.tag)
+        if role == 1:
+            if not code:
+                text = child.text
+                if text:
+                    text = text.strip()
+                    if text in COMMUNICATION_CODES:
+                        code = text
+        elif role == 2 and not value:
+            text = child.text
+            if text:
+                value = text.strip()
     if not code:
         return None
     if not value:
@@ -434,10 +544,14 @@ def _leaf_communication(element: Element) -> tuple[str, str] | None:
 
 
 def records_from_xml(root: Element, *, origin: str, today: date) -> list[SourceRecord]:
-    """One record per employee element below (or at) ``root``."""
+    """One record per employee element below (or at) ``root`` (a parsed tree: no depth limit
+    beyond what parsing it allowed)."""
+    limit = sys.maxsize
+    found: _Employees = []
+    _employees_within(root, 1, limit, found)
     return [
-        _record(element, f"{origin} medarbejder {number}".strip(), today)
-        for number, element in enumerate(_employees(root), start=1)
+        _record(element, f"{origin} medarbejder {number}".strip(), today, limit - depth)
+        for number, (element, depth) in enumerate(found, start=1)
     ]
 
 

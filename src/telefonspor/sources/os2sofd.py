@@ -109,7 +109,7 @@ def _read_json(path: Path, today: date, excluded: frozenset[str]) -> SourceData:
         position=SOURCE_KINDS[KIND],
         records=tuple(records),
         origin=where,
-        files=(input_file(path, KIND, rows=len(records)),),
+        files=(input_file(path, KIND, rows=len(records), data=data),),
     )
 
 
@@ -380,7 +380,15 @@ def _typed_records(data: bytes, context: _Context) -> list[SourceRecord] | None:
     records: list[SourceRecord] = []
     try:
         for raw, at in _located_persons(body):
-            records.extend(_raw_person_records(raw, at, context, types))
+            # _raw_person_records' first try, inline (a call less for nearly every person);
+            # a person it does not take is read there from the start.
+            try:
+                fast = _struct_records(types.decoder.decode(raw), at, context)
+            except (msgspec.ValidationError, RecursionError):
+                fast = None
+            records.extend(
+                fast if fast is not None else _raw_person_records(raw, at, context, types)
+            )
     except (_NeedsTree, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     return records
@@ -458,17 +466,15 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
     """The records of a typed person; the same as :func:`_person_records` (tests hold them
     equal). None for a date that is not one: the tolerant path names it."""
     phones = []
+    codes = _CODES
     for phone in person.phones or ():
         raw = (phone.phoneNumber or "").strip()
         if raw:
+            # A few codes for every phone: each text is stripped and upper-cased once.
+            kind = codes.get(phone.phoneType) or _code(phone.phoneType)
+            visibility = codes.get(phone.visibility) or _code(phone.visibility)
             phones.append(
-                PhoneEntry(
-                    raw,
-                    intern((phone.phoneType or "").strip().upper()),  # a few codes, many phones
-                    intern((phone.visibility or "").strip().upper()),
-                    bool(phone.prime),
-                    bool(phone.typePrime),
-                )
+                PhoneEntry(raw, kind, visibility, bool(phone.prime), bool(phone.typePrime))
             )
     # Plain expressions and loops, not generators: a generator costs ~0.4 µs to make, and
     # this runs once per person (600,000 at national size).
@@ -489,13 +495,18 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
         flags.add("deleted")
     person_key = _uuid(person.uuid)
     email = (person.email or "").strip()
-    accounts = [
-        (index, user)
-        for index, user in enumerate(person.users or ())
-        if (user.userType or "").strip().upper() in _AD_USER_TYPES
-    ]
     location = f"{context.origin} {at}".strip()
     phone_tuple = tuple(phones)
+    users = person.users or ()
+    if len(users) == 1 and (users[0].userType or "").strip().upper() in _AD_USER_TYPES:
+        # Most persons: one AD account, so no list of accounts and no account rule to run.
+        person_fields = (person_key, fallback_employee, email, name, phone_tuple, location)
+        return [_only_account_record(users[0], person_fields, flags, active)]
+    accounts = [
+        (index, user)
+        for index, user in enumerate(users)
+        if (user.userType or "").strip().upper() in _AD_USER_TYPES
+    ]
     if not accounts:
         return [
             SourceRecord(
@@ -538,37 +549,109 @@ def _struct_records(person: _Person, at: str, context: _Context) -> list[SourceR
     return records
 
 
-#: Dates by their text: an export holds a few thousand distinct dates among its persons.
-_DATES: dict[str, date | None] = {}
-_DATE_CACHE_LIMIT: Final = 20_000  # bounded: a hostile file cannot grow it without end
+def _only_account_record(
+    user: _User,
+    person_fields: tuple[str, str, str, str, tuple[PhoneEntry, ...], str],
+    flags: set[str],
+    active: list[_Affiliation],
+) -> SourceRecord:
+    """The record of a person's only account (an AD one): :func:`_struct_records`' loop for
+    one account, with :func:`_unmatched_accounts`' one-account answer worked out in place.
+
+    ``person_fields``: the person's key, fallback employee id, e-mail, name, phones and
+    location."""
+    person_key, fallback_employee, email, name, phones, location = person_fields
+    employee_id = (user.employeeId or "").strip()
+    user_flags: frozenset[str]
+    if flags:
+        user_flags = frozenset({*flags, "disabled"} if user.disabled else flags)
+    else:
+        matched = bool(active)  # an account without an employee id takes any that counts
+        if employee_id:
+            matched = False
+            for affiliation in active:  # a loop, not any(generator): see above
+                if affiliation.employee_id == employee_id:
+                    matched = True
+                    break
+        if matched:
+            user_flags = _DISABLED if user.disabled else _NO_FLAGS
+        else:
+            user_flags = _UNMATCHED_DISABLED if user.disabled else _UNMATCHED
+    return SourceRecord(
+        system=KIND,
+        user_id=(user.userId or "").strip(),
+        uuid=_uuid(user.kombitUuid),
+        person_key=person_key,
+        employee_id=employee_id or fallback_employee,
+        email=(user.upn or "").strip() or email,
+        name=name,
+        phones=phones,
+        active=not user_flags,
+        flags=user_flags,
+        location=f"{location}.users[0]",
+    )
 
 
-def _remembered_date(text: str) -> date | None:
-    """:func:`iso_date`, remembered."""
-    try:
-        return _DATES[text]
-    except KeyError:  # rare: a date not seen yet
-        found = iso_date(text)
-        if len(_DATES) < _DATE_CACHE_LIMIT:
-            _DATES[text] = found
-        return found
+#: Shared flag sets of one-account records (a record never changes its flags).
+_DISABLED: Final = frozenset({"disabled"})
+_UNMATCHED: Final = frozenset({"no_matching_affiliation"})
+_UNMATCHED_DISABLED: Final = frozenset({"no_matching_affiliation", "disabled"})
+_CACHE_LIMIT: Final = 20_000  # bounded: a hostile file cannot grow a cache without end
+#: A phone's type or visibility as a record holds it (stripped, upper case, interned), by
+#: the text the file gives: an export uses a few codes for all its phones.
+_CODES: dict[str | None, str] = {}
+#: A date member's meaning by its text: False none given (absent, null, blank), None not a
+#: date, else the date. An export holds a few thousand distinct dates among its persons.
+_DATES: dict[str | None, date | bool | None] = {}
+#: An org unit's canonical UUID by its text: an export has few units and many affiliations.
+_UNITS: dict[str | None, str] = {}
+_UNSEEN: Final = object()  # a text not in _DATES yet
+
+
+def _code(text: str | None) -> str:
+    code = intern((text or "").strip().upper())
+    if len(_CODES) < _CACHE_LIMIT:
+        _CODES[text] = code
+    return code
+
+
+def _date_of(text: str | None) -> date | bool | None:
+    stripped = (text or "").strip()
+    found = iso_date(stripped) if stripped else False
+    if len(_DATES) < _CACHE_LIMIT:
+        _DATES[text] = found
+    return found
+
+
+def _unit(text: str | None) -> str:
+    unit = _uuid(text)
+    if len(_UNITS) < _CACHE_LIMIT:
+        _UNITS[text] = unit
+    return unit
 
 
 def _typed_affiliations(members: Iterable[_AffiliationMembers]) -> list[_Affiliation] | None:
     """The affiliations of a typed person; None when a date is not one."""
     affiliations = []
+    dates, units = _DATES, _UNITS
     for member in members:
-        start_text = (member.startDate or "").strip()
-        stop_text = (member.stopDate or "").strip()
-        stop = _remembered_date(stop_text) if stop_text else None
-        if (start_text and _remembered_date(start_text) is None) or (stop_text and stop is None):
+        start = dates.get(member.startDate, _UNSEEN)
+        if start is _UNSEEN:
+            start = _date_of(member.startDate)
+        stop = dates.get(member.stopDate, _UNSEEN)
+        if stop is _UNSEEN:
+            stop = _date_of(member.stopDate)
+        if start is None or stop is None:  # a start date is checked for its shape only
             return None
+        unit = units.get(member.orgUnitUuid)
+        if unit is None:
+            unit = _unit(member.orgUnitUuid)
         affiliations.append(
             _Affiliation(
                 (member.employeeId or "").strip(),
                 bool(member.deleted),
-                stop,
-                _uuid(member.orgUnitUuid),
+                stop if isinstance(stop, date) else None,
+                unit,
             )
         )
     return affiliations

@@ -134,6 +134,8 @@ class Table:
     _raw_rows: RawRows = field(repr=False, compare=False)
     _column_offset: int = field(default=0, repr=False, compare=False)
     _texts: bool = field(default=False, repr=False, compare=False)
+    #: CSV: (encoding, delimiter), for the batched rows of :func:`_plain_csv_batches`.
+    _csv: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
         """Data rows as ``(row number, cells as text)``; fully blank rows are skipped."""
@@ -178,19 +180,44 @@ class Table:
 def _csv_field_texts(
     table: Table, pick: Callable[[Any], tuple[str, ...]]
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """:meth:`Table.field_texts` for CSV rows, the same rows as :meth:`Table.rows` gives."""
+    """:meth:`Table.field_texts` for CSV rows, the same rows as :meth:`Table.rows` gives.
+
+    The rows come in batches from :func:`_plain_csv_batches` while the file is plain; from
+    the first line it cannot vouch for, :func:`_csv_rows` (line by line, with every limit
+    and error message) reads on, so anything unusual is read exactly as before.
+    """
     width = len(table.headers)
+    first = table.header_row + 1  # the first row that may be data
+    if table._csv is not None:
+        encoding, delimiter = table._csv
+        try:
+            for batch in _plain_csv_batches(table.path, encoding, delimiter):
+                yield from _picked_rows(batch, width, pick, first)
+            return
+        except _NotPlain as stop:
+            first = max(first, stop.line)
+    rows = ((number, list(cells)) for number, cells in table._raw_rows())
+    yield from _picked_rows(rows, width, pick, first)
+
+
+def _picked_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    width: int,
+    pick: Callable[[Any], tuple[str, ...]],
+    first: int,
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Each row from line ``first`` on that is not blank, padded to ``width`` cells plus the
+    "" a field without a column reads, as its picked cells stripped (rows are changed)."""
     strip = str.strip
-    for number, cells in table._raw_rows():
-        if number <= table.header_row:
+    for number, row in rows:
+        if number < first:
             continue
-        row: list[str] = list(cells)
         if len(row) < width:
             row += [""] * (width - len(row))
         # A blank row has only blank cells; the first cell settles nearly every row.
         if not row[0].strip() and not "".join(row).strip():
             continue
-        row.append("")  # what a field without a column reads
+        row.append("")
         yield number, tuple(map(strip, pick(row)))
 
 
@@ -408,7 +435,14 @@ def _satisfies(
 
 
 def _make_table(
-    path: Path, sheet: str, header: _Header, raw_rows: RawRows, *, offset: int = 0, texts: bool
+    path: Path,
+    sheet: str,
+    header: _Header,
+    raw_rows: RawRows,
+    *,
+    offset: int = 0,
+    texts: bool,
+    csv_dialect: tuple[str, str] | None = None,
 ) -> Table:
     return Table(
         path=path,
@@ -419,6 +453,7 @@ def _make_table(
         _raw_rows=raw_rows,
         _column_offset=offset,
         _texts=texts,
+        _csv=csv_dialect,
     )
 
 
@@ -726,6 +761,97 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Generator[tuple[int,
         ) from exc
 
 
+class _NotPlain(Exception):
+    """:func:`_plain_csv_batches` stops: rows starting at ``line`` need :func:`_csv_rows`."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+#: Line breaks str.splitlines knows and a file read with newline="" does not (it breaks at
+#: \n, \r and \r\n only): a text holding one is read line by line.
+_OTHER_BREAKS: Final = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+#: Characters decoded per batch; below MAX_ROW_CHARS, so only a line carried over from the
+#: batch before can be too long.
+_TEXT_CHUNK: Final = 1 << 18
+
+
+#: A row whose last cell ends so was cut at the end of its batch inside quotes: the csv
+#: module gives what it has when its lines run out.
+_LINE_ENDS: Final = ("\n", "\r")
+
+
+def _plain_csv_batches(
+    path: Path, encoding: str, delimiter: str
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """The rows of :func:`_csv_rows` for a plain file, a batch of lines parsed in one C call.
+
+    Plain: every row is one line (no quoted line break), no line is over the limits, the
+    text decodes and has no other line break. At the first batch that is not,
+    :class:`_NotPlain` names the line from which :func:`_csv_rows` must read; every row
+    given before is exactly what it would have given (one line each, so the same numbers).
+    """
+    errors = "replace" if encoding == "cp1252" else "strict"
+    done = 0  # lines read as plain rows, a PowerShell #TYPE line included
+    try:
+        with path.open("r", encoding=encoding, errors=errors, newline="") as handle:
+            for lines in _line_batches(handle):
+                number = done + 1
+                if not done and lines[0].startswith("#TYPE"):
+                    del lines[0]  # skipped as _text_lines skips it; numbers count it
+                    number, done = 2, 1
+                rows = _split_rows(lines, delimiter)
+                # As many rows as lines: each row is one line. None may be cut off by the
+                # batch's end (see _LINE_ENDS) or be wider than the limit.
+                if len(rows) != len(lines) or (
+                    rows
+                    and (
+                        (rows[-1] and rows[-1][-1].endswith(_LINE_ENDS))
+                        or max(map(len, rows)) > MAX_ROW_FIELDS
+                    )
+                ):
+                    break
+                yield list(zip(range(number, number + len(rows)), rows, strict=True))
+                done += len(lines)
+            else:
+                return
+    except (_NotPlain, csv.Error, UnicodeDecodeError, OSError):
+        pass
+    raise _NotPlain(done + 1)
+
+
+def _split_rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The csv module's rows of ``lines``; for lines without a quote (most exports' rows)
+    split at the delimiter in C, which is what the csv module makes of them."""
+    body = "".join(lines)
+    if '"' in body or max(map(len, lines), default=0) > csv.field_size_limit():
+        return list(csv.reader(lines, delimiter=delimiter))  # quotes, or its own errors
+    # Without a quote no cell can hold the delimiter or a line break; an empty line is no
+    # cell at all ([], as the csv module gives it). body has no other line break (see
+    # _line_batches), so splitlines() gives the same lines, without their ends.
+    return [text.split(delimiter) if text else [] for text in body.splitlines()]
+
+
+def _line_batches(handle: Any) -> Iterator[list[str]]:
+    """The text's lines (ends kept), a batch per chunk read (never empty); :class:`_NotPlain`
+    when a line is too long, or another line break than newline="" knows is met."""
+    carry = ""  # a line not ended yet (or ended by \r, which a \n may follow)
+    while chunk := handle.read(_TEXT_CHUNK):
+        text = carry + chunk if carry else chunk
+        for other in _OTHER_BREAKS:  # one fast scan each; most are not in the text at all
+            if other in text:
+                raise _NotPlain(0)
+        lines = text.splitlines(keepends=True)
+        carry = "" if lines[-1].endswith("\n") else lines.pop()
+        if len(carry) > MAX_ROW_CHARS or (lines and max(map(len, lines)) > MAX_ROW_CHARS):
+            raise _NotPlain(0)
+        if lines:
+            yield lines
+    if carry:
+        yield [carry]
+
+
 def _open_csv(
     path: Path,
     head: bytes,
@@ -761,7 +887,7 @@ def _open_csv(
     def raw_rows() -> Iterator[tuple[int, Sequence[Any]]]:
         return _csv_rows(path, encoding, delimiter)
 
-    return _make_table(path, "", checked, raw_rows, texts=True)
+    return _make_table(path, "", checked, raw_rows, texts=True, csv_dialect=(encoding, delimiter))
 
 
 def _sample_text(path: Path, encoding: str) -> str:
