@@ -207,3 +207,40 @@ def test_national_names_its_floor_when_measured() -> None:
     assert national["floor"] == 31.4 and national["met"] is False
     text = module.fill_bench("<!-- bench:targets -->\n", results)
     assert "blot at læse filerne (gulvet): 31,4 CPU-sekunder" in text
+
+
+def test_growth_is_measured_in_one_process() -> None:
+    """From 32 MB the chain is read in two processes (more CPU, less wall): growth between a
+    size read in one and a size read in two would measure the mode, not the work."""
+    results = _results()
+    results["medium"]["cpu_one_process"] = 2.0  # type: ignore[index]
+    results["large"]["cpu"] = 20.0  # type: ignore[index]  # two processes: more CPU
+    results["large"]["cpu_one_process"] = 13.0  # type: ignore[index]
+    linear = next(v for v in bench.verdicts(results) if v["target"] == "linear medium->large")
+    assert linear["value"] == round(13.0 / 2.0 / (66_000 / 9_500), 2)
+
+
+def test_one_run_can_be_held_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from telefonspor.edge import parallel_read
+    from telefonspor.edge.parallel_read import can_fork
+
+    if not can_fork():
+        pytest.skip("needs fork and two CPUs")
+    generate_chain(tmp_path, holders=30, users=80, seed=3)
+    monkeypatch.setattr(parallel_read, "PARALLEL_FROM_BYTES", 0)  # any chain is big enough
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    bench._one_run(tmp_path, processes=1)
+    assert not forks
+    figures = bench._one_run(tmp_path)  # as the command line: audit.processes = 2
+    assert len(forks) == 1 and figures["cpu"] > 0
