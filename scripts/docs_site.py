@@ -401,7 +401,10 @@ def _target_rows(bench: dict[str, Any]) -> str:
         else:
             small, _, big = target.removeprefix("linear ").partition("->")
             goal = f"lineær vækst {small} → {big}: højst {_dk(v['goal'], 1)}× lineært"
-            got = f"CPU-tid {_dk(v['value'])}×, hukommelse {_dk(v['memory'])}× lineært"
+            got = (
+                f"CPU-tid {_dk(v['value'])}× (målt i én proces), "
+                f"hukommelse {_dk(v['memory'])}× lineært"
+            )
         lines.append(f"| {goal} | {got} | {met} |")
     return "\n".join(lines)
 
