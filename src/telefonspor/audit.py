@@ -72,47 +72,35 @@ def run_audit(
         # user_id, name, email, unit, municipality, roles, row, direct, mobile, covered,
         # direct_reach, cause, cause_detail, responsible, action, rule, trace, flags.
         if covered:  # no cause, detail, party, action or rule
-            holder = HolderResult(
-                user.user_id,
-                user.name,
-                user.email,
-                user.unit,
-                user.municipality,
-                user.roles,
-                user.row,
-                direct,
-                mobile,
-                True,
-                reach,
-                None,
-                "",
-                "",
-                "",
-                "",
-                d.trace,
-                d.flags,
-            )
+            cause, detail, party, action, rule = None, "", "", "", ""
         else:
-            holder = HolderResult(
-                user.user_id,
-                user.name,
-                user.email,
-                user.unit,
-                user.municipality,
-                user.roles,
-                user.row,
-                direct,
-                mobile,
-                False,
-                reach,
+            cause, detail, party, action, rule = (
                 d.cause,
                 d.cause_detail,
                 d.responsible,
                 d.action,
                 d.rule,
-                d.trace,
-                d.flags,
             )
+        holder = HolderResult(
+            user.user_id,
+            user.name,
+            user.email,
+            user.unit,
+            user.municipality,
+            user.roles,
+            user.row,
+            direct,
+            mobile,
+            covered,
+            reach,
+            cause,
+            detail,
+            party,
+            action,
+            rule,
+            d.trace,
+            d.flags,
+        )
         results.append(holder)
     results = find_twins(klik, results, diagnoser.resolver, settings, engine)
     clock.stage("diagnose")

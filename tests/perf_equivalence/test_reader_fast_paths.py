@@ -106,13 +106,10 @@ _roles = st.lists(st.sampled_from(["Rolle A", " Rolle B", "", "C"]), max_size=3)
 )
 
 
-@given(
-    rows=st.lists(st.tuples(_value, _value, _value, _value, _value, _roles, _value), max_size=12),
-    with_roles=st.booleans(),
-)
-def test_klik_rows_merge_as_before(
+def _klik_csv(
     tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]], with_roles: bool
-) -> None:
+) -> Path:
+    """A quoted ';' KLIK export of ``rows`` (name, user, e-mail, direct, mobile, roles, unit)."""
     header = ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"]
     keep = [i for i in range(len(header)) if with_roles or header[i] != "Roller"]
     path = tmp_path_factory.mktemp("klik") / "klik.csv"
@@ -121,6 +118,17 @@ def test_klik_rows_merge_as_before(
         "\n".join(";".join('"' + c.replace('"', '""') + '"' for c in line) for line in lines),
         encoding="utf-8",
     )
+    return path
+
+
+@given(
+    rows=st.lists(st.tuples(_value, _value, _value, _value, _value, _roles, _value), max_size=12),
+    with_roles=st.booleans(),
+)
+def test_klik_rows_merge_as_before(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]], with_roles: bool
+) -> None:
+    path = _klik_csv(tmp_path_factory, rows, with_roles)
     assert list(read_klik(path).users) == _reference_users(path)
 
 
@@ -138,14 +146,7 @@ def test_klik_users_by_column_equal_the_row_by_row_merge(
 ) -> None:
     """Every row its own user (distinct user names): the column-wise users are taken and
     equal both the row-by-row merge and the reference."""
-    header = ["Navn", "Brugernavn", "E-mail", "Direkte nummer", "Mobil nummer", "Roller", "Enhed"]
-    keep = [i for i in range(len(header)) if with_roles or header[i] != "Roller"]
-    path = tmp_path_factory.mktemp("klik") / "klik.csv"
-    lines = [[header[i] for i in keep], *([row[i] for i in keep] for row in rows)]
-    path.write_text(
-        "\n".join(";".join('"' + c.replace('"', '""') + '"' for c in line) for line in lines),
-        encoding="utf-8",
-    )
+    path = _klik_csv(tmp_path_factory, rows, with_roles)
     table = open_table(path, HEADER_VARIANTS)
     numbers, columns = klik._field_columns(table, None)
     roles = None if with_roles else ("",)

@@ -28,7 +28,8 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
     direct_key = direct_type.casefold() or None
     mobile_key = mobile_type.casefold() or None
 
-    def rule(record: SourceRecord) -> Passage:
+    def held(record: SourceRecord) -> tuple[list[str], list[str]]:
+        """The raw numbers in the direct and the mobile field, in the record's order."""
         direct: list[str] = []
         mobile: list[str] = []
         for p in record.phones:
@@ -42,23 +43,15 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
                 direct.append(raw)
             if kind == mobile_key:  # both slots may name the same field
                 mobile.append(raw)
+        return direct, mobile
+
+    def rule(record: SourceRecord) -> Passage:
+        direct, mobile = held(record)
         return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
 
     def count(record: SourceRecord, usable: Usable) -> int:
         """The counting twin of ``rule`` (see ``outcome.tally``): the same walk, no Passage."""
-        direct: list[str] = []
-        mobile: list[str] = []
-        for p in record.phones:
-            kind = p.type.casefold()
-            if kind != direct_key and kind != mobile_key:
-                continue
-            raw = p.raw
-            if not raw.strip():
-                continue
-            if kind == direct_key:
-                direct.append(raw)
-            if kind == mobile_key:
-                mobile.append(raw)
+        direct, mobile = held(record)
         # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
         d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
         m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
