@@ -574,4 +574,6 @@ def _print_table(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from telefonspor.edge.quick_exit import exit_process
+
+    exit_process(main())  # a timed run ends as the command line does (cli.main)
