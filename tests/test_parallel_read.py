@@ -298,3 +298,54 @@ def test_decoded_records_share_what_the_reader_shared(chain: SampleChain) -> Non
         types = {p.type for r in decoded.records for p in r.phones}
         assert len({id(p.type) for r in decoded.records for p in r.phones}) == len(types)
         assert sent <= own * 1.1, f"{spec.kind}: {sent} bytes decoded, {own} read"
+
+
+def test_the_child_counts_its_systems_for_the_systemic_detectors(
+    chain: SampleChain, always_parallel: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the child read, it also counts (systemic.precount): the same counts the audit
+    makes, and the audit does not count those systems again."""
+    from telefonspor import systemic
+    from telefonspor.phones import PhoneEngine
+    from telefonspor.settings import Key
+
+    settings = load(chain.config)
+    sources = [read_source(spec, settings) for spec in settings.sources]
+    population = systemic._Population(
+        sources, settings, PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
+    )
+    for data in sources:
+        assert systemic.precount(data, settings) == population._counts(data.kind), data.kind
+
+    one = audit_files(chain.klik, settings, processes=1)
+    counted_here: list[str] = []
+    real = systemic.kind_counts
+
+    def spy(persons, tallies, usable):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent and persons:
+            counted_here.append(persons[0].system)
+        return real(persons, tallies, usable)
+
+    parent = os.getpid()
+    monkeypatch.setattr(systemic, "kind_counts", spy)
+    precounted: dict[str, dict[str, int]] = {}
+    read_inputs(chain.klik, settings, processes=2, precounted=precounted)
+    assert precounted, "the child counted what it read"
+    assert all(precounted[k] == population._counts(k) for k in precounted)
+    from telefonspor.edge import run
+
+    handed: list[dict[str, dict[str, int]]] = []
+    real_audit = run.run_audit
+
+    def audit_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        handed.append(dict(kwargs["precounted"]))
+        return real_audit(*args, **kwargs)
+
+    monkeypatch.setattr(run, "run_audit", audit_spy)
+    counted_here.clear()
+    two = audit_files(chain.klik, settings, processes=2)
+    [given] = handed
+    assert given and counted_here, "each process counted what it read"
+    assert not set(counted_here) & set(given), "a system the child counted is not counted again"
+    two = replace(two, generated_at=one.generated_at)
+    assert dumps_bytes(to_json(two)) == dumps_bytes(to_json(one))

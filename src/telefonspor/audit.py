@@ -42,8 +42,13 @@ def run_audit(
     generated_at: str | None = None,
     timings: MutableMapping[str, float] | None = None,
     with_systemic: bool = True,
+    precounted: Mapping[str, Mapping[str, int]] | None = None,
 ) -> AuditResult:
-    """Audit ``klik`` against the chain; ``with_systemic=False`` skips the what-if ranking."""
+    """Audit ``klik`` against the chain; ``with_systemic=False`` skips the what-if ranking.
+
+    ``precounted``: systems' counts for the systemic detectors, made by the process that
+    read them (``systemic.precount``, by kind).
+    """
     clock = _StageClock(timings)
     sources = chain_sources(sources, settings)  # a chain preset may move a system's position
     engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
@@ -116,6 +121,7 @@ def run_audit(
             identities=diagnoser.identities,
             groups=gain_items(results),
             passages=diagnoser.passages,
+            precounted=precounted,
         )
         if with_systemic
         else ()

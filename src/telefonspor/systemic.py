@@ -10,7 +10,7 @@ replaying the chain with that assignment (:mod:`telefonspor.whatif`), so
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import attrgetter
@@ -19,7 +19,7 @@ from typing import Final
 from telefonspor.identity import Identity, IdentityResolver
 from telefonspor.model import HolderResult, KlikExport, SourceData, SourceRecord, SystemicFinding
 from telefonspor.phones import PhoneEngine
-from telefonspor.rules import Passage, bound_tallies, os2sync_ad, replayer
+from telefonspor.rules import Passage, RecordTally, bound_tallies, os2sync_ad, replayer
 from telefonspor.rules.os2mo import CLASS_KEYS as OS2MO_CLASS_KEYS
 from telefonspor.rules.os2mo import class_of
 from telefonspor.rules.os2mo import classes as os2mo_classes
@@ -69,6 +69,7 @@ def find_systemic(
     identities: Mapping[str, Identity] | None = None,
     groups: Sequence[SystemicFinding] = (),
     passages: dict[int, Passage] | None = None,
+    precounted: Mapping[str, Mapping[str, int]] | None = None,
 ) -> tuple[SystemicFinding, ...]:
     """Systemic findings ranked by roles gained, each with its cumulative gain.
 
@@ -76,11 +77,13 @@ def find_systemic(
     migration): their holders count as gained as they are, beside the replay.
     ``passages`` are the replays diagnose already made under the same ``settings``
     (by ``id(record)``): each record is replayed once per run, not once per stage.
+    ``precounted`` are kinds' :func:`precount` made where their file was read (the forked
+    reader of ``edge.parallel_read``), so they are not counted again here.
     """
     uncovered = {h.user_id: h for h in holders if not h.covered}
     if not uncovered or not sources:
         return ()
-    facts = _Population(sources, settings, engine, passages)
+    facts = _Population(sources, settings, engine, passages, precounted)
     rules = Counter(h.rule for h in uncovered.values())
     replayer = ChainReplayer(
         klik,
@@ -171,6 +174,7 @@ class _Population:
         settings: Settings,
         engine: PhoneEngine,
         passages: dict[int, Passage] | None = None,
+        precounted: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
         self.sources = sources
         self.settings = settings
@@ -183,7 +187,7 @@ class _Population:
         self._usable_types: dict[int, frozenset[str]] = {}
         self._usable = _UsableCache(engine)
         self._tallies = bound_tallies(settings)
-        self._kind_counts: dict[str, dict[str, int]] = {}
+        self._kind_counts: dict[str, Mapping[str, int]] = dict(precounted or {})
         self._attribute_hits: dict[str, int] = {}
 
     @property
@@ -200,15 +204,7 @@ class _Population:
         """The first record of each person of one kind (local systems count persons once)."""
         found = self._persons.get(kind)
         if found is None:
-            seen: set[str] = set()
-            found = []
-            for r in self.records(kind):
-                person = r.person_key or r.user_id or str(id(r))
-                if person in seen:
-                    continue
-                seen.add(person)
-                found.append(r)
-            self._persons[kind] = found
+            found = self._persons[kind] = first_per_person(self.records(kind))
         return found
 
     def count(self, kind: str, test: Callable[[SourceRecord], bool]) -> tuple[int, int]:
@@ -226,45 +222,12 @@ class _Population:
         counts = self._counts(kind)
         return counts[f"sends_{slot}"], counts["total"]
 
-    def _counts(self, kind: str) -> dict[str, int]:
-        """Persons of ``kind`` holding and sending a usable number, per slot: one walk.
-
-        Each record is counted by its rule's counting twin (``rules.bound_tallies``): the
-        counts are all the detectors need, so no Passage is built for the millions of
-        records of a national run (the diagnosis' replays are not needed either). A record
-        without phones counts 0 by every rule.
-        """
+    def _counts(self, kind: str) -> Mapping[str, int]:
+        """Persons of ``kind`` holding and sending a usable number, per slot (:func:`kind_counts`)."""
         found = self._kind_counts.get(kind)
-        if found is not None:
-            return found
-        records = self.persons(kind)
-        tallies, usable = self._tallies, self._usable
-        systems = set(map(_SYSTEM, records))
-        codes: Counter[int] = Counter()
-        if len(systems) == 1:  # the usual kind: one rule, counted by map() and a Counter in C
-            count = tallies.get(systems.pop())
-            if count is not None:
-                codes.update(map(count, records, repeat(usable)))
-        else:
-            for r in records:
-                count = tallies.get(r.system)
-                if count is not None:  # a system without rules holds nothing
-                    codes[count(r, usable)] += 1
-        holds_direct = holds_mobile = sends_direct = sends_mobile = 0
-        for code, n in codes.items():
-            direct, mobile = slot_bits(code)
-            sends_direct += n * (direct & 1)
-            holds_direct += n * (direct >> 1)
-            sends_mobile += n * (mobile & 1)
-            holds_mobile += n * (mobile >> 1)
-        found = {
-            "holds_direct": holds_direct,
-            "holds_mobile": holds_mobile,
-            "sends_direct": sends_direct,
-            "sends_mobile": sends_mobile,
-            "total": len(records),
-        }
-        self._kind_counts[kind] = found
+        if found is None:
+            found = kind_counts(self.persons(kind), self._tallies, self._usable)
+            self._kind_counts[kind] = found
         return found
 
     def count_attribute(self, attribute: str) -> tuple[int, int]:
@@ -329,6 +292,65 @@ class _Population:
 
 
 _SYSTEM: Final = attrgetter("system")
+
+
+def first_per_person(records: Iterable[SourceRecord]) -> list[SourceRecord]:
+    """The first record of each person (by person key, else user name, else itself)."""
+    seen: set[str] = set()
+    found = []
+    for r in records:
+        person = r.person_key or r.user_id or str(id(r))
+        if person in seen:
+            continue
+        seen.add(person)
+        found.append(r)
+    return found
+
+
+def kind_counts(
+    persons: Sequence[SourceRecord], tallies: Mapping[str, RecordTally], usable: Mapping[str, bool]
+) -> dict[str, int]:
+    """Of one kind's persons: how many hold and send a usable number, per slot; one walk.
+
+    Each record is counted by its rule's counting twin (``rules.bound_tallies``): the
+    counts are all the detectors need, so no Passage is built for the millions of
+    records of a national run (the diagnosis' replays are not needed either). A record
+    without phones counts 0 by every rule.
+    """
+    systems = set(map(_SYSTEM, persons))
+    codes: Counter[int] = Counter()
+    if len(systems) == 1:  # the usual kind: one rule, counted by map() and a Counter in C
+        count = tallies.get(systems.pop())
+        if count is not None:
+            codes.update(map(count, persons, repeat(usable)))
+    else:
+        for r in persons:
+            count = tallies.get(r.system)
+            if count is not None:  # a system without rules holds nothing
+                codes[count(r, usable)] += 1
+    holds_direct = holds_mobile = sends_direct = sends_mobile = 0
+    for code, n in codes.items():
+        direct, mobile = slot_bits(code)
+        sends_direct += n * (direct & 1)
+        holds_direct += n * (direct >> 1)
+        sends_mobile += n * (mobile & 1)
+        holds_mobile += n * (mobile >> 1)
+    return {
+        "holds_direct": holds_direct,
+        "holds_mobile": holds_mobile,
+        "sends_direct": sends_direct,
+        "sends_mobile": sends_mobile,
+        "total": len(persons),
+    }
+
+
+def precount(data: SourceData, settings: Settings) -> dict[str, int]:
+    """:func:`kind_counts` of one system read alone, as the audit would count it (the same
+    phone engine and rules): made by the process that read it, so the audit need not."""
+    engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
+    return kind_counts(
+        first_per_person(data.records), bound_tallies(settings), _UsableCache(engine)
+    )
 
 
 class _UsableCache(dict[str, bool]):

@@ -93,12 +93,16 @@ def read_in_two_processes(
     *,
     before_own: Callable[[], None] | None = None,
     done: Callable[[int], None] | None = None,
+    child_extra: Callable[[SourceData], dict[str, int] | None] | None = None,
+    extras: dict[int, dict[str, int]] | None = None,
 ) -> list[SourceData]:
     """``[read_one(spec) for spec in specs]``, the files shared with a forked child.
 
     ``before_own`` runs in the parent right after the fork (the KLIK export is read
     there, while the child already reads). ``done(count)`` is told how many systems
-    are read so far, as they finish.
+    are read so far, as they finish. ``child_extra(data)`` is run by the child on each
+    system it read (work the parent then need not do); what it returns (unless None) is put
+    in ``extras`` by the system's place in ``specs``.
     """
     live = [i for i, spec in enumerate(specs) if spec.live or not spec.path]
     files = [i for i in range(len(specs)) if i not in live]
@@ -124,9 +128,9 @@ def read_in_two_processes(
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             os.close(reading)
-            _child(take, last_for_child, read_one, specs, Path(folder), writing)
+            _child(take, last_for_child, read_one, child_extra, specs, Path(folder), writing)
         os.close(writing)
-        child = _Child(pid, reading, Path(folder))
+        child = _Child(pid, reading, Path(folder), {} if extras is None else extras)
         try:
             if before_own is not None:
                 before_own()
@@ -154,6 +158,7 @@ def read_in_two_processes(
 
 
 _DECODER: Final = msgspec.msgpack.Decoder(SourceData)
+_EXTRA_DECODER: Final = msgspec.msgpack.Decoder(dict[str, int])
 
 
 def _shared(data: SourceData) -> SourceData:
@@ -182,10 +187,13 @@ def _shared(data: SourceData) -> SourceData:
 class _Child:
     """The parent's end of the forked reader: its pipe of finished files, and the process."""
 
-    def __init__(self, pid: int, pipe: int, folder: Path) -> None:
+    def __init__(
+        self, pid: int, pipe: int, folder: Path, extras: dict[int, dict[str, int]]
+    ) -> None:
         self.pid = pid
         self.pipe = pipe
         self.folder = folder
+        self.extras = extras
         self._pending = b""
         self._open = True
 
@@ -206,6 +214,10 @@ class _Child:
                     file = self.folder / f"{index}.msgpack"
                     results[int(index)] = _shared(_DECODER.decode(file.read_bytes()))
                     file.unlink()
+                    extra = self.folder / f"{index}.extra.msgpack"
+                    if extra.exists():
+                        self.extras[int(index)] = _EXTRA_DECODER.decode(extra.read_bytes())
+                        extra.unlink()
 
     def stop(self) -> None:
         """Make sure the child is gone (it is when it delivered everything), and reap it."""
@@ -221,6 +233,7 @@ def _child(  # pragma: no cover - runs in the forked child
     take: Callable[[int], int | None],
     limit: int,
     read_one: ReadOne,
+    child_extra: Callable[[SourceData], dict[str, int] | None] | None,
     specs: Sequence[SourceSpec],
     folder: Path,
     pipe: int,
@@ -232,6 +245,9 @@ def _child(  # pragma: no cover - runs in the forked child
         while (i := take(limit)) is not None:
             try:
                 data = read_one(specs[i])
+                extra = child_extra(data) if child_extra is not None else None
+                if extra is not None:  # written first: "ok" says both are there
+                    (folder / f"{i}.extra.msgpack").write_bytes(encoder.encode(extra))
                 (folder / f"{i}.msgpack").write_bytes(encoder.encode(data))
                 outcome = "ok"
             except Exception:  # the parent reads it again and raises its error

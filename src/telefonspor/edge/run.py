@@ -7,6 +7,7 @@ This is where I/O meets the pure core: readers (``sources``) are called here,
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from telefonspor.rules.os2sync_ad import check_chain
 from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources import read_source
 from telefonspor.sources.klik import read_klik
+from telefonspor.systemic import precount
 
 #: ``progress(stage, done, total)``: stage is a Danish label, total None when unknown.
 Progress = Callable[[str, int, int | None], None]
@@ -30,11 +32,14 @@ def read_inputs(
     sources: Sequence[SourceSpec] | None = None,
     progress: Progress | None = None,
     processes: int = 1,
+    precounted: dict[str, dict[str, int]] | None = None,
 ) -> tuple[KlikExport, list[SourceData]]:
     """Read the KLIK export and every system of the chain (files or live).
 
     ``processes=2`` lets a forked child read some of the chain's files meanwhile (see
-    :mod:`telefonspor.edge.parallel_read`); only a process without threads may ask.
+    :mod:`telefonspor.edge.parallel_read`); only a process without threads may ask. The
+    child also counts each system it read for the systemic detectors
+    (``systemic.precount``): those counts are put in ``precounted``, by kind.
     """
 
     def klik_progress(rows: int) -> None:
@@ -52,7 +57,7 @@ def read_inputs(
     specs = settings.sources if sources is None else sources
     if processes > 1 and can_fork() and worth_a_second_process(specs):
         check_chain((spec.kind for spec in specs), settings)  # before reading anything
-        return _read_in_two(read_klik_export, specs, settings, progress)
+        return _read_in_two(read_klik_export, specs, settings, progress, precounted)
     klik = read_klik_export()
     check_chain((spec.kind for spec in specs), settings)  # before reading the chain
     data: list[SourceData] = []
@@ -70,6 +75,7 @@ def _read_in_two(
     specs: Sequence[SourceSpec],
     settings: Settings,
     progress: Progress | None,
+    precounted: dict[str, dict[str, int]] | None,
 ) -> tuple[KlikExport, list[SourceData]]:
     """The KLIK export in the parent while the forked child starts on the chain's files."""
     klik: list[KlikExport] = []
@@ -81,11 +87,25 @@ def _read_in_two(
     def read_one(spec: SourceSpec) -> SourceData:
         return read_source(spec, settings, progress=progress if spec.live else None)
 
+    kinds = Counter(spec.kind for spec in specs)
+
+    def count(data: SourceData) -> dict[str, int] | None:
+        # A kind is counted over all its systems: only one read whole by the child will do.
+        return precount(data, settings) if kinds[data.kind] == 1 else None
+
     if progress is not None:
         progress("Læser kæden", 0, len(specs))
+    extras: dict[int, dict[str, int]] = {}
     data = read_in_two_processes(
-        specs, read_one, before_own=lambda: klik.append(read_klik_export()), done=chain_progress
+        specs,
+        read_one,
+        before_own=lambda: klik.append(read_klik_export()),
+        done=chain_progress,
+        child_extra=count if precounted is not None else None,
+        extras=extras,
     )
+    if precounted is not None:
+        precounted.update({data[i].kind: counts for i, counts in extras.items()})
     return klik[0], data
 
 
@@ -107,13 +127,19 @@ def audit_files(
     processes (see :func:`read_inputs`): only for a process that runs no threads.
     """
     started = time.perf_counter()
+    precounted: dict[str, dict[str, int]] = {}
     with paused_gc():  # readers build records without cycles: no collector walks over them
         klik, data = read_inputs(
-            klik_path, settings, sources=sources, progress=progress, processes=processes
+            klik_path,
+            settings,
+            sources=sources,
+            progress=progress,
+            processes=processes,
+            precounted=precounted,
         )
     if after_read is not None:
         after_read()
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
     with paused_gc():  # the audit's objects are acyclic: no full collections over them
-        return run_audit(klik, data, settings, timings=timings)
+        return run_audit(klik, data, settings, timings=timings, precounted=precounted)
