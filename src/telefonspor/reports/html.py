@@ -278,7 +278,7 @@ def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
     keys, confidences, positions = view.KEY_LABELS, view.CONFIDENCE_LABELS, view.position_label
     for h in holders:
         hops = []
-        for key, hop in view.keyed_hops(h.trace):
+        for key, hop in view.keyed_trace(h.trace).items():
             label = labels.get(key)
             if label is None:
                 label = labels[key] = view.hop_label(key)
