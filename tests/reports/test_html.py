@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.reports.html import embed_json, render_html, write_html
 
@@ -171,3 +173,13 @@ def test_danish_number_and_date_formats() -> None:
     assert danish_datetime("2024-12-24T18:05:00+00:00") == "24. december 2024 kl. 19:05"
     assert danish_datetime("2024-01-03") == "3. januar 2024"
     assert danish_datetime("i går") == "i går"
+
+
+@pytest.mark.parametrize("with_context", [True, False])
+def test_the_written_page_is_the_rendered_page(tmp_path: Path, with_context: bool) -> None:
+    """write_html writes the table's JSON as bytes around the rest of the rendered page:
+    the file must be render_html's text, tricky names and all."""
+    result = build_result(60, names={0: EVIL_NAME, 4: "<telefonspor-holder-data/>", 7: "Ærø &"})
+    context = build_context(result) if with_context else None
+    written = write_html(result, tmp_path / "rapport.html", context).read_bytes()
+    assert written == render_html(result, context).encode("utf-8")

@@ -24,11 +24,12 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
+from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.hints import whatif_command
 from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
 from telefonspor.reports import view
-from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.reports.atomic import atomic_path, write_text_atomic
 from telefonspor.texts import (
     CAUSE_EXPLANATIONS,
     CAUSE_LABELS,
@@ -67,12 +68,34 @@ class Point:
 def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
     """Write rapport.html atomically and return its path."""
     target = Path(path)
-    write_text_atomic(target, render_html(result, context))
+    page = _page(result, context)
+    data = page["data"]
+    # The table's JSON is most of the page: rendered around a marker and written as the
+    # encoder's bytes, it is never decoded, copied into a Markup, joined and encoded again.
+    page["data"] = _DATA_MARKER
+    head, marker, tail = _template().render(**page).partition(_DATA_MARKER)
+    if not marker or _DATA_MARKER in tail:  # pragma: no cover - one {{ data }}, escaped text
+        write_text_atomic(target, render_html(result, context))
+        return target
+    with atomic_path(target) as tmp:
+        try:
+            with tmp.open("wb") as handle:
+                handle.writelines((head.encode("utf-8"), _json_bytes(data), tail.encode("utf-8")))
+        except OSError as exc:
+            raise InputError(
+                f"Kan ikke skrive rapporten: {exc.strerror}", path=str(target)
+            ) from exc
     return target
 
 
+#: Where the table's JSON goes in the rendered page: markup, so no escaped text can be it.
+_DATA_MARKER: Final = Markup("<telefonspor-holder-data/>")
+
+
 def render_html(result: AuditResult, context: ReportContext | None = None) -> str:
-    return _template().render(**_page(result, context))
+    page = _page(result, context)
+    page["data"] = embed_json(page["data"])
+    return _template().render(**page)
 
 
 _TEMPLATE: Final = "rapport.html.j2"
@@ -163,6 +186,17 @@ def embed_json(data: Any) -> Markup:
     return Markup(text)  # noqa: S704
 
 
+def _json_bytes(data: Any) -> bytes:
+    """``embed_json(data)`` encoded as UTF-8, made without a str of it where it can be."""
+    try:
+        raw = orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: as embed_json does
+        return str(embed_json(data)).encode("utf-8")
+    if b"<" in raw or b">" in raw or b"&" in raw:  # ASCII: the same replacements as bytes
+        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    return raw
+
+
 def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
     s = result.summary
     open_, accepted = view.split_uncovered(result, context)
@@ -223,7 +257,8 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "cause_label": cause_label,
         "without_roles": sorted(result.users_without_roles, key=lambda u: u.user_id),
         "page_size": _PAGE_SIZE,
-        "data": embed_json(_table_data(open_, decided)),
+        # The table's rows as data: embed_json'ed by render_html, written as bytes by write_html.
+        "data": _table_data(open_, decided),
     }
 
 
