@@ -14,7 +14,7 @@ import hashlib
 import importlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -306,31 +306,42 @@ def _chain(result: AuditResult) -> dict[str, int]:
     }
 
 
+class _Labels(dict[str, str]):
+    """Danish labels by code, each made once by ``make`` (a plain lookup per hop)."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, code: str) -> str:
+        label = self[code] = self.make(code)
+        return label
+
+
 def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
     """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
     rows = []
-    labels: dict[str, str] = {}  # hop key -> its label, made once
-    keys, confidences, positions = view.KEY_LABELS, view.CONFIDENCE_LABELS, view.position_label
+    # The labels by subscript, not a call or .get per hop: a trace has few distinct codes.
+    labels = _Labels(view.hop_label)  # hop key -> its label
+    positions = _Labels(view.position_label)
+    keys = _Labels(lambda code: view.KEY_LABELS.get(code, code))
+    confidences = _Labels(lambda code: view.CONFIDENCE_LABELS.get(code, code))
     for h in holders:
-        hops = []
-        for key, hop in view.keyed_trace(h.trace).items():
-            label = labels.get(key)
-            if label is None:
-                label = labels[key] = view.hop_label(key)
-            hops.append(
-                {
-                    "system": label,
-                    "position": positions(hop.position),
-                    "found": hop.found,
-                    "direct": hop.direct,
-                    "mobile": hop.mobile,
-                    "sent_direct": hop.sent_direct,
-                    "sent_mobile": hop.sent_mobile,
-                    "key": keys.get(hop.key, hop.key),
-                    "confidence": confidences.get(hop.confidence, hop.confidence),
-                    "notes": hop.notes,  # tuples are JSON arrays as lists are
-                }
-            )
+        hops = [
+            {
+                "system": labels[key],
+                "position": positions[hop.position],
+                "found": hop.found,
+                "direct": hop.direct,
+                "mobile": hop.mobile,
+                "sent_direct": hop.sent_direct,
+                "sent_mobile": hop.sent_mobile,
+                "key": keys[hop.key],
+                "confidence": confidences[hop.confidence],
+                "notes": hop.notes,  # tuples are JSON arrays as lists are
+            }
+            for key, hop in view.keyed_trace(h.trace).items()
+        ]
         decision = decided.get(h.user_id)
         rows.append(
             {
