@@ -330,20 +330,24 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
         # have their own), so the lookups would cost more than the records they save.
         # The common trace has each system once: keyed by system, its dict is as long as the
         # trace, and is what keyed_hops' keys give; else ("#2" keys) the general path.
-        records = {
-            hop.system: hop_record(
-                hop.position,
-                hop.found,
-                hop.direct,
-                hop.mobile,
-                hop.sent_direct,
-                hop.sent_mobile,
-                hop.key,
-                hop.confidence,
-                hop.notes,
-            )
-            for hop in trace
-        }
+        if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
+            hop = trace[0]
+            records = {hop.system: _hop(hop)}
+        else:
+            records = {
+                hop.system: hop_record(
+                    hop.position,
+                    hop.found,
+                    hop.direct,
+                    hop.mobile,
+                    hop.sent_direct,
+                    hop.sent_mobile,
+                    hop.key,
+                    hop.confidence,
+                    hop.notes,
+                )
+                for hop in trace
+            }
         if len(records) != len(trace):
             records = {key: _hop(hop) for key, hop in keyed_hops(trace)}
         decision = decided.get(h.user_id) if decided else None

@@ -252,6 +252,8 @@ def keyed_trace(trace: Sequence[Hop]) -> dict[str, Hop]:
     """``dict(keyed_hops(trace))``: the hops by their unique key, in chain order."""
     # The common trace has each system once: keyed by system, the dict is as long as the
     # trace and is keyed_hops' (without its list of systems and set); else the general path.
+    if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
+        return {trace[0].system: trace[0]}
     keyed = {hop.system: hop for hop in trace}
     if len(keyed) != len(trace):
         keyed = dict(keyed_hops(trace))
