@@ -33,6 +33,7 @@ def test_the_compiled_template_renders_what_jinja_compiles(with_context: bool) -
     fresh = html._environment().get_template("rapport.html.j2")  # parsed and compiled now
     assert fresh.root_render_func is not html._template().root_render_func
     page = html._page(result, context)
+    page["data"] = html.embed_json(page["data"])
     assert html.render_html(result, context) == fresh.render(**page)
 
 

@@ -267,7 +267,11 @@ def _old_tables(book: excel._Book) -> dict[str, list[list[Cell]]]:
     tables["Accepteret"] = rows
     holders = view.holder_order(view.trace_holders(book.result))
     keyed = [view.keyed_hops(h.trace) for h in holders]
-    keys = view.hop_keys(keyed)
+    seen: dict[str, None] = {}  # the trace keys in chain order, as hop_keys made them
+    for pairs in keyed:
+        for key, _ in pairs:
+            seen.setdefault(key, None)
+    keys = [k for k in seen if k != "klik"] + (["klik"] if "klik" in seen else [])
     rows = []
     for h, pairs in zip(holders, keyed, strict=True):
         hops = dict(pairs)

@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from telefonspor.model import AuditResult, ReportContext
 from telefonspor.reports.html import embed_json, render_html, write_html
 
@@ -171,3 +173,63 @@ def test_danish_number_and_date_formats() -> None:
     assert danish_datetime("2024-12-24T18:05:00+00:00") == "24. december 2024 kl. 19:05"
     assert danish_datetime("2024-01-03") == "3. januar 2024"
     assert danish_datetime("i går") == "i går"
+
+
+@pytest.mark.parametrize("with_context", [True, False])
+def test_the_written_page_is_the_rendered_page(tmp_path: Path, with_context: bool) -> None:
+    """write_html writes the table's JSON as bytes around the rest of the rendered page:
+    the file must be render_html's text, tricky names and all."""
+    result = build_result(60, names={0: EVIL_NAME, 4: "<telefonspor-holder-data/>", 7: "Ærø &"})
+    context = build_context(result) if with_context else None
+    written = write_html(result, tmp_path / "rapport.html", context).read_bytes()
+    assert written == render_html(result, context).encode("utf-8")
+
+
+def _reference_table_rows(holders: Any) -> list[Any]:
+    """report.js's trace per holder as _table_data made it before the label caches."""
+    from telefonspor.reports import view
+
+    return [
+        [
+            {
+                "system": view.hop_label(key),
+                "position": view.position_label(hop.position),
+                "found": hop.found,
+                "direct": hop.direct,
+                "mobile": hop.mobile,
+                "sent_direct": hop.sent_direct,
+                "sent_mobile": hop.sent_mobile,
+                "key": view.KEY_LABELS.get(hop.key, hop.key),
+                "confidence": view.CONFIDENCE_LABELS.get(hop.confidence, hop.confidence),
+                "notes": hop.notes,
+            }
+            for key, hop in view.keyed_hops(h.trace)
+        ]
+        for h in holders
+    ]
+
+
+def test_table_data_traces_equal_the_plain_labels() -> None:
+    import msgspec
+
+    from telefonspor.reports import html
+
+    result = build_result(30)
+    holders = [
+        msgspec.structs.replace(
+            h,
+            trace=(
+                h.trace * 2
+                if i % 3 == 0
+                else tuple(
+                    msgspec.structs.replace(x, position="odd", key="x", confidence="y")
+                    for x in h.trace
+                )
+                if i % 3 == 1
+                else h.trace
+            ),
+        )
+        for i, h in enumerate(result.holders)
+    ]
+    rows = html._table_data(holders, {})["rows"]
+    assert [row["t"] for row in rows] == _reference_table_rows(holders)

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telefonspor.reports.html import embed_json
+from telefonspor.reports.html import _json_bytes, embed_json
 
 _TEXT = st.one_of(
     st.text(max_size=10),
@@ -38,8 +38,13 @@ def _plain(data: Any) -> str:
 @given(data=_JSON)
 def test_embed_json_matches_the_plain_encoder(data: Any) -> None:
     assert str(embed_json(data)) == _plain(data)
+    # write_html's bytes of the same JSON (never a str in between)
+    assert _json_bytes(data) == _plain(data).encode("utf-8")
 
 
 def test_embed_json_falls_back_for_text_orjson_refuses() -> None:
     data = {"n": "lone \udc80 surrogate", "big": 2**70}
     assert str(embed_json(data)) == _plain(data)
+    assert _json_bytes({"n": "no surrogate", "big": 2**70}) == _plain(
+        {"n": "no surrogate", "big": 2**70}
+    ).encode("utf-8")

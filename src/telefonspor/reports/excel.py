@@ -23,7 +23,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.localtime import danish_datetime, short_datetime
-from telefonspor.model import AuditResult, GroupCoverage, HolderResult, Hop, ReportContext
+from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path
 from telefonspor.reports.safe import FORMULA_STARTS, is_formula_like
@@ -539,8 +539,8 @@ class _Book:
 
     def trace(self) -> None:
         holders = view.holder_order(view.trace_holders(self.result))
-        keyed = [view.keyed_hops(h.trace) for h in holders]
-        keys = view.hop_keys(keyed)
+        by_key = [view.keyed_trace(h.trace) for h in holders]
+        keys = view.trace_keys(by_key)
         sh = _Sheet(self, "Spor")
         sh.widths((16, 26, 10, 34, *([18] * (2 * len(keys)))))
         headers = ["Brugernavn", "Navn", "Dækket", "Årsag"]
@@ -553,21 +553,20 @@ class _Book:
             ["Ja" if h.covered else "Nej" for h in holders],
             [causes[h.cause] for h in holders],
         ]
-        if len(keys) == 1 and all(len(pairs) == 1 for pairs in keyed):
-            # One system (a KLIK-only audit): each holder's only hop, without a dict.
-            hops = [pairs[0][1] for pairs in keyed]
+        for key in keys:
+            # A trace cell: the system's number, "(ikke fundet)" without its record, ""
+            # without the system in this holder's trace.
+            found = [hops.get(key) for hops in by_key]
             columns += [
-                [hop.direct if hop.found else "(ikke fundet)" for hop in hops],
-                [hop.mobile if hop.found else "(ikke fundet)" for hop in hops],
+                [
+                    "" if hop is None else hop.direct if hop.found else "(ikke fundet)"
+                    for hop in found
+                ],
+                [
+                    "" if hop is None else hop.mobile if hop.found else "(ikke fundet)"
+                    for hop in found
+                ],
             ]
-        else:
-            by_key = [dict(pairs) for pairs in keyed]
-            for key in keys:
-                found = [hops.get(key) for hops in by_key]
-                columns += [
-                    [_hop_cell(hop, "" if hop is None else hop.direct) for hop in found],
-                    [_hop_cell(hop, "" if hop is None else hop.mobile) for hop in found],
-                ]
         sh.column_table(headers, columns, freeze=True)
         sh.ws.freeze_panes(1, 2)
 
@@ -600,14 +599,6 @@ class _Book:
         ]
         headers = ("Brugernavn", "Navn", "E-mail", "Enhed", "Direkte nummer", "Mobil nummer")
         sh.table(headers, rows, freeze=True)
-
-
-def _hop_cell(hop: Hop | None, number: str) -> str:
-    """A trace cell: the system's number, "(ikke fundet)" without its record, "" without
-    the system in this holder's trace."""
-    if hop is None:
-        return ""
-    return number if hop.found else "(ikke fundet)"
 
 
 def _raw(h: HolderResult | None, field: str) -> str:

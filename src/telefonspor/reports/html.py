@@ -14,7 +14,7 @@ import hashlib
 import importlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,11 +24,12 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
+from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.hints import whatif_command
 from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
 from telefonspor.reports import view
-from telefonspor.reports.atomic import write_text_atomic
+from telefonspor.reports.atomic import atomic_path, write_text_atomic
 from telefonspor.texts import (
     CAUSE_EXPLANATIONS,
     CAUSE_LABELS,
@@ -67,12 +68,34 @@ class Point:
 def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
     """Write rapport.html atomically and return its path."""
     target = Path(path)
-    write_text_atomic(target, render_html(result, context))
+    page = _page(result, context)
+    data = page["data"]
+    # The table's JSON is most of the page: rendered around a marker and written as the
+    # encoder's bytes, it is never decoded, copied into a Markup, joined and encoded again.
+    page["data"] = _DATA_MARKER
+    head, marker, tail = _template().render(**page).partition(_DATA_MARKER)
+    if not marker or _DATA_MARKER in tail:  # pragma: no cover - one {{ data }}, escaped text
+        write_text_atomic(target, render_html(result, context))
+        return target
+    with atomic_path(target) as tmp:
+        try:
+            with tmp.open("wb") as handle:
+                handle.writelines((head.encode("utf-8"), _json_bytes(data), tail.encode("utf-8")))
+        except OSError as exc:
+            raise InputError(
+                f"Kan ikke skrive rapporten: {exc.strerror}", path=str(target)
+            ) from exc
     return target
 
 
+#: Where the table's JSON goes in the rendered page: markup, so no escaped text can be it.
+_DATA_MARKER: Final = Markup("<telefonspor-holder-data/>")
+
+
 def render_html(result: AuditResult, context: ReportContext | None = None) -> str:
-    return _template().render(**_page(result, context))
+    page = _page(result, context)
+    page["data"] = embed_json(page["data"])
+    return _template().render(**page)
 
 
 _TEMPLATE: Final = "rapport.html.j2"
@@ -163,6 +186,17 @@ def embed_json(data: Any) -> Markup:
     return Markup(text)  # noqa: S704
 
 
+def _json_bytes(data: Any) -> bytes:
+    """``embed_json(data)`` encoded as UTF-8, made without a str of it where it can be."""
+    try:
+        raw = orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: as embed_json does
+        return str(embed_json(data)).encode("utf-8")
+    if b"<" in raw or b">" in raw or b"&" in raw:  # ASCII: the same replacements as bytes
+        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    return raw
+
+
 def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
     s = result.summary
     open_, accepted = view.split_uncovered(result, context)
@@ -223,7 +257,8 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "cause_label": cause_label,
         "without_roles": sorted(result.users_without_roles, key=lambda u: u.user_id),
         "page_size": _PAGE_SIZE,
-        "data": embed_json(_table_data(open_, decided)),
+        # The table's rows as data: embed_json'ed by render_html, written as bytes by write_html.
+        "data": _table_data(open_, decided),
     }
 
 
@@ -271,31 +306,42 @@ def _chain(result: AuditResult) -> dict[str, int]:
     }
 
 
+class _Labels(dict[str, str]):
+    """Danish labels by code, each made once by ``make`` (a plain lookup per hop)."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, code: str) -> str:
+        label = self[code] = self.make(code)
+        return label
+
+
 def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
     """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
     rows = []
-    labels: dict[str, str] = {}  # hop key -> its label, made once
-    keys, confidences, positions = view.KEY_LABELS, view.CONFIDENCE_LABELS, view.position_label
+    # The labels by subscript, not a call or .get per hop: a trace has few distinct codes.
+    labels = _Labels(view.hop_label)  # hop key -> its label
+    positions = _Labels(view.position_label)
+    keys = _Labels(lambda code: view.KEY_LABELS.get(code, code))
+    confidences = _Labels(lambda code: view.CONFIDENCE_LABELS.get(code, code))
     for h in holders:
-        hops = []
-        for key, hop in view.keyed_hops(h.trace):
-            label = labels.get(key)
-            if label is None:
-                label = labels[key] = view.hop_label(key)
-            hops.append(
-                {
-                    "system": label,
-                    "position": positions(hop.position),
-                    "found": hop.found,
-                    "direct": hop.direct,
-                    "mobile": hop.mobile,
-                    "sent_direct": hop.sent_direct,
-                    "sent_mobile": hop.sent_mobile,
-                    "key": keys.get(hop.key, hop.key),
-                    "confidence": confidences.get(hop.confidence, hop.confidence),
-                    "notes": hop.notes,  # tuples are JSON arrays as lists are
-                }
-            )
+        hops = [
+            {
+                "system": labels[key],
+                "position": positions[hop.position],
+                "found": hop.found,
+                "direct": hop.direct,
+                "mobile": hop.mobile,
+                "sent_direct": hop.sent_direct,
+                "sent_mobile": hop.sent_mobile,
+                "key": keys[hop.key],
+                "confidence": confidences[hop.confidence],
+                "notes": hop.notes,  # tuples are JSON arrays as lists are
+            }
+            for key, hop in view.keyed_trace(h.trace).items()
+        ]
         decision = decided.get(h.user_id)
         rows.append(
             {

@@ -312,12 +312,12 @@ def _hop(hop: Hop) -> HopRecord:
 
 
 def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[HolderRecord]:
-    """Each holder's record; a phone value or hop object shared by holders (the empty
-    value, a system's unchanged record) gets one record, written as often as it occurs."""
+    """Each holder's record; a phone value shared by holders (the empty value, a
+    system's unchanged number) gets one record, written as often as it occurs."""
     phones: dict[int, PhoneRecord] = {}
-    hops: dict[int, HopRecord] = {}
     out: list[HolderRecord] = []
     append = out.append
+    hop_record = HopRecord
     for h in holders:
         direct, mobile, trace = h.direct, h.mobile, h.trace
         d = phones.get(id(direct))
@@ -326,19 +326,30 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
         m = phones.get(id(mobile))
         if m is None:
             m = phones[id(mobile)] = _phone(mobile)
-        if len(trace) == 1:  # a KLIK-only audit: keyed_hops without a list per holder
+        # A record per hop, not shared by id: few hop objects are shared (a chain's holders
+        # have their own), so the lookups would cost more than the records they save.
+        # The common trace has each system once: keyed by system, its dict is as long as the
+        # trace, and is what keyed_hops' keys give; else ("#2" keys) the general path.
+        if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
             hop = trace[0]
-            t = hops.get(id(hop))
-            if t is None:
-                t = hops[id(hop)] = _hop(hop)
-            records = {hop.system: t}
+            records = {hop.system: _hop(hop)}
         else:
-            records = {}
-            for key, hop in keyed_hops(trace):
-                t = hops.get(id(hop))
-                if t is None:
-                    t = hops[id(hop)] = _hop(hop)
-                records[key] = t
+            records = {
+                hop.system: hop_record(
+                    hop.position,
+                    hop.found,
+                    hop.direct,
+                    hop.mobile,
+                    hop.sent_direct,
+                    hop.sent_mobile,
+                    hop.key,
+                    hop.confidence,
+                    hop.notes,
+                )
+                for hop in trace
+            }
+        if len(records) != len(trace):
+            records = {key: _hop(hop) for key, hop in keyed_hops(trace)}
         decision = decided.get(h.user_id) if decided else None
         twin = h.legacy_twin
         # The tuple fields are written as they are: a list would be written the same.

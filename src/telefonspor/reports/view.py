@@ -219,10 +219,14 @@ def hop_columns(holders: Sequence[HolderResult]) -> list[str]:
 
 def hop_keys(keyed: Iterable[Sequence[tuple[str, Hop]]]) -> list[str]:
     """``hop_columns`` from the holders' ``keyed_hops``."""
-    seen: dict[str, None] = {}
-    for pairs in keyed:
-        for key, _ in pairs:
-            seen.setdefault(key, None)
+    return trace_keys(dict(pairs) for pairs in keyed)
+
+
+def trace_keys(traces: Iterable[dict[str, Hop]]) -> list[str]:
+    """``hop_columns`` from the holders' ``keyed_trace``."""
+    seen: dict[str, Hop] = {}
+    for trace in traces:
+        seen.update(trace)  # a key seen before keeps its place
     keys = list(seen)
     # KLIK is the end of the chain: always last.
     return [k for k in keys if k != "klik"] + (["klik"] if "klik" in seen else [])
@@ -242,6 +246,18 @@ def keyed_hops(trace: Sequence[Hop]) -> list[tuple[str, Hop]]:
         n = counts[hop.system]
         out.append((hop.system if n == 1 else f"{hop.system}#{n}", hop))
     return out
+
+
+def keyed_trace(trace: Sequence[Hop]) -> dict[str, Hop]:
+    """``dict(keyed_hops(trace))``: the hops by their unique key, in chain order."""
+    # The common trace has each system once: keyed by system, the dict is as long as the
+    # trace and is keyed_hops' (without its list of systems and set); else the general path.
+    if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
+        return {trace[0].system: trace[0]}
+    keyed = {hop.system: hop for hop in trace}
+    if len(keyed) != len(trace):
+        keyed = dict(keyed_hops(trace))
+    return keyed
 
 
 def hop_label(key: str) -> str:
