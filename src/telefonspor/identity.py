@@ -256,7 +256,9 @@ class RecordIndex:
                 continue
             # lookup() inlined: a probe per holder and system
             single, several = self._by.get(key) or self._index(key)
-            candidates = several.get(value)
+            # ``several`` is mostly empty: then ``single`` alone answers (a value several
+            # records share is in both, so ``several`` must be asked first when it has any).
+            candidates = several.get(value) if several else None
             if candidates is None:
                 record = single.get(value)
                 if record is not None:  # one record: one person
@@ -359,27 +361,52 @@ class IdentityResolver:
         flags: list[str] = []
         holder = holder_probes(user)
         at_fkorg = self._fkorg_at
-        fkorg = self._link_position(at_fkorg, holder, links)
-        fkorg_record = fkorg.records[0] if fkorg is not None else None
-        if fkorg_record is not None and fkorg is not None:
-            if len(at_fkorg) == 1:  # the record is of that one index
-                several = len(fkorg.records) > 1 or at_fkorg[0][1].shares_person(fkorg_record)
-            else:
+        fkorg: Link | None
+        local: Link | None
+        # One system per position is the usual chain: its one index is asked directly.
+        if len(at_fkorg) == 1:
+            i, index = at_fkorg[0]
+            fkorg = links[i] = index.find(holder)
+            fkorg_record = fkorg.records[0] if fkorg.records else None
+            if fkorg_record is not None:
+                several = len(fkorg.records) > 1 or index.shares_person(fkorg_record)
+                if several:
+                    flags.append(SEVERAL_FKORG_USERS)
+        else:
+            fkorg = self._link_position(at_fkorg, holder, links)
+            fkorg_record = fkorg.records[0] if fkorg is not None else None
+            if fkorg_record is not None and fkorg is not None:
                 several = len(fkorg.records) > 1 or any(
                     len(index.same_person(fkorg_record)) > 1 for _, index in at_fkorg
                 )
-            if several:
-                flags.append(SEVERAL_FKORG_USERS)
+                if several:
+                    flags.append(SEVERAL_FKORG_USERS)
         downstream = _fkorg_probes(fkorg_record) if fkorg_record else holder
-        self._link_position(self._sync_at, downstream, links)
-        local = self._link_position(self._local_at, downstream, links)
-        if local is not None:
-            upstream = _local_probes(local.records[0])
+        link_position = self._link_position
+        at_sync = self._sync_at
+        if len(at_sync) == 1:
+            links[at_sync[0][0]] = at_sync[0][1].find(downstream)
+        else:
+            link_position(at_sync, downstream, links)
+        at_local = self._local_at
+        if len(at_local) == 1:
+            i, index = at_local[0]
+            local = links[i] = index.find(downstream)
+            local_record = local.records[0] if local.records else None
+        else:
+            local = link_position(at_local, downstream, links)
+            local_record = local.records[0] if local is not None else None
+        if local_record is not None:
+            upstream = _local_probes(local_record)
         elif fkorg_record is not None:
             upstream = record_probes(fkorg_record, _FROM_FKORG_TO_SOURCE)
         else:
             upstream = holder
-        self._link_position(self._source_at, upstream, links)
+        at_source = self._source_at
+        if len(at_source) == 1:
+            links[at_source[0][0]] = at_source[0][1].find(upstream)
+        else:
+            link_position(at_source, upstream, links)
         if "ambiguous" in map(_CONFIDENCE_OF, links):
             flags.append(AMBIGUOUS_MATCH)
         return Identity(tuple(links), tuple(flags))
