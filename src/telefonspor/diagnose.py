@@ -35,7 +35,15 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
-from telefonspor.rules import NOTHING, Passage, SlotOutcome, drops_landline, os2sync_ad, replayer
+from telefonspor.rules import (
+    NOTHING,
+    Passage,
+    SlotOutcome,
+    bound_rules,
+    drops_landline,
+    os2sync_ad,
+    replayer_of,
+)
 from telefonspor.rules.os2sync import sync_rule_for
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
 from telefonspor.settings import Key, Settings
@@ -145,7 +153,9 @@ class Diagnoser:
         self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
         self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
-        self._replay = replayer(settings)  # every system's settings read once per run
+        rules = bound_rules(settings)  # every system's settings read once per run
+        self._replay = replayer_of(rules)
+        self._rule_of = rules.get
         self._missed: dict[tuple[str, str, str, str], Hop] = {}
         self._holder_free: dict[tuple[object, ...], tuple[str, str, str]] = {}
         self._drops_landline = drops_landline(settings)
@@ -200,7 +210,7 @@ class Diagnoser:
         """Each configured system as seen for this holder (``_passage`` inlined: five systems
         per holder). ``keep``: an uncovered holder's replays are kept for the what-if of the
         systemic ranking (``passages``); a covered holder's are not needed again."""
-        passages, replay = self._passages, self._replay
+        passages, rule_of = self._passages, self._rule_of
         views = []
         for source, link in zip(self._sources, identity.links, strict=True):
             records = link.records
@@ -208,12 +218,15 @@ class Diagnoser:
                 views.append(_new_view(_View, (source, link, NOTHING, None, source.position)))
                 continue
             record = records[0]
+            # self._replay(record) inlined (rules.replayer_of): a call less per record
             if keep:
                 found = passages.get(id(record))
                 if found is None:
-                    found = passages[id(record)] = replay(record)
+                    rule = rule_of(record.system)
+                    found = passages[id(record)] = rule(record) if rule is not None else NOTHING
             else:
-                found = replay(record)
+                rule = rule_of(record.system)
+                found = rule(record) if rule is not None else NOTHING
             views.append(_new_view(_View, (source, link, found, record, source.position)))
         return views
 

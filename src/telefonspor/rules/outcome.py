@@ -123,7 +123,11 @@ def pass_through_by_type(
             direct.append(raw)
         elif kind in mobile_types:
             mobile.append(raw)
-    return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+    # pass_through_raws() of each slot inlined: two calls less per record
+    return make_passage(
+        slot_outcome(tuple(direct), direct[0], (), "", ()) if direct else EMPTY_SLOT,
+        slot_outcome(tuple(mobile), mobile[0], (), "", ()) if mobile else EMPTY_SLOT,
+    )
 
 
 # --- counting -----------------------------------------------------------------------

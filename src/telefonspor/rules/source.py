@@ -6,13 +6,14 @@ from functools import cache
 
 from telefonspor.model import SourceRecord
 from telefonspor.rules.outcome import (
+    EMPTY_SLOT,
     Passage,
     RecordRule,
     Usable,
     first_sent_bits,
     make_passage,
-    pass_through_raws,
     register_tally,
+    slot_outcome,
 )
 from telefonspor.settings import Key, Settings
 
@@ -47,7 +48,11 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
 
     def rule(record: SourceRecord) -> Passage:
         direct, mobile = held(record)
-        return make_passage(pass_through_raws(direct), pass_through_raws(mobile))
+        # pass_through_raws() of each slot inlined: two calls less per record
+        return make_passage(
+            slot_outcome(tuple(direct), direct[0], (), "", ()) if direct else EMPTY_SLOT,
+            slot_outcome(tuple(mobile), mobile[0], (), "", ()) if mobile else EMPTY_SLOT,
+        )
 
     def count(record: SourceRecord, usable: Usable) -> int:
         """The counting twin of ``rule`` (see ``outcome.tally``): the same walk, no Passage."""
