@@ -161,6 +161,10 @@ class Diagnoser:
         self._drops_landline = drops_landline(settings)
         self._os2sync_version = settings.get(Key.OS2SYNC_VERSION)
         self._positions = frozenset(s.position for s in self._sources)
+        # Places in a holder's views (the order of the sources) of FK-ORG and the local systems.
+        places = list(enumerate(s.position for s in self._sources))
+        self._fkorg_places = tuple(i for i, position in places if position == "fkorg")
+        self._local_places = tuple(i for i, position in places if position == "local")
         self._has_fkorg = "fkorg" in self._positions
         self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
         kinds = list(dict.fromkeys(s.kind for s in self._sources))
@@ -461,10 +465,12 @@ class Diagnoser:
             for slot, shown in (("direct", direct), ("mobile", mobile))
             if shown.usable
         ]
-        for v in views:
-            if stale or not shown_usable:
+        # Only FK-ORG's and the local systems' views count: visited by their places.
+        for place in self._fkorg_places if shown_usable else ():
+            if stale:
                 break  # only a usable number KLIK shows can be stale
-            if v.position != "fkorg" or v.record is None:
+            v = views[place]
+            if v.record is None:
                 continue
             for slot, shown in shown_usable:
                 held = v.passage.slot(slot).held
@@ -475,10 +481,7 @@ class Diagnoser:
                 numbers = {p.e164 for p in map(self._parse, held) if p.usable}
                 stale = stale or bool(numbers and shown.e164 not in numbers)
         # A record without flags is active: most holders are settled by their first record.
-        local_records = [r for v in views if v.position == "local" for r in v.link.records]
-        inactive = bool(local_records) and all(
-            r.flags and not _INACTIVE.isdisjoint(r.flags) for r in local_records
-        )
+        inactive = self._inactive(views)
         if not (stale or inactive or identity_flags):
             return ()
         flags = set(identity_flags)
@@ -487,6 +490,16 @@ class Diagnoser:
         if inactive:
             flags.add("no_active_employment")
         return tuple(f for f in FLAG_ORDER if f in flags)
+
+    def _inactive(self, views: list[_View]) -> bool:
+        """The holder has local records and none of them is active."""
+        found = False
+        for place in self._local_places:
+            for r in views[place].link.records:
+                if not r.flags or _INACTIVE.isdisjoint(r.flags):
+                    return False
+                found = True
+        return found
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -305,7 +305,14 @@ class Identity(msgspec.Struct, frozen=True, gc=False):
 def holder_probes(user: KlikUser) -> list[tuple[str, str]]:
     """The holder's own keys: user name (when the export had one), then e-mail."""
     name = user.user_name or (user.user_id if user.user_id not in (user.email, user.name) else "")
-    return [("user_id", user_name_key(name)), ("email", email_key(user.email))]
+    return [("user_id", _name_key(name)), ("email", user.email.strip().casefold())]
+
+
+def _name_key(text: str) -> str:
+    """:func:`user_name_key`, a plain name (no domain, no @: nearly all) without the call."""
+    if "\\" in text or "@" in text:
+        return user_name_key(text)
+    return text.strip().casefold()
 
 
 def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, str]]:
@@ -314,18 +321,19 @@ def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, 
 
 def _fkorg_probes(r: SourceRecord) -> list[tuple[str, str]]:
     """``record_probes(r, _FROM_FKORG)``, written out: asked once per holder."""
+    uuid = r.uuid
     return [
-        ("uuid", uuid_key(r.uuid) if r.uuid else ""),
-        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+        ("uuid", uuid.strip().strip("{}").lower() if uuid else ""),  # uuid_key()
+        ("user_id", _name_key(r.user_id)),
     ]
 
 
 def _local_probes(r: SourceRecord) -> list[tuple[str, str]]:
     """``record_probes(r, _FROM_LOCAL)``, written out: asked once per holder."""
-    return [
-        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
-        ("employee_id", employee_key(r.employee_id) if r.employee_id else ""),
-        ("email", email_key(r.email) if r.email else ""),
+    return [  # the key functions inlined
+        ("user_id", _name_key(r.user_id)),
+        ("employee_id", r.employee_id.strip().lstrip("0").casefold()),
+        ("email", r.email.strip().casefold()),
     ]
 
 

@@ -23,8 +23,10 @@ from telefonspor.identity import (
     Link,
     _fkorg_probes,
     _local_probes,
+    email_key,
     holder_probes,
     record_probes,
+    user_name_key,
 )
 from telefonspor.model import KlikUser, SourceData, SourceRecord
 from telefonspor.sample import generate_chain
@@ -121,3 +123,22 @@ def test_resolve_equals_the_reference_on_any_chain(
     for n, (name, email) in enumerate(holders):
         user = KlikUser(f"k{n}", "", email, "", "", ("r",), "", "", n + 2, user_name=name)
         assert resolver.resolve(user) == _reference_resolve(resolver, user)
+
+
+_raw_names = st.text(alphabet="aB9\\@ \t{}0Σİ", max_size=8) | st.sampled_from(
+    ("", "Anna", "KOMMUNE\\anna", "anna@k.dk", " Bo ", "kommune\\", "@x")
+)
+
+
+@given(_raw_names, _raw_names, _raw_names, _raw_names, _raw_names)
+def test_holder_probes_equal_the_key_functions(
+    user_id: str, user_name: str, email: str, name: str, uuid: str
+) -> None:
+    """The holder's and a record's probes, the key functions written out, equal the key
+    functions (``user_name_key`` only for a name with a domain or an @)."""
+    user = KlikUser(user_id, name, email, "", "", ("r",), "", "", 2, user_name=user_name)
+    raw = user.user_name or (user.user_id if user.user_id not in (user.email, user.name) else "")
+    assert holder_probes(user) == [("user_id", user_name_key(raw)), ("email", email_key(email))]
+    record = SourceRecord("fkorg", user_id, uuid=uuid, employee_id=name, email=email)
+    assert _fkorg_probes(record) == record_probes(record, ("uuid", "user_id"))
+    assert _local_probes(record) == record_probes(record, ("user_id", "employee_id", "email"))
