@@ -442,9 +442,13 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            # _best() inlined for a slot's one number (nearly every slot): it is shown as held
-            shown_direct[0] if len(shown_direct) == 1 else self._best(shown_direct),
-            shown_mobile[0] if len(shown_mobile) == 1 else self._best(shown_mobile),
+            # _best() inlined for a slot's one number or none (nearly every slot)
+            shown_direct[0]
+            if len(shown_direct) == 1
+            else (self._best(shown_direct) if shown_direct else ""),
+            shown_mobile[0]
+            if len(shown_mobile) == 1
+            else (self._best(shown_mobile) if shown_mobile else ""),
             direct.sent,
             mobile.sent,
             link.key,
