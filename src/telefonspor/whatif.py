@@ -169,7 +169,12 @@ class ChainReplayer:
         for profile, members in self._profiles_of(holders).items():
             if self._untouched(plan, profile):
                 continue  # no holder of this profile can change under ``plan``: none replayed
+            # Untouched but for the local system's rule: a holder whose record that rule
+            # replays alike (the same values) is untouched too.
+            check = profile[0] is not None and self._untouched(plan, profile, local_rule=False)
             for index, user in members:
+                if check and self._local_replayed_alike(plan, user):
+                    continue
                 after = replay_user(user, plan, {})
                 if after is not user:
                     out.append((index, after))
@@ -218,16 +223,22 @@ class ChainReplayer:
     def _usable(self, raw: str) -> bool:
         return self._engine.parse(raw).usable
 
-    def _untouched(self, plan: _Plan, profile: _Profile) -> bool:
+    def _local_replayed_alike(self, plan: _Plan, user: KlikUser) -> bool:
+        """Whether ``plan``'s rule replays the holder's local record as the base rule does."""
+        local = self._links[user.user_id][1]
+        return local is not None and self._passage_under(plan, local) == self._base_passage(local)
+
+    def _untouched(self, plan: _Plan, profile: _Profile, *, local_rule: bool = True) -> bool:
         """Whether :meth:`_replay_user` returns every holder of ``profile`` as it is, and
         replaces none of their records, under ``plan`` (checked step by step against it:
         no repair applies, the local rule is the base one, so each slot sends what it sent,
-        and nothing sent is newly delivered, forced or refreshed into KLIK)."""
+        and nothing sent is newly delivered, forced or refreshed into KLIK). ``local_rule``
+        False: all that but the local rule, for a holder :meth:`_local_replayed_alike`."""
         local, source, has_fkorg, blocked, sends, holds, source_holds, type_prime, hidden = profile
         if local is None:  # _refresh_only
             return not (plan.klik_refreshed and has_fkorg)
         base = self._base_bound
-        if plan.rules.get(local) is not base.get(local):
+        if local_rule and plan.rules.get(local) is not base.get(local):
             return False
         if plan.klik_refreshed and has_fkorg:
             return False
