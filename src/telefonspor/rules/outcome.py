@@ -207,6 +207,26 @@ def pass_through_by_type_tally(
     """The counting twin of :func:`pass_through_by_type` with these types."""
 
     def count(record: SourceRecord, usable: Usable) -> int:
+        # A slot with one number (nearly all) needs no list: its first is sent; a second
+        # number in a slot hands the record to the walk with lists.
+        direct = mobile = ""
+        for p in record.phones:
+            raw = p.raw
+            if not raw.strip():
+                continue
+            kind = p.type.casefold()
+            if kind in direct_types:
+                if direct:
+                    return crowded(record, usable)
+                direct = raw
+            elif kind in mobile_types:
+                if mobile:
+                    return crowded(record, usable)
+                mobile = raw
+        d = 3 if direct and usable[direct] else 0
+        return d | (3 if mobile and usable[mobile] else 0) << 2
+
+    def crowded(record: SourceRecord, usable: Usable) -> int:
         direct: list[str] = []
         mobile: list[str] = []
         for p in record.phones:
