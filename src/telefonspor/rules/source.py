@@ -56,9 +56,9 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
 
     def count(record: SourceRecord, usable: Usable) -> int:
         """The counting twin of ``rule`` (see ``outcome.tally``): the same walk, no Passage."""
-        # held() written out: every record of every source is counted (a call less each)
-        direct: list[str] = []
-        mobile: list[str] = []
+        # held() written out (every record of every source is counted), and a slot with one
+        # number (nearly all) needs no list; a second one hands the record to crowded().
+        direct = mobile = ""
         for p in record.phones:
             kind = p.type.casefold()
             if kind != direct_key and kind != mobile_key:
@@ -67,9 +67,18 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
             if not raw.strip():
                 continue
             if kind == direct_key:
-                direct.append(raw)
+                if direct:
+                    return crowded(record, usable)
+                direct = raw
             if kind == mobile_key:
-                mobile.append(raw)
+                if mobile:
+                    return crowded(record, usable)
+                mobile = raw
+        d = 3 if direct and usable[direct] else 0
+        return d | (3 if mobile and usable[mobile] else 0) << 2
+
+    def crowded(record: SourceRecord, usable: Usable) -> int:
+        direct, mobile = held(record)
         # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
         d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
         m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
