@@ -35,7 +35,15 @@ from telefonspor.model import (
     SourceData,
     SourceRecord,
 )
-from telefonspor.rules import NOTHING, Passage, SlotOutcome, drops_landline, os2sync_ad, replayer
+from telefonspor.rules import (
+    NOTHING,
+    Passage,
+    SlotOutcome,
+    bound_rules,
+    drops_landline,
+    os2sync_ad,
+    replayer_of,
+)
 from telefonspor.rules.os2sync import sync_rule_for
 from telefonspor.rules.outcome import DELETED, NO_AFFILIATION, NO_ENGAGEMENT
 from telefonspor.settings import Key, Settings
@@ -145,12 +153,18 @@ class Diagnoser:
         self._identities: dict[str, Identity] = {}
         self._parsed: dict[str, PhoneValue] = {}
         self._passages: dict[int, Passage] = {}  # by id(record): records live for the whole run
-        self._replay = replayer(settings)  # every system's settings read once per run
+        rules = bound_rules(settings)  # every system's settings read once per run
+        self._replay = replayer_of(rules)
+        self._rule_of = rules.get
         self._missed: dict[tuple[str, str, str, str], Hop] = {}
         self._holder_free: dict[tuple[object, ...], tuple[str, str, str]] = {}
         self._drops_landline = drops_landline(settings)
         self._os2sync_version = settings.get(Key.OS2SYNC_VERSION)
         self._positions = frozenset(s.position for s in self._sources)
+        # Places in a holder's views (the order of the sources) of FK-ORG and the local systems.
+        places = list(enumerate(s.position for s in self._sources))
+        self._fkorg_places = tuple(i for i, position in places if position == "fkorg")
+        self._local_places = tuple(i for i, position in places if position == "local")
         self._has_fkorg = "fkorg" in self._positions
         self._local_kinds = [s.kind for s in self._sources if s.position == "local"]
         kinds = list(dict.fromkeys(s.kind for s in self._sources))
@@ -200,7 +214,7 @@ class Diagnoser:
         """Each configured system as seen for this holder (``_passage`` inlined: five systems
         per holder). ``keep``: an uncovered holder's replays are kept for the what-if of the
         systemic ranking (``passages``); a covered holder's are not needed again."""
-        passages, replay = self._passages, self._replay
+        passages, rule_of = self._passages, self._rule_of
         views = []
         for source, link in zip(self._sources, identity.links, strict=True):
             records = link.records
@@ -208,12 +222,15 @@ class Diagnoser:
                 views.append(_new_view(_View, (source, link, NOTHING, None, source.position)))
                 continue
             record = records[0]
+            # self._replay(record) inlined (rules.replayer_of): a call less per record
             if keep:
                 found = passages.get(id(record))
                 if found is None:
-                    found = passages[id(record)] = replay(record)
+                    rule = rule_of(record.system)
+                    found = passages[id(record)] = rule(record) if rule is not None else NOTHING
             else:
-                found = replay(record)
+                rule = rule_of(record.system)
+                found = rule(record) if rule is not None else NOTHING
             views.append(_new_view(_View, (source, link, found, record, source.position)))
         return views
 
@@ -425,9 +442,13 @@ class Diagnoser:
             v.source.kind,
             v.position,
             True,
-            # _best() inlined for a slot's one number (nearly every slot): it is shown as held
-            shown_direct[0] if len(shown_direct) == 1 else self._best(shown_direct),
-            shown_mobile[0] if len(shown_mobile) == 1 else self._best(shown_mobile),
+            # _best() inlined for a slot's one number or none (nearly every slot)
+            shown_direct[0]
+            if len(shown_direct) == 1
+            else (self._best(shown_direct) if shown_direct else ""),
+            shown_mobile[0]
+            if len(shown_mobile) == 1
+            else (self._best(shown_mobile) if shown_mobile else ""),
             direct.sent,
             mobile.sent,
             link.key,
@@ -448,10 +469,12 @@ class Diagnoser:
             for slot, shown in (("direct", direct), ("mobile", mobile))
             if shown.usable
         ]
-        for v in views:
-            if stale or not shown_usable:
+        # Only FK-ORG's and the local systems' views count: visited by their places.
+        for place in self._fkorg_places if shown_usable else ():
+            if stale:
                 break  # only a usable number KLIK shows can be stale
-            if v.position != "fkorg" or v.record is None:
+            v = views[place]
+            if v.record is None:
                 continue
             for slot, shown in shown_usable:
                 held = v.passage.slot(slot).held
@@ -462,10 +485,7 @@ class Diagnoser:
                 numbers = {p.e164 for p in map(self._parse, held) if p.usable}
                 stale = stale or bool(numbers and shown.e164 not in numbers)
         # A record without flags is active: most holders are settled by their first record.
-        local_records = [r for v in views if v.position == "local" for r in v.link.records]
-        inactive = bool(local_records) and all(
-            r.flags and not _INACTIVE.isdisjoint(r.flags) for r in local_records
-        )
+        inactive = self._inactive(views)
         if not (stale or inactive or identity_flags):
             return ()
         flags = set(identity_flags)
@@ -474,6 +494,16 @@ class Diagnoser:
         if inactive:
             flags.add("no_active_employment")
         return tuple(f for f in FLAG_ORDER if f in flags)
+
+    def _inactive(self, views: list[_View]) -> bool:
+        """The holder has local records and none of them is active."""
+        found = False
+        for place in self._local_places:
+            for r in views[place].link.records:
+                if not r.flags or _INACTIVE.isdisjoint(r.flags):
+                    return False
+                found = True
+        return found
 
     # --- helpers ------------------------------------------------------------------------
 

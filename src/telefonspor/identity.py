@@ -256,7 +256,9 @@ class RecordIndex:
                 continue
             # lookup() inlined: a probe per holder and system
             single, several = self._by.get(key) or self._index(key)
-            candidates = several.get(value)
+            # ``several`` is mostly empty: then ``single`` alone answers (a value several
+            # records share is in both, so ``several`` must be asked first when it has any).
+            candidates = several.get(value) if several else None
             if candidates is None:
                 record = single.get(value)
                 if record is not None:  # one record: one person
@@ -303,7 +305,14 @@ class Identity(msgspec.Struct, frozen=True, gc=False):
 def holder_probes(user: KlikUser) -> list[tuple[str, str]]:
     """The holder's own keys: user name (when the export had one), then e-mail."""
     name = user.user_name or (user.user_id if user.user_id not in (user.email, user.name) else "")
-    return [("user_id", user_name_key(name)), ("email", email_key(user.email))]
+    return [("user_id", _name_key(name)), ("email", user.email.strip().casefold())]
+
+
+def _name_key(text: str) -> str:
+    """:func:`user_name_key`, a plain name (no domain, no @: nearly all) without the call."""
+    if "\\" in text or "@" in text:
+        return user_name_key(text)
+    return text.strip().casefold()
 
 
 def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, str]]:
@@ -312,18 +321,19 @@ def record_probes(record: SourceRecord, keys: Sequence[str]) -> list[tuple[str, 
 
 def _fkorg_probes(r: SourceRecord) -> list[tuple[str, str]]:
     """``record_probes(r, _FROM_FKORG)``, written out: asked once per holder."""
+    uuid = r.uuid
     return [
-        ("uuid", uuid_key(r.uuid) if r.uuid else ""),
-        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
+        ("uuid", uuid.strip().strip("{}").lower() if uuid else ""),  # uuid_key()
+        ("user_id", _name_key(r.user_id)),
     ]
 
 
 def _local_probes(r: SourceRecord) -> list[tuple[str, str]]:
     """``record_probes(r, _FROM_LOCAL)``, written out: asked once per holder."""
-    return [
-        ("user_id", user_name_key(r.user_id) if r.user_id else ""),
-        ("employee_id", employee_key(r.employee_id) if r.employee_id else ""),
-        ("email", email_key(r.email) if r.email else ""),
+    return [  # the key functions inlined
+        ("user_id", _name_key(r.user_id)),
+        ("employee_id", r.employee_id.strip().lstrip("0").casefold()),
+        ("email", r.email.strip().casefold()),
     ]
 
 
@@ -359,27 +369,52 @@ class IdentityResolver:
         flags: list[str] = []
         holder = holder_probes(user)
         at_fkorg = self._fkorg_at
-        fkorg = self._link_position(at_fkorg, holder, links)
-        fkorg_record = fkorg.records[0] if fkorg is not None else None
-        if fkorg_record is not None and fkorg is not None:
-            if len(at_fkorg) == 1:  # the record is of that one index
-                several = len(fkorg.records) > 1 or at_fkorg[0][1].shares_person(fkorg_record)
-            else:
+        fkorg: Link | None
+        local: Link | None
+        # One system per position is the usual chain: its one index is asked directly.
+        if len(at_fkorg) == 1:
+            i, index = at_fkorg[0]
+            fkorg = links[i] = index.find(holder)
+            fkorg_record = fkorg.records[0] if fkorg.records else None
+            if fkorg_record is not None:
+                several = len(fkorg.records) > 1 or index.shares_person(fkorg_record)
+                if several:
+                    flags.append(SEVERAL_FKORG_USERS)
+        else:
+            fkorg = self._link_position(at_fkorg, holder, links)
+            fkorg_record = fkorg.records[0] if fkorg is not None else None
+            if fkorg_record is not None and fkorg is not None:
                 several = len(fkorg.records) > 1 or any(
                     len(index.same_person(fkorg_record)) > 1 for _, index in at_fkorg
                 )
-            if several:
-                flags.append(SEVERAL_FKORG_USERS)
+                if several:
+                    flags.append(SEVERAL_FKORG_USERS)
         downstream = _fkorg_probes(fkorg_record) if fkorg_record else holder
-        self._link_position(self._sync_at, downstream, links)
-        local = self._link_position(self._local_at, downstream, links)
-        if local is not None:
-            upstream = _local_probes(local.records[0])
+        link_position = self._link_position
+        at_sync = self._sync_at
+        if len(at_sync) == 1:
+            links[at_sync[0][0]] = at_sync[0][1].find(downstream)
+        else:
+            link_position(at_sync, downstream, links)
+        at_local = self._local_at
+        if len(at_local) == 1:
+            i, index = at_local[0]
+            local = links[i] = index.find(downstream)
+            local_record = local.records[0] if local.records else None
+        else:
+            local = link_position(at_local, downstream, links)
+            local_record = local.records[0] if local is not None else None
+        if local_record is not None:
+            upstream = _local_probes(local_record)
         elif fkorg_record is not None:
             upstream = record_probes(fkorg_record, _FROM_FKORG_TO_SOURCE)
         else:
             upstream = holder
-        self._link_position(self._source_at, upstream, links)
+        at_source = self._source_at
+        if len(at_source) == 1:
+            links[at_source[0][0]] = at_source[0][1].find(upstream)
+        else:
+            link_position(at_source, upstream, links)
         if "ambiguous" in map(_CONFIDENCE_OF, links):
             flags.append(AMBIGUOUS_MATCH)
         return Identity(tuple(links), tuple(flags))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Final
 
 from msgspec.structs import replace as replace_struct
@@ -53,6 +54,23 @@ class Replay:
 
 #: A holder's first source, local and FK-ORG record, and whether OS2sync stopped them.
 _Links = tuple[SourceRecord | None, SourceRecord | None, SourceRecord | None, bool]
+#: A holder as :meth:`ChainReplayer._untouched` sees them: the local and source system (None:
+#: no local system, KLIK can only be refreshed), whether FK-ORG has them, whether OS2sync
+#: stopped them, per slot whether the local record sends a number, holds a usable one and
+#: the source holds a usable one (base settings), whether typePrime would be repaired, and
+#: the OS2mo address types not public.
+_Profile = tuple[
+    str | None,
+    str | None,
+    bool,
+    bool,
+    tuple[bool, ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+    bool,
+    frozenset[str],
+]
+_FIRST: Final = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +129,10 @@ class ChainReplayer:
         self._rule_passages: dict[tuple[RecordRule, int], Passage] = {}
         # Record ids per source, so a replay rebuilds only the sources it touched.
         self._record_ids: list[set[int]] | None = None
+        # The holders changed_users() was last asked about, grouped by profile.
+        self._grouped: (
+            tuple[Sequence[KlikUser], dict[_Profile, list[tuple[int, KlikUser]]]] | None
+        ) = None
 
     def replay(self, new: Settings, *, only: Collection[str] | None = None) -> Replay:
         """The data as it would be under ``new``; ``only`` limits the work to these user ids."""
@@ -143,12 +165,103 @@ class ChainReplayer:
         """
         plan = self._plan(new)
         replay_user = self._replay_user
-        out = []
-        for user in holders:
-            after = replay_user(user, plan, {})
-            if after is not user:
-                out.append(after)
-        return out
+        out: list[tuple[int, KlikUser]] = []
+        for profile, members in self._profiles_of(holders).items():
+            if self._untouched(plan, profile):
+                continue  # no holder of this profile can change under ``plan``: none replayed
+            # Untouched but for the local system's rule: a holder whose record that rule
+            # replays alike (the same values) is untouched too.
+            check = profile[0] is not None and self._untouched(plan, profile, local_rule=False)
+            for index, user in members:
+                if check and self._local_replayed_alike(plan, user):
+                    continue
+                after = replay_user(user, plan, {})
+                if after is not user:
+                    out.append((index, after))
+        out.sort(key=_FIRST)
+        return [user for _, user in out]
+
+    def _profiles_of(
+        self, holders: Sequence[KlikUser]
+    ) -> dict[_Profile, list[tuple[int, KlikUser]]]:
+        """``holders`` (with their place) grouped by :meth:`_profile`; the ranking asks with
+        the same list a dozen times, so the grouping is kept for it."""
+        if self._grouped is not None and self._grouped[0] is holders:
+            return self._grouped[1]
+        groups: dict[_Profile, list[tuple[int, KlikUser]]] = {}
+        for index, user in enumerate(holders):
+            groups.setdefault(self._profile(user), []).append((index, user))
+        self._grouped = (holders, groups)
+        return groups
+
+    def _profile(self, user: KlikUser) -> _Profile:
+        """What of a holder's records decides whether a replay can change them at all (see
+        :meth:`_untouched`); the same in every replay, so worked out once per holder."""
+        links = self._links.get(user.user_id)
+        if links is None:
+            links = self._links[user.user_id] = self._holder_links(user)
+        source, local, fkorg, sync_blocked = links
+        if local is None or (self._has_fkorg and fkorg is None):
+            return (None, None, fkorg is not None, False, (), (), (), False, frozenset())
+        usable = self._usable
+        before = self._base_passage(local)
+        src = self._base_passage(source) if source is not None else None
+        return (
+            local.system,
+            source.system if source is not None else None,
+            fkorg is not None,
+            sync_blocked,
+            tuple(bool(before.slot(slot).sent) for slot in SLOTS),
+            tuple(any(map(usable, before.slot(slot).held)) for slot in SLOTS),
+            tuple(src is not None and any(map(usable, src.slot(slot).held)) for slot in SLOTS),
+            local.system == "os2sofd" and _fix_type_prime(local, self._engine) is not local,
+            frozenset(p.type for p in local.phones if p.visibility != "PUBLIC")
+            if local.system == "os2mo"
+            else frozenset(),
+        )
+
+    def _usable(self, raw: str) -> bool:
+        return self._engine.parse(raw).usable
+
+    def _local_replayed_alike(self, plan: _Plan, user: KlikUser) -> bool:
+        """Whether ``plan``'s rule replays the holder's local record as the base rule does."""
+        local = self._links[user.user_id][1]
+        return local is not None and self._passage_under(plan, local) == self._base_passage(local)
+
+    def _untouched(self, plan: _Plan, profile: _Profile, *, local_rule: bool = True) -> bool:
+        """Whether :meth:`_replay_user` returns every holder of ``profile`` as it is, and
+        replaces none of their records, under ``plan`` (checked step by step against it:
+        no repair applies, the local rule is the base one, so each slot sends what it sent,
+        and nothing sent is newly delivered, forced or refreshed into KLIK). ``local_rule``
+        False: all that but the local rule, for a holder :meth:`_local_replayed_alike`."""
+        local, source, has_fkorg, blocked, sends, holds, source_holds, type_prime, hidden = profile
+        if local is None:  # _refresh_only
+            return not (plan.klik_refreshed and has_fkorg)
+        base = self._base_bound
+        if local_rule and plan.rules.get(local) is not base.get(local):
+            return False
+        if plan.klik_refreshed and has_fkorg:
+            return False
+        if type_prime and plan.fix_type_prime:
+            return False
+        if local == "os2mo" and not hidden.isdisjoint(plan.publish):
+            return False
+        source_same = source is not None and plan.rules.get(source) is base.get(source)
+        for i, slot in enumerate(SLOTS):
+            imports = source is not None and (
+                slot in plan.imports or (source == "ad" and slot in plan.imports_ad)
+            )
+            # An import fills only a slot holding no usable number, from a usable source one.
+            if imports and not holds[i] and (source_holds[i] or not source_same):
+                return False
+            delivers_before, delivers_after = plan.delivers[slot, blocked]
+            if (
+                sends[i]
+                and delivers_after
+                and not (delivers_before and slot not in plan.forced_after)
+            ):
+                return False
+        return True
 
     def _replay_users(
         self, new: Settings, only: Collection[str] | None, replaced: dict[int, SourceRecord]

@@ -107,7 +107,38 @@ def _replay(record: SourceRecord, send_hidden: bool) -> Passage:
 
 def _tally(send_hidden: bool, record: SourceRecord, usable: Usable) -> int:
     """The counting twin of :func:`_replay` (``outcome.tally`` of each slot): a slot with
-    one number (nearly all) without building outcomes."""
+    one number (nearly all) without building outcomes, nor a list; a crowded slot is
+    counted by :func:`_tally_crowded`."""
+    direct: PhoneEntry | None = None
+    mobile: PhoneEntry | None = None
+    for p in record.phones:
+        if not p.raw.strip():
+            continue
+        kind = p.type.upper()
+        if kind in DIRECT_TYPES:
+            if direct is not None:
+                return _tally_crowded(send_hidden, record, usable)
+            direct = p
+        elif kind == MOBILE_TYPE:
+            if mobile is not None:
+                return _tally_crowded(send_hidden, record, usable)
+            mobile = p
+    if direct is None and mobile is None:
+        return 0
+    if record.flags and stop_rule(record):  # nothing is sent: only what is held counts
+        direct_held = 2 if direct is not None and usable[direct.raw] else 0
+        return direct_held | (2 if mobile is not None and usable[mobile.raw] else 0) << 2
+    direct_bits = 0
+    if direct is not None and usable[direct.raw]:  # sent when typePrime, else only held
+        direct_bits = 3 if direct.type_prime else 2
+    mobile_bits = 0
+    if mobile is not None and usable[mobile.raw]:  # sent when it may be, else only held
+        mobile_bits = 3 if send_hidden or mobile.visibility.upper() in VISIBLE else 2
+    return direct_bits | mobile_bits << 2
+
+
+def _tally_crowded(send_hidden: bool, record: SourceRecord, usable: Usable) -> int:
+    """:func:`_tally` of a record with two or more numbers in a slot."""
     direct: list[PhoneEntry] = []
     mobile: list[PhoneEntry] = []
     for p in record.phones:
