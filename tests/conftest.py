@@ -13,9 +13,6 @@ A test's own ``@settings(max_examples=...)`` wins over the profile's budget in b
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -62,12 +59,3 @@ def _private_default_database(
     the test's own data folder, never in the developer's or CI user's home."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
     monkeypatch.delenv("TELEFONSPOR_STORE_DB", raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _unfrozen_after_each_test() -> Iterator[None]:
-    """A command run in-process freezes what it read (cli.app.freeze_inputs): let the next test
-    start unfrozen, so its objects can be freed and ``edge.quick_exit`` never takes the
-    test runner for a finished command."""
-    yield
-    gc.unfreeze()

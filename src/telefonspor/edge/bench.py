@@ -574,6 +574,4 @@ def _print_table(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    from telefonspor.edge.quick_exit import exit_process
-
-    exit_process(main())  # a timed run ends as the command line does (cli.main)
+    raise SystemExit(main())
