@@ -7,7 +7,7 @@ the parent (largest expected cost first, whoever is free takes the next), writes
 file, and the parent decodes it (msgspec builds the records in C, about a tenth of
 what reading the file costs). The wall time of reading is then about half.
 
-Only for one-shot commands (``audit``, ``fix``, ``demo`` on the command line): forking a
+Only for one-shot commands (``audit``, ``fix``, ``demo``, ``whatif`` on the command line): forking a
 process that runs threads (the web app) is unsafe, so :func:`telefonspor.edge.run.audit_files`
 reads in one process unless its caller asks for two. Live systems are always fetched
 by the parent (their progress, their sessions), and small chains are read in one
