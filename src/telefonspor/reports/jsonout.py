@@ -317,7 +317,6 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
     phones: dict[int, PhoneRecord] = {}
     out: list[HolderRecord] = []
     append = out.append
-    hop_record = HopRecord
     for h in holders:
         direct, mobile, trace = h.direct, h.mobile, h.trace
         d = phones.get(id(direct))
@@ -334,20 +333,7 @@ def _holders(holders: list[HolderResult], decided: dict[str, Decision]) -> list[
             hop = trace[0]
             records = {hop.system: _hop(hop)}
         else:
-            records = {
-                hop.system: hop_record(
-                    hop.position,
-                    hop.found,
-                    hop.direct,
-                    hop.mobile,
-                    hop.sent_direct,
-                    hop.sent_mobile,
-                    hop.key,
-                    hop.confidence,
-                    hop.notes,
-                )
-                for hop in trace
-            }
+            records = {hop.system: _hop(hop) for hop in trace}
         if len(records) != len(trace):
             records = {key: _hop(hop) for key, hop in keyed_hops(trace)}
         decision = decided.get(h.user_id) if decided else None
