@@ -13,9 +13,14 @@ A test's own ``@settings(max_examples=...)`` wins over the profile's budget in b
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+
+from telefonspor.edge.quick_exit import release_kept
 
 #: Examples per test in CI, unless the test sets its own.
 CI_EXAMPLES = 100
@@ -59,3 +64,14 @@ def _private_default_database(
     the test's own data folder, never in the developer's or CI user's home."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
     monkeypatch.delenv("TELEFONSPOR_STORE_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_after_each_test() -> Iterator[None]:
+    """A command run in-process freezes what it read (cli.app.freeze_inputs) and keeps its run
+    (``edge.quick_exit.keep_until_exit``): let the next test start unfrozen with nothing kept, so
+    the objects can be freed and ``edge.quick_exit`` never takes the test runner for a
+    finished command."""
+    yield
+    gc.unfreeze()
+    release_kept()

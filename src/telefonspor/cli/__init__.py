@@ -19,6 +19,7 @@ from telefonspor.cli import (  # noqa: F401  (importing registers the commands)
 )
 from telefonspor.cli.app import app, report_internal_error
 from telefonspor.cli.danish import apply_short_helps, debug_anywhere
+from telefonspor.edge.quick_exit import exit_process
 
 #: Commands without a one-line help (tests/cli/test_danish_cli.py asks for none).
 WITHOUT_SHORT_HELP = apply_short_helps(app)
@@ -31,6 +32,8 @@ def main() -> None:
     install_log_redaction()
     try:
         app(args=debug_anywhere(sys.argv[1:]))
+    except SystemExit as done:  # every command ends here (Click's standalone mode)
+        exit_process(done.code)  # after an audit: without freeing its inputs one by one
     except Exception as exc:  # outside a command (callbacks, startup): still no traceback, 70
         sys.exit(report_internal_error(exc, debug="--debug" in sys.argv[1:]))
 

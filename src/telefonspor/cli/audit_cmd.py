@@ -23,6 +23,7 @@ from telefonspor.cli.app import (
 )
 from telefonspor.cli.app import danish_number as _da
 from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.quick_exit import keep_until_exit
 from telefonspor.errors import ConfigError, InputError
 from telefonspor.model import AuditResult
 from telefonspor.reports.view import ranked_gains
@@ -143,6 +144,7 @@ def audit_command(
             after_read=freeze_inputs,
             processes=settings.get(Key.AUDIT_PROCESSES),
         )
+    keep_until_exit(made)  # freed by the operating system at exit, not object by object
     result = made.result
     threshold = fail_under if fail_under is not None else settings.get(Key.AUDIT_FAIL_UNDER)
     if not quiet:

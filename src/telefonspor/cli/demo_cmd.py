@@ -11,6 +11,7 @@ from rich.markup import escape
 from telefonspor.cli.app import DbOption, app, console, freeze_inputs, guarded
 from telefonspor.cli.audit_cmd import print_summary, rerun_arguments
 from telefonspor.cli.progress import DelayedProgress
+from telefonspor.edge.quick_exit import keep_until_exit
 from telefonspor.errors import ConfigError
 from telefonspor.hints import command
 from telefonspor.runs import make_run
@@ -74,6 +75,7 @@ def demo_command(
             after_read=freeze_inputs,
             processes=settings.get(Key.AUDIT_PROCESSES),
         )
+    keep_until_exit(made)  # freed by the operating system at exit, not object by object
     run_id, where = made.run_id, made.store_label
     if run_id is not None:
         from telefonspor.store import Store

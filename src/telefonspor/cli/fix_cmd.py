@@ -17,6 +17,7 @@ from telefonspor.cli.app import (
     guarded,
     load_settings,
 )
+from telefonspor.edge.quick_exit import keep_until_exit
 from telefonspor.fixfiles import read_corrections, read_dns, write_fix_files
 from telefonspor.model import Decision, Holders
 from telefonspor.runs import load_run
@@ -57,6 +58,7 @@ def load_input(
         after_read=freeze_inputs,
         processes=settings.get(Key.AUDIT_PROCESSES),
     )
+    keep_until_exit(result)  # freed by the operating system at exit, not object by object
     return result, {}
 
 

@@ -259,6 +259,7 @@ def _one_run(
     directory: Path, *, klik_only: bool = False, processes: int | None = None
 ) -> dict[str, float]:
     """The full audit with every report, as the CLI does it, timed per stage."""
+    from telefonspor.edge.quick_exit import keep_until_exit
     from telefonspor.edge.run import audit_files
     from telefonspor.reports.excel import write_excel
     from telefonspor.reports.html import write_html
@@ -291,6 +292,7 @@ def _one_run(
     # The same span in CPU seconds, the forked reader's included (see edge.parallel_read).
     timings["cpu"] = time.process_time() + _children_cpu() - cpu_started
     timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    keep_until_exit(result)  # as the CLI's commands do: the operating system frees it at exit
     return timings
 
 
@@ -578,4 +580,6 @@ def _print_table(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from telefonspor.edge.quick_exit import exit_process
+
+    exit_process(main())  # a timed run ends as the command line does (cli.main)
