@@ -300,11 +300,11 @@ def test_decoded_records_share_what_the_reader_shared(chain: SampleChain) -> Non
         assert sent <= own * 1.1, f"{spec.kind}: {sent} bytes decoded, {own} read"
 
 
-def test_the_child_counts_its_systems_for_the_systemic_detectors(
+def test_each_process_counts_its_systems_for_the_systemic_detectors(
     chain: SampleChain, always_parallel: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the child read, it also counts (systemic.precount): the same counts the audit
-    makes, and the audit does not count those systems again."""
+    """What a process read, it also counts right away (systemic.precount), the child and
+    the parent alike: the same counts the audit makes, and the audit counts nothing again."""
     from telefonspor import systemic
     from telefonspor.phones import PhoneEngine
     from telefonspor.settings import Key
@@ -330,8 +330,11 @@ def test_the_child_counts_its_systems_for_the_systemic_detectors(
     monkeypatch.setattr(systemic, "kind_counts", spy)
     precounted: dict[str, dict[str, int]] = {}
     read_inputs(chain.klik, settings, processes=2, precounted=precounted)
-    assert precounted, "the child counted what it read"
+    kinds = [spec.kind for spec in settings.sources]
+    assert len(set(kinds)) == len(kinds), "the sample chain has one system per kind"
+    assert sorted(precounted) == sorted(kinds), "every system was counted where it was read"
     assert all(precounted[k] == population._counts(k) for k in precounted)
+    assert counted_here, "the parent counted the systems it read itself"
     from telefonspor.edge import run
 
     handed: list[dict[str, dict[str, int]]] = []
@@ -339,13 +342,14 @@ def test_the_child_counts_its_systems_for_the_systemic_detectors(
 
     def audit_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         handed.append(dict(kwargs["precounted"]))
+        counted_here.clear()  # from here on, what the audit itself counts
         return real_audit(*args, **kwargs)
 
     monkeypatch.setattr(run, "run_audit", audit_spy)
     counted_here.clear()
     two = audit_files(chain.klik, settings, processes=2)
     [given] = handed
-    assert given and counted_here, "each process counted what it read"
-    assert not set(counted_here) & set(given), "a system the child counted is not counted again"
+    assert sorted(given) == sorted(kinds)
+    assert counted_here == [], "a system counted where it was read is not counted again"
     two = replace(two, generated_at=one.generated_at)
     assert dumps_bytes(to_json(two)) == dumps_bytes(to_json(one))

@@ -371,6 +371,31 @@ class PhoneEngine:
         # A plain Danish number: an e164 and no finding, so usable.
         return _new_tuple(PhoneValue, (text, "+45" + national, plain_kind, _NONE, True))
 
+    def usable(self, raw: str) -> bool:
+        """``self.parse(raw).usable`` for a text cell, without building its value.
+
+        The counts over a national chain's millions of stored numbers ask only this; a plain
+        Danish number (nearly all) is answered without a PhoneValue, its e164 or the cache.
+        Held equal to ``parse`` by tests/perf_equivalence/test_phone_engine.py.
+        """
+        if not raw:
+            return False
+        plain = raw if len(raw) == 8 else raw.replace(" ", "")
+        size = len(plain)
+        if size == 8:
+            national = plain
+        elif size == 11 and plain[:3] == "+45":
+            national = plain[3:]
+        elif size == 10 and plain[:2] == "45":
+            national = plain[2:]
+        elif size == 12 and plain[:4] == "0045":
+            national = plain[4:]
+        else:
+            return self._full(raw).usable
+        if national.isdigit() and national.isascii() and national[:3] in self._plain:
+            return True
+        return self._full(raw).usable
+
     def _full(self, raw: object) -> PhoneValue:
         """Every other cell: the full parser, cached by the raw cell."""
         cache = self._cache

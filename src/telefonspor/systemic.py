@@ -185,10 +185,10 @@ class _Population:
         self._passages: dict[int, Passage] = {} if passages is None else passages
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
-        self._usable = _UsableCache(engine)
+        self._engine = engine
+        self._usable = _UsableLookup(engine)
         self._tallies = bound_tallies(settings)
         self._kind_counts: dict[str, Mapping[str, int]] = dict(precounted or {})
-        self._attribute_hits: dict[str, int] = {}
 
     @property
     def passages(self) -> dict[int, Passage]:
@@ -223,44 +223,22 @@ class _Population:
         return counts[f"sends_{slot}"], counts["total"]
 
     def _counts(self, kind: str) -> Mapping[str, int]:
-        """Persons of ``kind`` holding and sending a usable number, per slot (:func:`kind_counts`)."""
+        """Every count of ``kind``'s persons the detectors ask (:func:`population_counts`)."""
         found = self._kind_counts.get(kind)
         if found is None:
-            found = kind_counts(self.persons(kind), self._tallies, self._usable)
+            found = population_counts(kind, self.persons(kind), self._tallies, self._engine)
             self._kind_counts[kind] = found
         return found
 
     def count_attribute(self, attribute: str) -> tuple[int, int]:
-        """``count("ad", lambda r: ad_attribute(r, attribute))``: only that attribute's
-        numbers are parsed, once per attribute asked."""
-        records = self.persons("ad")
-        wanted = attribute.casefold()
-        hits = self._attribute_hits.get(wanted)
-        if hits is None:
-            usable = self._usable
-            hits = 0
-            for r in records:
-                for p in r.phones:
-                    if p.type.casefold() == wanted and usable[p.raw]:
-                        hits += 1
-                        break
-            self._attribute_hits[wanted] = hits
-        return hits, len(records)
+        """``count("ad", lambda r: ad_attribute(r, attribute))``, from the kind's counts."""
+        counts = self._counts("ad")
+        return counts.get(_TYPE + attribute.casefold(), 0), counts["total"]
 
     def count_hidden_mobiles(self) -> tuple[int, int]:
-        """``count("os2sofd", has_hidden_mobile)``: persons with a usable MOBILE that is not
-        VISIBLE (null visibility is not VISIBLE upstream), as a plain loop."""
-        records = self.persons("os2sofd")
-        usable = self._usable
-        hidden = 0
-        for r in records:
-            for p in r.phones:
-                if p.type.upper() != "MOBILE":
-                    continue
-                if p.visibility.upper() != "VISIBLE" and usable[p.raw]:
-                    hidden += 1
-                    break
-        return hidden, len(records)
+        """``count("os2sofd", has_hidden_mobile)``, from the kind's counts."""
+        counts = self._counts("os2sofd")
+        return counts[_HIDDEN_MOBILES], counts["total"]
 
     def passage(self, record: SourceRecord) -> Passage:
         """Each record's replay once per run: the detectors ask many times."""
@@ -344,26 +322,102 @@ def kind_counts(
     }
 
 
+#: Keys of :func:`population_counts` beside :func:`kind_counts`': an AD phone type's
+#: persons with a usable number in it ("type:" + the type case-folded), and OS2sofd's
+#: persons with a usable MOBILE that is not VISIBLE.
+_TYPE: Final = "type:"
+_HIDDEN_MOBILES: Final = "hidden_mobiles"
+
+
+def population_counts(
+    kind: str,
+    persons: Sequence[SourceRecord],
+    tallies: Mapping[str, RecordTally],
+    engine: PhoneEngine,
+) -> dict[str, int]:
+    """Every count the detectors ask of one kind's persons: :func:`kind_counts`, and for
+    AD each phone type's count, for OS2sofd the hidden mobiles.
+
+    AD and OS2sofd are walked twice, so their raws' usability is remembered between the
+    walks (:class:`_UsableCache`); the other kinds are walked once, where remembering
+    costs more than asking again (:class:`_UsableLookup`).
+    """
+    again = kind in ("ad", "os2sofd")
+    usable: Mapping[str, bool] = _UsableCache(engine) if again else _UsableLookup(engine)
+    counts = kind_counts(persons, tallies, usable)
+    if kind == "ad":
+        counts.update(_type_counts(persons, usable))
+    elif kind == "os2sofd":
+        counts[_HIDDEN_MOBILES] = _hidden_mobile_count(persons, usable)
+    return counts
+
+
+def _type_counts(persons: Sequence[SourceRecord], usable: Mapping[str, bool]) -> dict[str, int]:
+    """Per phone type (case-folded, with the "type:" key prefix): the persons holding a
+    usable number in it, each person once per type."""
+    counts: Counter[str] = Counter()
+    for r in persons:
+        if r.phones:
+            counts.update({_TYPE + p.type.casefold() for p in r.phones if usable[p.raw]})
+    return dict(counts)
+
+
+def _hidden_mobile_count(persons: Sequence[SourceRecord], usable: Mapping[str, bool]) -> int:
+    """Persons with a usable MOBILE that is not VISIBLE (null visibility is not VISIBLE
+    upstream)."""
+    hidden = 0
+    for r in persons:
+        for p in r.phones:
+            if p.type.upper() != "MOBILE":
+                continue
+            if p.visibility.upper() != "VISIBLE" and usable[p.raw]:
+                hidden += 1
+                break
+    return hidden
+
+
 def precount(data: SourceData, settings: Settings) -> dict[str, int]:
-    """:func:`kind_counts` of one system read alone, as the audit would count it (the same
-    phone engine and rules): made by the process that read it, so the audit need not."""
+    """:func:`population_counts` of one system read alone, as the audit would count it (the
+    same phone engine and rules): made by the process that read it, so the audit need not."""
     engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
-    return kind_counts(
-        first_per_person(data.records), bound_tallies(settings), _UsableCache(engine)
-    )
+    persons = first_per_person(data.records)
+    return population_counts(data.kind, persons, bound_tallies(settings), engine)
 
 
 class _UsableCache(dict[str, bool]):
-    """raw -> usable, parsed on the first lookup: a hit is one subscript, no call."""
+    """raw -> usable (``engine.usable``), asked on the first lookup and remembered: for a
+    kind walked twice, the second walk's lookups are plain subscripts."""
 
     def __init__(self, engine: PhoneEngine) -> None:
         super().__init__()
-        self._parse = engine.parse
+        self._usable = engine.usable
 
     def __missing__(self, raw: str) -> bool:
-        usable = bool(raw) and self._parse(raw).usable
-        self[raw] = usable
+        usable = self[raw] = self._usable(raw)
         return usable
+
+
+class _UsableLookup(Mapping[str, bool]):
+    """raw -> usable (``engine.usable``), asked by subscript as the counting twins do.
+
+    Not a cache: most of a system's stored numbers are distinct, and remembering them cost
+    more (a failed lookup, an insert, a dict of a million entries) than the plain-number
+    test itself; the engine caches the few other shapes.
+    """
+
+    __slots__ = ("_usable",)
+
+    def __init__(self, engine: PhoneEngine) -> None:
+        self._usable = engine.usable
+
+    def __getitem__(self, raw: str) -> bool:
+        return self._usable(raw)
+
+    def __iter__(self) -> Iterator[str]:  # nothing is stored
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def _share(hits: int, total: int) -> float:

@@ -221,7 +221,7 @@ class ChainReplayer:
         )
 
     def _usable(self, raw: str) -> bool:
-        return self._engine.parse(raw).usable
+        return self._engine.usable(raw)
 
     def _local_replayed_alike(self, plan: _Plan, user: KlikUser) -> bool:
         """Whether ``plan``'s rule replays the holder's local record as the base rule does."""

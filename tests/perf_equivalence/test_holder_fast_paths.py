@@ -333,3 +333,29 @@ def test_written_out_probes_equal_record_probes(record: SourceRecord) -> None:
     ``record_probes`` they replace in ``IdentityResolver.resolve``."""
     assert _fkorg_probes(record) == record_probes(record, _FROM_FKORG)
     assert _local_probes(record) == record_probes(record, _FROM_LOCAL)
+
+
+ad_records = st.builds(
+    SourceRecord,
+    system=st.just("ad"),
+    user_id=st.sampled_from(("", "anna", "bo", "cy")),
+    person_key=st.sampled_from(("", "p1", "p2")),
+    phones=st.lists(
+        st.builds(
+            PhoneEntry,
+            raw=st.sampled_from(("33663366", "20 30 40 50", "", "x", "12345678")),
+            type=st.sampled_from(("telephoneNumber", "TELEPHONENUMBER", "mobile", "ipPhone", "")),
+        ),
+        max_size=3,
+    ).map(tuple),
+)
+
+
+@given(st.lists(ad_records, max_size=10))
+def test_ad_type_counts_equal_the_generic_count(batch: list[SourceRecord]) -> None:
+    """The per-type counts made in the kind's walk (systemic.population_counts) equal the
+    generic count of each attribute, in any case, for every attribute the detectors ask."""
+    facts = _Population([SourceData("ad", "source", tuple(batch), "")], defaults(), PhoneEngine())
+    for attribute in ("telephoneNumber", "Mobile", "ipPhone", "pager", "otherMobile"):
+        generic = facts.count("ad", lambda r, a=attribute: facts.ad_attribute(r, a))
+        assert facts.count_attribute(attribute) == generic, attribute

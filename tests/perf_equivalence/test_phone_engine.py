@@ -3,7 +3,8 @@
 ``PhoneEngine.parse`` builds plain Danish numbers directly and tries cheap shapes
 (noise around one number, several plain numbers) before the regexes; ``parse_phone``
 always runs the full parser. Both must agree on every cell, with and without configured
-placeholders, on the first parse and on a cached one.
+placeholders, on the first parse and on a cached one; ``PhoneEngine.usable`` (the counts'
+shortcut, no value built) must agree with both on every text cell.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def _agree(raw: object) -> None:
         again = engine.parse(raw)  # the cached value, where the engine caches
         assert type(first) is PhoneValue
         assert (first, again) == (expected, expected), (raw, configured)
+        if isinstance(raw, str):  # usable(): the counts' shortcut for stored (text) numbers
+            fresh = PhoneEngine(configured)  # its first answer, before parse() filled a cache
+            assert fresh.usable(raw) is engine.usable(raw) is expected.usable, (raw, configured)
 
 
 def _written(national: str) -> list[object]:
@@ -155,6 +159,10 @@ def test_engine_equals_full_parser_on_every_prefix() -> None:
         for raw in _written(f"{prefix:03d}45678"):
             assert plain.parse(raw) == parse_phone(raw), raw
             assert configured.parse(raw) == parse_phone(raw, placeholders=_PLACEHOLDER_SET), raw
+            if isinstance(raw, str):
+                assert plain.usable(raw) is parse_phone(raw).usable, raw
+                expected = parse_phone(raw, placeholders=_PLACEHOLDER_SET).usable
+                assert configured.usable(raw) is expected, raw
 
 
 @pytest.mark.parametrize("raw", [math.nan, math.inf, -math.inf, 33663366.5, True, ["33663366"]])

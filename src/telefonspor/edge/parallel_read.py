@@ -93,17 +93,20 @@ def read_in_two_processes(
     *,
     before_own: Callable[[], None] | None = None,
     done: Callable[[int], None] | None = None,
-    child_extra: Callable[[SourceData], dict[str, int] | None] | None = None,
+    extra: Callable[[SourceData], dict[str, int] | None] | None = None,
     extras: dict[int, dict[str, int]] | None = None,
 ) -> list[SourceData]:
     """``[read_one(spec) for spec in specs]``, the files shared with a forked child.
 
     ``before_own`` runs in the parent right after the fork (the KLIK export is read
     there, while the child already reads). ``done(count)`` is told how many systems
-    are read so far, as they finish. ``child_extra(data)`` is run by the child on each
-    system it read (work the parent then need not do); what it returns (unless None) is put
-    in ``extras`` by the system's place in ``specs``.
+    are read so far, as they finish. ``extra(data)`` is run on each system by the process
+    that read it, right after reading (work the audit then need not do); what it returns
+    (unless None) is put in ``extras`` by the system's place in ``specs``. The parent's
+    share of it makes the child take more of the files (the next file goes to whoever is
+    free), so the two processes end nearer together.
     """
+    found_extras: dict[int, dict[str, int]] = {} if extras is None else extras
     live = [i for i, spec in enumerate(specs) if spec.live or not spec.path]
     files = [i for i in range(len(specs)) if i not in live]
     # Costliest first: the last file either process takes is then a small one.
@@ -128,9 +131,9 @@ def read_in_two_processes(
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             os.close(reading)
-            _child(take, last_for_child, read_one, child_extra, specs, Path(folder), writing)
+            _child(take, last_for_child, read_one, extra, specs, Path(folder), writing)
         os.close(writing)
-        child = _Child(pid, reading, Path(folder), {} if extras is None else extras)
+        child = _Child(pid, reading, Path(folder), found_extras)
         try:
             if before_own is not None:
                 before_own()
@@ -139,6 +142,10 @@ def read_in_two_processes(
                     results[i] = read_one(specs[i])
                 except Exception as exc:  # raised below, in the configured order
                     failed[i] = exc
+                else:
+                    found = extra(results[i]) if extra is not None else None
+                    if found is not None:
+                        found_extras[i] = found
                 child.collect(results, block=False)
                 if done is not None:
                     done(len(results) + len(failed))
@@ -233,7 +240,7 @@ def _child(  # pragma: no cover - runs in the forked child
     take: Callable[[int], int | None],
     limit: int,
     read_one: ReadOne,
-    child_extra: Callable[[SourceData], dict[str, int] | None] | None,
+    extra: Callable[[SourceData], dict[str, int] | None] | None,
     specs: Sequence[SourceSpec],
     folder: Path,
     pipe: int,
@@ -245,9 +252,9 @@ def _child(  # pragma: no cover - runs in the forked child
         while (i := take(limit)) is not None:
             try:
                 data = read_one(specs[i])
-                extra = child_extra(data) if child_extra is not None else None
-                if extra is not None:  # written first: "ok" says both are there
-                    (folder / f"{i}.extra.msgpack").write_bytes(encoder.encode(extra))
+                found = extra(data) if extra is not None else None
+                if found is not None:  # written first: "ok" says both are there
+                    (folder / f"{i}.extra.msgpack").write_bytes(encoder.encode(found))
                 (folder / f"{i}.msgpack").write_bytes(encoder.encode(data))
                 outcome = "ok"
             except Exception:  # the parent reads it again and raises its error

@@ -37,9 +37,9 @@ def read_inputs(
     """Read the KLIK export and every system of the chain (files or live).
 
     ``processes=2`` lets a forked child read some of the chain's files meanwhile (see
-    :mod:`telefonspor.edge.parallel_read`); only a process without threads may ask. The
-    child also counts each system it read for the systemic detectors
-    (``systemic.precount``): those counts are put in ``precounted``, by kind.
+    :mod:`telefonspor.edge.parallel_read`); only a process without threads may ask. Each
+    process also counts the systems it read for the systemic detectors right after reading
+    them (``systemic.precount``): those counts are put in ``precounted``, by kind.
     """
 
     def klik_progress(rows: int) -> None:
@@ -90,7 +90,7 @@ def _read_in_two(
     kinds = Counter(spec.kind for spec in specs)
 
     def count(data: SourceData) -> dict[str, int] | None:
-        # A kind is counted over all its systems: only one read whole by the child will do.
+        # A kind is counted over all its systems: only a kind with one system is counted alone.
         return precount(data, settings) if kinds[data.kind] == 1 else None
 
     if progress is not None:
@@ -101,7 +101,7 @@ def _read_in_two(
         read_one,
         before_own=lambda: klik.append(read_klik_export()),
         done=chain_progress,
-        child_extra=count if precounted is not None else None,
+        extra=count if precounted is not None else None,
         extras=extras,
     )
     if precounted is not None:

@@ -51,8 +51,8 @@ NOTHING: Final = Passage(EMPTY_SLOT, EMPTY_SLOT)
 RecordRule = Callable[[SourceRecord], Passage]
 
 
-#: Whether a raw number is usable, by raw ('' is not). Systemic passes a dict that parses a
-#: raw on its first lookup (``__missing__``), so a lookup costs a subscript.
+#: Whether a raw number is usable, by raw ('' is not). Systemic passes a lookup that asks
+#: ``PhoneEngine.usable`` (no value is built), so a lookup costs a subscript.
 Usable = Mapping[str, bool]
 #: One record's counting twin of its rule: the bits of :func:`tally` of the direct slot, and
 #: those of the mobile slot shifted by two (one int: a run counts the codes with a Counter).
