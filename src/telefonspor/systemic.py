@@ -185,8 +185,7 @@ class _Population:
         self._passages: dict[int, Passage] = {} if passages is None else passages
         self._persons: dict[str, list[SourceRecord]] = {}
         self._usable_types: dict[int, frozenset[str]] = {}
-        self._engine = engine
-        self._usable = _UsableLookup(engine)
+        self._usable = UsableCache(engine)
         self._tallies = bound_tallies(settings)
         self._kind_counts: dict[str, Mapping[str, int]] = dict(precounted or {})
 
@@ -226,7 +225,7 @@ class _Population:
         """Every count of ``kind``'s persons the detectors ask (:func:`population_counts`)."""
         found = self._kind_counts.get(kind)
         if found is None:
-            found = population_counts(kind, self.persons(kind), self._tallies, self._engine)
+            found = population_counts(kind, self.persons(kind), self._tallies, self._usable)
             self._kind_counts[kind] = found
         return found
 
@@ -333,17 +332,11 @@ def population_counts(
     kind: str,
     persons: Sequence[SourceRecord],
     tallies: Mapping[str, RecordTally],
-    engine: PhoneEngine,
+    usable: Mapping[str, bool],
 ) -> dict[str, int]:
     """Every count the detectors ask of one kind's persons: :func:`kind_counts`, and for
-    AD each phone type's count, for OS2sofd the hidden mobiles.
-
-    AD and OS2sofd are walked twice, so their raws' usability is remembered between the
-    walks (:class:`_UsableCache`); the other kinds are walked once, where remembering
-    costs more than asking again (:class:`_UsableLookup`).
-    """
-    again = kind in ("ad", "os2sofd")
-    usable: Mapping[str, bool] = _UsableCache(engine) if again else _UsableLookup(engine)
+    AD each phone type's count, for OS2sofd the hidden mobiles (a second walk, over the
+    usability the first one remembered in ``usable``, a :class:`UsableCache`)."""
     counts = kind_counts(persons, tallies, usable)
     if kind == "ad":
         counts.update(_type_counts(persons, usable))
@@ -355,11 +348,21 @@ def population_counts(
 def _type_counts(persons: Sequence[SourceRecord], usable: Mapping[str, bool]) -> dict[str, int]:
     """Per phone type (case-folded, with the "type:" key prefix): the persons holding a
     usable number in it, each person once per type."""
-    counts: Counter[str] = Counter()
+    keys = _TypeKeys()
+    hits: list[str] = []
+    extend = hits.extend
     for r in persons:
         if r.phones:
-            counts.update({_TYPE + p.type.casefold() for p in r.phones if usable[p.raw]})
-    return dict(counts)
+            extend({keys[p.type] for p in r.phones if usable[p.raw]})
+    return dict(Counter(hits))  # counted in C, once
+
+
+class _TypeKeys(dict[str, str]):
+    """A phone type -> its count's key ("type:" + the type case-folded), made once per type."""
+
+    def __missing__(self, type_: str) -> str:
+        key = self[type_] = _TYPE + type_.casefold()
+        return key
 
 
 def _hidden_mobile_count(persons: Sequence[SourceRecord], usable: Mapping[str, bool]) -> int:
@@ -376,17 +379,26 @@ def _hidden_mobile_count(persons: Sequence[SourceRecord], usable: Mapping[str, b
     return hidden
 
 
-def precount(data: SourceData, settings: Settings) -> dict[str, int]:
+def precount(
+    data: SourceData, settings: Settings, usable: UsableCache | None = None
+) -> dict[str, int]:
     """:func:`population_counts` of one system read alone, as the audit would count it (the
-    same phone engine and rules): made by the process that read it, so the audit need not."""
-    engine = PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS))
+    same phone engine and rules): made by the process that read it, so the audit need not.
+
+    ``usable``: one :class:`UsableCache` for every system a process counts (an engine made
+    from ``settings``' placeholders): a number is usually stored alike in several systems
+    of a chain, so it is parsed once per process.
+    """
+    if usable is None:
+        usable = UsableCache(PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS)))
     persons = first_per_person(data.records)
-    return population_counts(data.kind, persons, bound_tallies(settings), engine)
+    return population_counts(data.kind, persons, bound_tallies(settings), usable)
 
 
-class _UsableCache(dict[str, bool]):
-    """raw -> usable (``engine.usable``), asked on the first lookup and remembered: for a
-    kind walked twice, the second walk's lookups are plain subscripts."""
+class UsableCache(dict[str, bool]):
+    """raw -> usable (``PhoneEngine.usable``: no value built), asked on the first lookup and
+    remembered: a hit is one subscript, no call. A chain's systems mostly store the same
+    numbers alike, and AD and OS2sofd are walked twice."""
 
     def __init__(self, engine: PhoneEngine) -> None:
         super().__init__()
@@ -395,29 +407,6 @@ class _UsableCache(dict[str, bool]):
     def __missing__(self, raw: str) -> bool:
         usable = self[raw] = self._usable(raw)
         return usable
-
-
-class _UsableLookup(Mapping[str, bool]):
-    """raw -> usable (``engine.usable``), asked by subscript as the counting twins do.
-
-    Not a cache: most of a system's stored numbers are distinct, and remembering them cost
-    more (a failed lookup, an insert, a dict of a million entries) than the plain-number
-    test itself; the engine caches the few other shapes.
-    """
-
-    __slots__ = ("_usable",)
-
-    def __init__(self, engine: PhoneEngine) -> None:
-        self._usable = engine.usable
-
-    def __getitem__(self, raw: str) -> bool:
-        return self._usable(raw)
-
-    def __iter__(self) -> Iterator[str]:  # nothing is stored
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _share(hits: int, total: int) -> float:

@@ -15,11 +15,12 @@ from telefonspor.audit import run_audit
 from telefonspor.edge.parallel_read import can_fork, read_in_two_processes, worth_a_second_process
 from telefonspor.gcpause import paused_gc
 from telefonspor.model import AuditResult, KlikExport, SourceData
+from telefonspor.phones import PhoneEngine
 from telefonspor.rules.os2sync_ad import check_chain
 from telefonspor.settings import Key, Settings, SourceSpec
 from telefonspor.sources import read_source
 from telefonspor.sources.klik import read_klik
-from telefonspor.systemic import precount
+from telefonspor.systemic import UsableCache, precount
 
 #: ``progress(stage, done, total)``: stage is a Danish label, total None when unknown.
 Progress = Callable[[str, int, int | None], None]
@@ -88,10 +89,12 @@ def _read_in_two(
         return read_source(spec, settings, progress=progress if spec.live else None)
 
     kinds = Counter(spec.kind for spec in specs)
+    # One per process (the child counts in its copy): the systems share most numbers.
+    usable = UsableCache(PhoneEngine(settings.get(Key.AUDIT_PLACEHOLDERS)))
 
     def count(data: SourceData) -> dict[str, int] | None:
         # A kind is counted over all its systems: only a kind with one system is counted alone.
-        return precount(data, settings) if kinds[data.kind] == 1 else None
+        return precount(data, settings, usable) if kinds[data.kind] == 1 else None
 
     if progress is not None:
         progress("Læser kæden", 0, len(specs))
