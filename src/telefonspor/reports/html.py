@@ -27,7 +27,7 @@ from markupsafe import Markup
 from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.hints import whatif_command
-from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
+from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, Hop, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path, write_text_atomic
 from telefonspor.texts import (
@@ -318,30 +318,65 @@ class _Labels(dict[str, str]):
         return label
 
 
-def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
-    """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
-    rows = []
+class _HopEntries(dict[Hop, dict[str, Any]]):
+    """A hop's entry in the table's data by the hop (its content: frozen, hashable), made once.
+
+    Few uncovered holders' hops differ (a system that misses them, an empty field): a tenth
+    of them at scale, so most entries are shared, not made again. An entry is a function of
+    the hop and its key, which is the hop's system for these (see ``_hop_entries``).
+    """
+
+    def __init__(self, make: Callable[[str, Hop], dict[str, Any]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, hop: Hop) -> dict[str, Any]:
+        entry = self[hop] = self.make(hop.system, hop)
+        return entry
+
+
+def _hop_entry_maker() -> Callable[[str, Hop], dict[str, Any]]:
+    """A hop's entry in the table's data from its key and the hop, with Danish labels."""
     # The labels by subscript, not a call or .get per hop: a trace has few distinct codes.
     labels = _Labels(view.hop_label)  # hop key -> its label
     positions = _Labels(view.position_label)
     keys = _Labels(lambda code: view.KEY_LABELS.get(code, code))
     confidences = _Labels(lambda code: view.CONFIDENCE_LABELS.get(code, code))
+
+    def entry(key: str, hop: Hop) -> dict[str, Any]:
+        return {
+            "system": labels[key],
+            "position": positions[hop.position],
+            "found": hop.found,
+            "direct": hop.direct,
+            "mobile": hop.mobile,
+            "sent_direct": hop.sent_direct,
+            "sent_mobile": hop.sent_mobile,
+            "key": keys[hop.key],
+            "confidence": confidences[hop.confidence],
+            "notes": hop.notes,  # tuples are JSON arrays as lists are
+        }
+
+    return entry
+
+
+def _hop_entries(trace: Sequence[Hop], entries: _HopEntries) -> list[dict[str, Any]]:
+    """The entries of a holder's trace, in order, keyed as ``view.keyed_trace``."""
+    if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
+        return [entries[trace[0]]]
+    # Each system once (the common trace): each hop's key is its system, and its entry the
+    # shared one; else ("#2" keys) an entry made for this key.
+    if len({hop.system for hop in trace}) == len(trace):
+        return [entries[hop] for hop in trace]
+    return [entries.make(key, hop) for key, hop in view.keyed_hops(trace)]
+
+
+def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
+    """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
+    rows = []
+    entries = _HopEntries(_hop_entry_maker())
     for h in holders:
-        hops = [
-            {
-                "system": labels[key],
-                "position": positions[hop.position],
-                "found": hop.found,
-                "direct": hop.direct,
-                "mobile": hop.mobile,
-                "sent_direct": hop.sent_direct,
-                "sent_mobile": hop.sent_mobile,
-                "key": keys[hop.key],
-                "confidence": confidences[hop.confidence],
-                "notes": hop.notes,  # tuples are JSON arrays as lists are
-            }
-            for key, hop in view.keyed_trace(h.trace).items()
-        ]
+        hops = _hop_entries(h.trace, entries)
         decision = decided.get(h.user_id)
         rows.append(
             {
