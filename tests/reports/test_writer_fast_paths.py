@@ -1,9 +1,11 @@
-"""The reports' per-hop records shared by the hop's content against the plain per-hop ones.
+"""The report writers' per-hop fast paths against the plain per-hop code.
 
 Among uncovered holders few hops differ (the same miss of a system, the same empty field),
-so rapport.html's table data makes each distinct hop's entry once (``html._HopEntries``) and
-resultat.json each distinct hop's record once. Any traces, with systems twice ("#2" keys)
-and equal hops under different keys, must give what a record made per hop gives.
+so rapport.html's table data makes each distinct hop's entry once (``html._HopEntries``).
+rapport.xlsx's "Spor" sheet takes a system's hops as one position of every trace when all
+traces have the same systems in the same order (``excel._trace_hops``). Any traces, with
+systems twice ("#2" keys), in other orders, and equal hops under different keys, must give
+what the plain path gives.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from telefonspor.model import HolderResult, Hop
-from telefonspor.reports import html, view
+from telefonspor.reports import excel, html, view
 
 from .builders import build_result
-from .test_trace_keys import _TRACE
+from .test_trace_keys import _HOP, _TRACE
 
 
 def _holders(traces: list[tuple[Hop, ...]]) -> list[HolderResult]:
@@ -66,3 +68,35 @@ def test_equal_hops_share_one_entry() -> None:
     first, second = (row["t"] for row in html._table_data(holders, {})["rows"])
     assert first[0] is second[0]
     assert first == second == _reference_entries(holders[0])
+
+
+def _reference_trace_hops(
+    holders: list[HolderResult],
+) -> tuple[list[str], dict[str, list[Hop | None]]]:
+    """The "Spor" sheet's keys and hops per key as made from every holder's keyed trace."""
+    by_key = [dict(view.keyed_hops(h.trace)) for h in holders]
+    keys = view.hop_keys(view.keyed_hops(h.trace) for h in holders)
+    return keys, {key: [hops.get(key) for hops in by_key] for key in keys}
+
+
+#: Traces of one shape now and then (the fast path), with a hop changed at times (not).
+_SHAPED = st.tuples(
+    st.lists(st.sampled_from(["ad", "opus", "os2sofd", "fkorg", "klik"]), max_size=5, unique=True),
+    st.lists(st.tuples(_HOP, st.booleans()), min_size=1, max_size=6),
+).map(
+    lambda t: [
+        tuple(msgspec.structs.replace(hop, system=s) for s in t[0])
+        if same
+        else (hop, *(msgspec.structs.replace(hop, system=s) for s in t[0]))
+        for hop, same in t[1]
+    ]
+)
+
+
+@given(traces=st.one_of(st.lists(_TRACE, min_size=1, max_size=6), _SHAPED))
+def test_spor_hops_by_position_equal_the_keyed_traces(traces: list[tuple[Hop, ...]]) -> None:
+    holders = _holders(traces)
+    keys, hops = excel._trace_hops(holders)
+    expected_keys, expected = _reference_trace_hops(holders)
+    assert keys == expected_keys
+    assert {key: hops[key] for key in keys} == expected
