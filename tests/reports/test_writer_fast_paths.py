@@ -31,6 +31,20 @@ def _holders(traces: list[tuple[Hop, ...]]) -> list[HolderResult]:
     ]
 
 
+#: Traces of one shape now and then (the fast path), with a hop changed at times (not).
+_SHAPED = st.tuples(
+    st.lists(st.sampled_from(["ad", "opus", "os2sofd", "fkorg", "klik"]), max_size=5, unique=True),
+    st.lists(st.tuples(_HOP, st.booleans()), min_size=1, max_size=6),
+).map(
+    lambda t: [
+        tuple(msgspec.structs.replace(hop, system=s) for s in t[0])
+        if same
+        else (hop, *(msgspec.structs.replace(hop, system=s) for s in t[0]))
+        for hop, same in t[1]
+    ]
+)
+
+
 def _reference_entries(h: HolderResult) -> list[dict[str, Any]]:
     """A holder's trace in the table's data, one entry made per hop."""
     return [
@@ -50,7 +64,7 @@ def _reference_entries(h: HolderResult) -> list[dict[str, Any]]:
     ]
 
 
-@given(traces=st.lists(_TRACE, min_size=1, max_size=8))
+@given(traces=st.one_of(st.lists(_TRACE, min_size=1, max_size=8), _SHAPED))
 def test_table_data_hop_entries_equal_one_per_hop(traces: list[tuple[Hop, ...]]) -> None:
     holders = _holders(traces)
     rows = html._table_data(holders, {})["rows"]
@@ -77,20 +91,6 @@ def _reference_trace_hops(
     by_key = [dict(view.keyed_hops(h.trace)) for h in holders]
     keys = view.hop_keys(view.keyed_hops(h.trace) for h in holders)
     return keys, {key: [hops.get(key) for hops in by_key] for key in keys}
-
-
-#: Traces of one shape now and then (the fast path), with a hop changed at times (not).
-_SHAPED = st.tuples(
-    st.lists(st.sampled_from(["ad", "opus", "os2sofd", "fkorg", "klik"]), max_size=5, unique=True),
-    st.lists(st.tuples(_HOP, st.booleans()), min_size=1, max_size=6),
-).map(
-    lambda t: [
-        tuple(msgspec.structs.replace(hop, system=s) for s in t[0])
-        if same
-        else (hop, *(msgspec.structs.replace(hop, system=s) for s in t[0]))
-        for hop, same in t[1]
-    ]
-)
 
 
 @given(traces=st.one_of(st.lists(_TRACE, min_size=1, max_size=6), _SHAPED))
