@@ -539,7 +539,7 @@ class _Book:
         sh.table(headers, rows, freeze=True)
 
     def trace(self) -> None:
-        holders = view.holder_order(view.trace_holders(self.result))
+        holders = view.trace_order(self.result)
         keys, hops_by_key = _trace_hops(holders)
         sh = _Sheet(self, "Spor")
         sh.widths((16, 26, 10, 34, *([18] * (2 * len(keys)))))

@@ -39,9 +39,9 @@ from telefonspor.reports.atomic import write_parts_atomic
 from telefonspor.reports.view import (
     decisions,
     gap_closed_pct,
-    holder_order,
     keyed_hops,
     municipality,
+    report_order,
 )
 
 #: The schema id of resultat.json: written here, checked by ``jsonin``; defined nowhere else.
@@ -89,7 +89,7 @@ def _document(result: AuditResult, context: ReportContext | None) -> dict[str, A
             "users_without_roles": s.users_without_roles,
         },
         "systemic": [_systemic(f, s.roles - s.roles_covered) for f in result.systemic],
-        "holders": HolderRecords(holder_order(result.holders), decided) if result.holders else [],
+        "holders": HolderRecords(report_order(result)[0], decided) if result.holders else [],
         "findings": [_finding(f) for f in result.findings],
         "by_role": [_group(g) for g in result.by_role],
         "by_unit": [_group(g) for g in result.by_unit],
