@@ -187,6 +187,7 @@ def _one_per_line(
     the items meet at ``},{"<first key>":``; inside a string that text would read
     ``},{\\"...``, so when it occurs exactly once per boundary, those are the boundaries.
     ``streamed``: as in ``_dump_parts``, the Structs' buffer is refilled for each batch.
+    ``HolderRecords`` are made a batch at a time, each batch encoded before the next is made.
     """
     if isinstance(items, HolderRecords):
         yield from _encoded(items.batches(_BATCH), streamed=streamed)
