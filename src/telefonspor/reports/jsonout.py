@@ -170,8 +170,11 @@ def _dump_parts(
         yield b",\n" if index < last else b"\n}\n"
 
 
-#: Structs encoded into one buffer: pieces of a few MB, none regrown to the whole list's size.
-_BATCH: Final = 4_096
+#: Structs encoded into one buffer: pieces of about half a MB, none regrown to the whole list's
+#: size. Small, so that a batch's records and text stay in the processor's caches: 512
+#: holders a batch wrote a national-like file (150,000 holders) in ~0.75 s CPU, 4,096 in
+#: ~1.0 s and 16,384 in ~1.6 s (measured; from 64 to 1,024 alike).
+_BATCH: Final = 512
 _ITEM_SEP: Final = b",\n    "
 
 
