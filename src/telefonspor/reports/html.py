@@ -68,8 +68,8 @@ class Point:
 def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
     """Write rapport.html atomically and return its path."""
     target = Path(path)
-    page = _page(result, context)
-    data = page["data"]
+    page = _page(result, context, rows=False)
+    open_, decided = page["data"]
     # The table's JSON is most of the page: rendered around a marker and written as the
     # encoder's bytes, it is never decoded, copied into a Markup, joined and encoded again.
     page["data"] = _DATA_MARKER
@@ -80,7 +80,10 @@ def write_html(result: AuditResult, path: Path | str, context: ReportContext | N
     with atomic_path(target) as tmp:
         try:
             with tmp.open("wb") as handle:
-                handle.writelines((head.encode("utf-8"), _json_bytes(data), tail.encode("utf-8")))
+                parts = _table_json_parts(open_, decided)
+                if parts is None:
+                    parts = [_json_bytes(_table_data(open_, decided))]
+                handle.writelines((head.encode("utf-8"), *parts, tail.encode("utf-8")))
         except OSError as exc:
             raise InputError(
                 f"Kan ikke skrive rapporten: {exc.strerror}", path=str(target)
@@ -192,12 +195,14 @@ def _json_bytes(data: Any) -> bytes:
         raw = orjson.dumps(data)
     except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: as embed_json does
         return str(embed_json(data)).encode("utf-8")
-    if b"<" in raw or b">" in raw or b"&" in raw:  # ASCII: the same replacements as bytes
-        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
-    return raw
+    return _escaped(raw)  # ASCII: the same replacements as bytes
 
 
-def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
+def _page(
+    result: AuditResult, context: ReportContext | None, *, rows: bool = True
+) -> dict[str, Any]:
+    """The template's values; ``rows=False``: "data" is (the open cases, the decisions), the
+    table's rows not made (``write_html`` makes and writes them a batch at a time)."""
     s = result.summary
     open_, accepted = view.split_uncovered(result, context)
     decided = view.decisions(context)
@@ -258,7 +263,7 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "without_roles": sorted(result.users_without_roles, key=lambda u: u.user_id),
         "page_size": _PAGE_SIZE,
         # The table's rows as data: embed_json'ed by render_html, written as bytes by write_html.
-        "data": _table_data(open_, decided),
+        "data": _table_data(open_, decided) if rows else (open_, decided),
     }
 
 
@@ -371,10 +376,22 @@ def _hop_entries(trace: Sequence[Hop], entries: _HopEntries) -> list[dict[str, A
     return [entries.make(key, hop) for key, hop in view.keyed_hops(trace)]
 
 
-def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
+def _table_data(holders: Sequence[HolderResult], decided: Any) -> dict[str, Any]:
     """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
+    return {**_table_head(), "rows": _rows(holders, decided, _HopEntries(_hop_entry_maker()))}
+
+
+def _table_head() -> dict[str, Any]:
+    """The table data's keys before its rows."""
+    return {
+        "pageSize": _PAGE_SIZE,
+        "causes": {code: cause_label(code) for code in CAUSE_LABELS},
+        "parties": dict(PARTY_LABELS),
+    }
+
+
+def _rows(holders: Sequence[HolderResult], decided: Any, entries: _HopEntries) -> list[Any]:
     rows = []
-    entries = _HopEntries(_hop_entry_maker())
     for h in holders:
         hops = _hop_entries(h.trace, entries)
         decision = decided.get(h.user_id)
@@ -396,9 +413,37 @@ def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
                 "t": hops,
             }
         )
-    return {
-        "pageSize": _PAGE_SIZE,
-        "causes": {code: cause_label(code) for code in CAUSE_LABELS},
-        "parties": dict(PARTY_LABELS),
-        "rows": rows,
-    }
+    return rows
+
+
+#: Rows made and encoded at a time by ``_table_json_parts``: few enough that a batch's dicts
+#: stay in the processor's caches (as resultat.json's records, see jsonout._BATCH).
+_ROWS_BATCH: Final = 512
+
+
+def _table_json_parts(holders: Sequence[HolderResult], decided: Any) -> list[bytes] | None:
+    """``_json_bytes(_table_data(holders, decided))`` in pieces, the rows made and encoded a
+    batch at a time (not 50,000 row dicts before the first is encoded); None when orjson
+    refuses a value (then ``_json_bytes`` of the whole, with its fallback)."""
+    entries = _HopEntries(_hop_entry_maker())
+    try:
+        head = orjson.dumps({**_table_head(), "rows": []})
+        # orjson writes no spaces: the list's "[" and "]" are the head's last but one bytes
+        parts = [_escaped(head[:-2])]
+        for start in range(0, len(holders), _ROWS_BATCH):
+            chunk = orjson.dumps(_rows(holders[start : start + _ROWS_BATCH], decided, entries))
+            if start:
+                parts.append(b",")
+            parts.append(_escaped(chunk[1:-1]))  # without the batch's brackets
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate
+        return None
+    parts.append(b"]}")
+    return parts
+
+
+def _escaped(raw: bytes) -> bytes:
+    """As ``_json_bytes``: no '<', '>' or '&' survive as such (each byte on its own: any cut of
+    the encoder's text into pieces escapes alike)."""
+    if b"<" in raw or b">" in raw or b"&" in raw:
+        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    return raw
