@@ -57,8 +57,9 @@ HOLDER_HEADERS: Final = (
 )
 _HOLDER_WIDTHS: Final = (16, 26, 24, 40, 16, 16, 34, 34, 60, 24, 60, 30)
 
-#: Rows turned into XML at a time.
-_BLOCK: Final = 4_096
+#: Rows turned into XML at a time (1,024 measured ~0.05-0.1 s faster than 4,096 on 150,000
+#: holders: a block's lists and text stay in the processor's caches).
+_BLOCK: Final = 1_024
 #: Where a table's data rows go in its worksheet's XML until ``_repack`` puts them there. No
 #: cell can contain it: cell text is escaped ("<" is "&lt;").
 _MARKER: Final = "<!--telefonspor-rows-%d-->"
