@@ -363,7 +363,7 @@ class SystemicFinding:
     cumulative_roles_gained: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weakref: reports.view.report_order
 class AuditResult:
     summary: Summary
     holders: tuple[HolderResult, ...]

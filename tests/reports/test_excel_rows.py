@@ -355,3 +355,23 @@ def test_plain_text_tables_same_xml_as_xlsxwriter(
     tmp_path_factory: pytest.TempPathFactory, rows: list[list[Cell]]
 ) -> None:
     test_any_table_same_xml_as_xlsxwriter.hypothesis.inner_test(tmp_path_factory, rows)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_rows_in_any_block_size_make_the_same_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The data rows are turned into XML ``excel._BLOCK`` rows at a time: any block size
+    writes the same parts (sheets, styles, dimensions) as one block for every table."""
+    result = build_result(90, names=NASTY_NAMES)
+    context = build_context(result)
+
+    def parts(name: str) -> dict[str, bytes]:
+        path = write_excel(result, tmp_path / name, context)
+        with zipfile.ZipFile(path) as z:
+            return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+    monkeypatch.setattr(excel, "_BLOCK", 10_000)
+    whole = parts("whole.xlsx")
+    monkeypatch.setattr(excel, "_BLOCK", block)
+    assert parts(f"block{block}.xlsx") == whole

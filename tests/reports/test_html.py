@@ -185,51 +185,40 @@ def test_the_written_page_is_the_rendered_page(tmp_path: Path, with_context: boo
     assert written == render_html(result, context).encode("utf-8")
 
 
-def _reference_table_rows(holders: Any) -> list[Any]:
-    """report.js's trace per holder as _table_data made it before the label caches."""
-    from telefonspor.reports import view
+@pytest.mark.parametrize("batch", [1, 2, 7, 512])
+@pytest.mark.parametrize("open_cases", [True, False])
+def test_the_rows_written_a_batch_at_a_time_are_the_rendered_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int, open_cases: bool
+) -> None:
+    """write_html makes and encodes the table's rows a batch at a time (html._ROWS_BATCH):
+    every batch size writes render_html's page, tricky names and all; no open case gives
+    an empty list of rows."""
+    import dataclasses
 
-    return [
-        [
-            {
-                "system": view.hop_label(key),
-                "position": view.position_label(hop.position),
-                "found": hop.found,
-                "direct": hop.direct,
-                "mobile": hop.mobile,
-                "sent_direct": hop.sent_direct,
-                "sent_mobile": hop.sent_mobile,
-                "key": view.KEY_LABELS.get(hop.key, hop.key),
-                "confidence": view.CONFIDENCE_LABELS.get(hop.confidence, hop.confidence),
-                "notes": hop.notes,
-            }
-            for key, hop in view.keyed_hops(h.trace)
-        ]
-        for h in holders
-    ]
-
-
-def test_table_data_traces_equal_the_plain_labels() -> None:
     import msgspec
 
     from telefonspor.reports import html
 
-    result = build_result(30)
-    holders = [
-        msgspec.structs.replace(
-            h,
-            trace=(
-                h.trace * 2
-                if i % 3 == 0
-                else tuple(
-                    msgspec.structs.replace(x, position="odd", key="x", confidence="y")
-                    for x in h.trace
-                )
-                if i % 3 == 1
-                else h.trace
-            ),
-        )
-        for i, h in enumerate(result.holders)
-    ]
-    rows = html._table_data(holders, {})["rows"]
-    assert [row["t"] for row in rows] == _reference_table_rows(holders)
+    monkeypatch.setattr(html, "_ROWS_BATCH", batch)
+    tricky = {0: EVIL_NAME, 1: "a & b > c", 4: "<telefonspor-holder-data/>", 7: "Ærø &"}
+    result = build_result(30, names=tricky)
+    context = build_context(result)
+    if not open_cases:
+        holders = tuple(msgspec.structs.replace(h, covered=True) for h in result.holders)
+        result = dataclasses.replace(result, holders=holders)
+    written = write_html(result, tmp_path / "rapport.html", context).read_bytes()
+    assert written == render_html(result, context).encode("utf-8")
+
+
+def test_rows_orjson_refuses_take_the_whole_table_path() -> None:
+    """A lone surrogate (orjson refuses it): no pieces, so write_html encodes the whole
+    table as before (``_json_bytes``, whose fallback decides)."""
+    import msgspec
+
+    from telefonspor.reports import html, view
+
+    result = build_result(12)
+    open_ = view.split_uncovered(result, None)[0]
+    odd = [*open_[:-1], msgspec.structs.replace(open_[-1], name="x\ud800y")]
+    assert html._table_json_parts(open_, {}) is not None
+    assert html._table_json_parts(odd, {}) is None

@@ -63,3 +63,47 @@ def test_split_uncovered_is_the_plain_split(holders: list[HolderResult], accept:
             [h for h in uncovered if view.is_accepted(h, d)],
         )
         assert view.split_uncovered(result, context) == expected
+
+
+_FINDING_HOLDER = st.builds(
+    lambda h, direct, mobile: msgspec.structs.replace(
+        h,
+        direct=h.direct._replace(findings=direct),
+        mobile=h.mobile._replace(findings=mobile),
+    ),
+    _HOLDER,
+    _FINDINGS,
+    _FINDINGS,
+)
+
+
+@given(holders=st.lists(_FINDING_HOLDER, max_size=30), limit=st.integers(0, 31))
+def test_orders_from_the_shared_report_order_are_the_plain_orders(
+    holders: list[HolderResult], limit: int
+) -> None:
+    """``report_order`` (sorted once per result), and the uncovered and "Spor" orders cut
+    from it, against ``holder_order`` of each subset; ties (one user id twice) included."""
+    result = dataclasses.replace(
+        build_result(6),
+        holders=tuple(holders),
+        settings_used={"report.trace_all_up_to": limit},
+    )
+    ordered, uncovered = view.report_order(result)
+    assert [id(h) for h in ordered] == [id(h) for h in view.holder_order(holders)]
+    assert uncovered == sum(1 for h in holders if not h.covered)
+    expected = view.holder_order(result.uncovered())
+    assert [id(h) for h in ordered[:uncovered]] == [id(h) for h in expected]
+    trace = view.trace_order(result)
+    expected = view.holder_order(view.trace_holders(result))
+    assert [id(h) for h in trace] == [id(h) for h in expected]
+    assert view.report_order(result)[0] is ordered  # the second call: the same order
+
+
+def test_the_report_order_is_of_its_own_result_and_forgotten_with_it() -> None:
+    first = build_result(12)
+    second = dataclasses.replace(first, holders=first.holders[::-1][:6])
+    assert len(view.report_order(first)[0]) == 12
+    assert len(view.report_order(second)[0]) == 6
+    assert len(view.report_order(first)[0]) == 12
+    del first, second
+    assert view._last_order is None  # the result gone, its holders are not kept

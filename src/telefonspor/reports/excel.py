@@ -9,6 +9,7 @@ formula, never a number), see ``safe``.
 from __future__ import annotations
 
 import io
+import operator
 import re
 import tempfile
 import zipfile
@@ -23,7 +24,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.localtime import danish_datetime, short_datetime
-from telefonspor.model import AuditResult, GroupCoverage, HolderResult, ReportContext
+from telefonspor.model import AuditResult, GroupCoverage, HolderResult, Hop, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path
 from telefonspor.reports.safe import FORMULA_STARTS, is_formula_like
@@ -56,8 +57,9 @@ HOLDER_HEADERS: Final = (
 )
 _HOLDER_WIDTHS: Final = (16, 26, 24, 40, 16, 16, 34, 34, 60, 24, 60, 30)
 
-#: Rows turned into XML at a time.
-_BLOCK: Final = 4_096
+#: Rows turned into XML at a time (1,024 measured ~0.05-0.1 s faster than 4,096 on 150,000
+#: holders: a block's lists and text stay in the processor's caches).
+_BLOCK: Final = 1_024
 #: Where a table's data rows go in its worksheet's XML until ``_repack`` puts them there. No
 #: cell can contain it: cell text is escaped ("<" is "&lt;").
 _MARKER: Final = "<!--telefonspor-rows-%d-->"
@@ -538,9 +540,8 @@ class _Book:
         sh.table(headers, rows, freeze=True)
 
     def trace(self) -> None:
-        holders = view.holder_order(view.trace_holders(self.result))
-        by_key = [view.keyed_trace(h.trace) for h in holders]
-        keys = view.trace_keys(by_key)
+        holders = view.trace_order(self.result)
+        keys, hops_by_key = _trace_hops(holders)
         sh = _Sheet(self, "Spor")
         sh.widths((16, 26, 10, 34, *([18] * (2 * len(keys)))))
         headers = ["Brugernavn", "Navn", "Dækket", "Årsag"]
@@ -556,7 +557,7 @@ class _Book:
         for key in keys:
             # A trace cell: the system's number, "(ikke fundet)" without its record, ""
             # without the system in this holder's trace.
-            found = [hops.get(key) for hops in by_key]
+            found = hops_by_key[key]
             columns += [
                 [
                     "" if hop is None else hop.direct if hop.found else "(ikke fundet)"
@@ -599,6 +600,38 @@ class _Book:
         ]
         headers = ("Brugernavn", "Navn", "E-mail", "Enhed", "Direkte nummer", "Mobil nummer")
         sh.table(headers, rows, freeze=True)
+
+
+def _trace_hops(holders: Sequence[HolderResult]) -> tuple[list[str], dict[str, list[Hop | None]]]:
+    """The "Spor" sheet's trace keys in column order (``view.trace_keys``), and per key each
+    holder's hop of it (None where the holder's trace has none)."""
+    traces = [h.trace for h in holders]
+    by_system = _by_position(traces)
+    if by_system is not None:
+        return view.trace_keys([view.keyed_trace(traces[0])]), by_system
+    by_key = [view.keyed_trace(t) for t in traces]
+    keys = view.trace_keys(by_key)
+    return keys, {key: [hops.get(key) for hops in by_key] for key in keys}
+
+
+def _by_position(traces: Sequence[Sequence[Hop]]) -> dict[str, list[Hop | None]] | None:
+    """Each system's hops, when every trace has the same systems in the same order, each
+    once (a chain's or a KLIK-only audit); else None.
+
+    Then a system's hops are one position of every trace: taken in C (itemgetter), with no
+    dict per holder as ``view.keyed_trace`` makes."""
+    if not traces or len(set(map(len, traces))) != 1:
+        return None
+    columns: dict[str, list[Hop | None]] = {}
+    for i, hop in enumerate(traces[0]):
+        column: list[Hop | None] = list(map(operator.itemgetter(i), traces))
+        if hop.system in columns or set(map(_SYSTEM, column)) != {hop.system}:
+            return None
+        columns[hop.system] = column
+    return columns
+
+
+_SYSTEM: Final = operator.attrgetter("system")
 
 
 def _raw(h: HolderResult | None, field: str) -> str:

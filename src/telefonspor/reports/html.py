@@ -27,7 +27,7 @@ from markupsafe import Markup
 from telefonspor.errors import InputError
 from telefonspor.gcpause import without_gc
 from telefonspor.hints import whatif_command
-from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, ReportContext
+from telefonspor.model import FINDING_CODES, AuditResult, HolderResult, Hop, ReportContext
 from telefonspor.reports import view
 from telefonspor.reports.atomic import atomic_path, write_text_atomic
 from telefonspor.texts import (
@@ -68,8 +68,8 @@ class Point:
 def write_html(result: AuditResult, path: Path | str, context: ReportContext | None = None) -> Path:
     """Write rapport.html atomically and return its path."""
     target = Path(path)
-    page = _page(result, context)
-    data = page["data"]
+    page = _page(result, context, rows=False)
+    open_, decided = page["data"]
     # The table's JSON is most of the page: rendered around a marker and written as the
     # encoder's bytes, it is never decoded, copied into a Markup, joined and encoded again.
     page["data"] = _DATA_MARKER
@@ -80,7 +80,10 @@ def write_html(result: AuditResult, path: Path | str, context: ReportContext | N
     with atomic_path(target) as tmp:
         try:
             with tmp.open("wb") as handle:
-                handle.writelines((head.encode("utf-8"), _json_bytes(data), tail.encode("utf-8")))
+                parts = _table_json_parts(open_, decided)
+                if parts is None:
+                    parts = [_json_bytes(_table_data(open_, decided))]
+                handle.writelines((head.encode("utf-8"), *parts, tail.encode("utf-8")))
         except OSError as exc:
             raise InputError(
                 f"Kan ikke skrive rapporten: {exc.strerror}", path=str(target)
@@ -192,12 +195,14 @@ def _json_bytes(data: Any) -> bytes:
         raw = orjson.dumps(data)
     except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: as embed_json does
         return str(embed_json(data)).encode("utf-8")
-    if b"<" in raw or b">" in raw or b"&" in raw:  # ASCII: the same replacements as bytes
-        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
-    return raw
+    return _escaped(raw)  # ASCII: the same replacements as bytes
 
 
-def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
+def _page(
+    result: AuditResult, context: ReportContext | None, *, rows: bool = True
+) -> dict[str, Any]:
+    """The template's values; ``rows=False``: "data" is (the open cases, the decisions), the
+    table's rows not made (``write_html`` makes and writes them a batch at a time)."""
     s = result.summary
     open_, accepted = view.split_uncovered(result, context)
     decided = view.decisions(context)
@@ -258,7 +263,7 @@ def _page(result: AuditResult, context: ReportContext | None) -> dict[str, Any]:
         "without_roles": sorted(result.users_without_roles, key=lambda u: u.user_id),
         "page_size": _PAGE_SIZE,
         # The table's rows as data: embed_json'ed by render_html, written as bytes by write_html.
-        "data": _table_data(open_, decided),
+        "data": _table_data(open_, decided) if rows else (open_, decided),
     }
 
 
@@ -318,30 +323,77 @@ class _Labels(dict[str, str]):
         return label
 
 
-def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
-    """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
-    rows = []
+class _HopEntries(dict[Hop, dict[str, Any]]):
+    """A hop's entry in the table's data by the hop (its content: frozen, hashable), made once.
+
+    Few uncovered holders' hops differ (a system that misses them, an empty field): a tenth
+    of them at scale, so most entries are shared, not made again. An entry is a function of
+    the hop and its key, which is the hop's system for these (see ``_hop_entries``).
+    """
+
+    def __init__(self, make: Callable[[str, Hop], dict[str, Any]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, hop: Hop) -> dict[str, Any]:
+        entry = self[hop] = self.make(hop.system, hop)
+        return entry
+
+
+def _hop_entry_maker() -> Callable[[str, Hop], dict[str, Any]]:
+    """A hop's entry in the table's data from its key and the hop, with Danish labels."""
     # The labels by subscript, not a call or .get per hop: a trace has few distinct codes.
     labels = _Labels(view.hop_label)  # hop key -> its label
     positions = _Labels(view.position_label)
     keys = _Labels(lambda code: view.KEY_LABELS.get(code, code))
     confidences = _Labels(lambda code: view.CONFIDENCE_LABELS.get(code, code))
+
+    def entry(key: str, hop: Hop) -> dict[str, Any]:
+        return {
+            "system": labels[key],
+            "position": positions[hop.position],
+            "found": hop.found,
+            "direct": hop.direct,
+            "mobile": hop.mobile,
+            "sent_direct": hop.sent_direct,
+            "sent_mobile": hop.sent_mobile,
+            "key": keys[hop.key],
+            "confidence": confidences[hop.confidence],
+            "notes": hop.notes,  # tuples are JSON arrays as lists are
+        }
+
+    return entry
+
+
+def _hop_entries(trace: Sequence[Hop], entries: _HopEntries) -> list[dict[str, Any]]:
+    """The entries of a holder's trace, in order, keyed as ``view.keyed_trace``."""
+    if len(trace) == 1:  # a KLIK-only audit: no comprehension for one hop
+        return [entries[trace[0]]]
+    # Each system once (the common trace): each hop's key is its system, and its entry the
+    # shared one; else ("#2" keys) an entry made for this key.
+    if len({hop.system for hop in trace}) == len(trace):
+        return [entries[hop] for hop in trace]
+    return [entries.make(key, hop) for key, hop in view.keyed_hops(trace)]
+
+
+def _table_data(holders: Sequence[HolderResult], decided: Any) -> dict[str, Any]:
+    """The uncovered holders as compact rows for report.js (short keys keep the file small)."""
+    return {**_table_head(), "rows": _rows(holders, decided, _HopEntries(_hop_entry_maker()))}
+
+
+def _table_head() -> dict[str, Any]:
+    """The table data's keys before its rows."""
+    return {
+        "pageSize": _PAGE_SIZE,
+        "causes": {code: cause_label(code) for code in CAUSE_LABELS},
+        "parties": dict(PARTY_LABELS),
+    }
+
+
+def _rows(holders: Sequence[HolderResult], decided: Any, entries: _HopEntries) -> list[Any]:
+    rows = []
     for h in holders:
-        hops = [
-            {
-                "system": labels[key],
-                "position": positions[hop.position],
-                "found": hop.found,
-                "direct": hop.direct,
-                "mobile": hop.mobile,
-                "sent_direct": hop.sent_direct,
-                "sent_mobile": hop.sent_mobile,
-                "key": keys[hop.key],
-                "confidence": confidences[hop.confidence],
-                "notes": hop.notes,  # tuples are JSON arrays as lists are
-            }
-            for key, hop in view.keyed_trace(h.trace).items()
-        ]
+        hops = _hop_entries(h.trace, entries)
         decision = decided.get(h.user_id)
         rows.append(
             {
@@ -361,9 +413,37 @@ def _table_data(holders: list[HolderResult], decided: Any) -> dict[str, Any]:
                 "t": hops,
             }
         )
-    return {
-        "pageSize": _PAGE_SIZE,
-        "causes": {code: cause_label(code) for code in CAUSE_LABELS},
-        "parties": dict(PARTY_LABELS),
-        "rows": rows,
-    }
+    return rows
+
+
+#: Rows made and encoded at a time by ``_table_json_parts``: few enough that a batch's dicts
+#: stay in the processor's caches (as resultat.json's records, see jsonout._BATCH).
+_ROWS_BATCH: Final = 512
+
+
+def _table_json_parts(holders: Sequence[HolderResult], decided: Any) -> list[bytes] | None:
+    """``_json_bytes(_table_data(holders, decided))`` in pieces, the rows made and encoded a
+    batch at a time (not 50,000 row dicts before the first is encoded); None when orjson
+    refuses a value (then ``_json_bytes`` of the whole, with its fallback)."""
+    entries = _HopEntries(_hop_entry_maker())
+    try:
+        head = orjson.dumps({**_table_head(), "rows": []})
+        # orjson writes no spaces: the list's "[" and "]" are the head's last but one bytes
+        parts = [_escaped(head[:-2])]
+        for start in range(0, len(holders), _ROWS_BATCH):
+            chunk = orjson.dumps(_rows(holders[start : start + _ROWS_BATCH], decided, entries))
+            if start:
+                parts.append(b",")
+            parts.append(_escaped(chunk[1:-1]))  # without the batch's brackets
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate
+        return None
+    parts.append(b"]}")
+    return parts
+
+
+def _escaped(raw: bytes) -> bytes:
+    """As ``_json_bytes``: no '<', '>' or '&' survive as such (each byte on its own: any cut of
+    the encoder's text into pieces escapes alike)."""
+    if b"<" in raw or b">" in raw or b"&" in raw:
+        raw = raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    return raw

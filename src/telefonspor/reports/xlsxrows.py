@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, repeat, zip_longest
 from math import isinf, isnan
+from operator import methodcaller
 from typing import Final
 
 from telefonspor.reports.safe import FORMULA_STARTS
@@ -45,6 +46,10 @@ _TRAILING_SPACE: Final = re.compile(r"\s$")
 # formula?), each led by the separator so that the regex engine scans for that one character.
 _SPACE_AT_SEP: Final = re.compile(_SEP + r"(?:\s|(?<=\s" + _SEP + "))")
 _FORMULA_AFTER_SEP: Final = re.compile(_SEP + "[" + re.escape("".join(FORMULA_STARTS)) + "]")
+
+
+#: Does a cell's text start like a formula (``safe.is_formula_like``), for a C-level map.
+_STARTS_LIKE_FORMULA: Final = methodcaller("startswith", FORMULA_STARTS)
 
 
 def column_name(col: int) -> str:
@@ -99,7 +104,11 @@ def _text_column(values: Sequence[Cell]) -> list[str] | None:
     kinds = set(map(type, values))
     if not kinds <= {str, type(None)}:
         return None
-    texts: list[str] = [v or "" for v in values]  # type: ignore[misc]
+    texts: list[str]
+    if type(None) in kinds:
+        texts = [v or "" for v in values]  # type: ignore[misc]
+    else:  # text only (nearly every column): copied in C, not a cell at a time
+        texts = list(values)  # type: ignore[arg-type]
     if max(map(len, texts), default=0) > MAX_CELL // 2:
         texts = [truncate(t) for t in texts]
     return texts
@@ -144,18 +153,29 @@ def _cells(
     quoted_xf: Callable[[], int],
 ) -> list[str]:
     """``_string_cells`` of a column already escaped."""
+    if quoted and not any(map(_STARTS_LIKE_FORMULA, texts)):
+        quoted = False
     if not quoted and not spaced:  # the common column: one f-string a cell
         return [
             f'<c r="{letter}{n}" t="inlineStr"><is><t>{e}</t></is></c>' if e else ""
             for n, e in zip(numbers, escaped, strict=True)
         ]
+    if not spaced:  # e.g. phone numbers ("+45 ..."): one f-string a cell, its style tested in it
+        style = f' s="{quoted_xf()}"'
+        return [
+            (
+                f'<c r="{letter}{n}"{style if t.startswith(FORMULA_STARTS) else ""}'
+                f' t="inlineStr"><is><t>{e}</t></is></c>'
+            )
+            if e
+            else ""
+            for n, t, e in zip(numbers, texts, escaped, strict=True)
+        ]
     no = [""] * len(texts)
     styles = no
     if quoted:
-        flags = [t.startswith(FORMULA_STARTS) for t in texts]
-        if any(flags):
-            style = f' s="{quoted_xf()}"'
-            styles = [style if flag else "" for flag in flags]
+        style = f' s="{quoted_xf()}"'
+        styles = [style if t.startswith(FORMULA_STARTS) else "" for t in texts]
     keeps = no
     if spaced:
         keeps = [
