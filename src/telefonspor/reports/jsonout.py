@@ -383,21 +383,9 @@ def _holders(
             hop = trace[0]
             records = {hop.system: _hop(hop)}
         else:
-            # _hop written out: a call per hop is a fifth of this loop (900,000 at national)
-            records = {
-                hop.system: HopRecord(
-                    hop.position,
-                    hop.found,
-                    hop.direct,
-                    hop.mobile,
-                    hop.sent_direct,
-                    hop.sent_mobile,
-                    hop.key,
-                    hop.confidence,
-                    hop.notes,
-                )
-                for hop in trace
-            }
+            # Through _hop: writing it out here saved ~0.04 s of 900,000 hops at national
+            # (measured), not worth a second copy of the record's field order.
+            records = {hop.system: _hop(hop) for hop in trace}
         if len(records) != len(trace):
             records = {key: _hop(hop) for key, hop in keyed_hops(trace)}
         decision = decided.get(h.user_id) if decided else None
