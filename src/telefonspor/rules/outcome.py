@@ -152,18 +152,6 @@ def tally(outcome: SlotOutcome, usable: Usable) -> int:
     return int(ok)
 
 
-def first_sent_bits(held: list[str], usable: Usable) -> int:
-    """:func:`tally` of :func:`pass_through_raws` ``(held)``: the first held number is sent."""
-    if not held:
-        return 0
-    if usable[held[0]]:
-        return 3
-    for raw in held:
-        if usable[raw]:
-            return 2
-    return 0
-
-
 def held_bits(held: list[str], usable: Usable) -> int:
     """:func:`tally` of a slot that holds ``held`` and sends nothing."""
     for raw in held:
@@ -227,20 +215,8 @@ def pass_through_by_type_tally(
         return d | (3 if mobile and usable[mobile] else 0) << 2
 
     def crowded(record: SourceRecord, usable: Usable) -> int:
-        direct: list[str] = []
-        mobile: list[str] = []
-        for p in record.phones:
-            raw = p.raw
-            if not raw.strip():
-                continue
-            kind = p.type.casefold()
-            if kind in direct_types:
-                direct.append(raw)
-            elif kind in mobile_types:
-                mobile.append(raw)
-        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
-        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
-        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
-        return d | m << 2
+        # Two numbers in a slot (rare): the rule's own Passage, tallied.
+        passage = pass_through_by_type(record, direct_types, mobile_types)
+        return tally(passage.direct, usable) | tally(passage.mobile, usable) << 2
 
     return count

@@ -10,10 +10,10 @@ from telefonspor.rules.outcome import (
     Passage,
     RecordRule,
     Usable,
-    first_sent_bits,
     make_passage,
     register_tally,
     slot_outcome,
+    tally,
 )
 from telefonspor.settings import Key, Settings
 
@@ -78,11 +78,9 @@ def by_types_rule(direct_type: str, mobile_type: str) -> RecordRule:
         return d | (3 if mobile and usable[mobile] else 0) << 2
 
     def crowded(record: SourceRecord, usable: Usable) -> int:
-        direct, mobile = held(record)
-        # first_sent_bits() of each slot, its usual case (none, or a usable first) inline
-        d = (3 if usable[direct[0]] else first_sent_bits(direct, usable)) if direct else 0
-        m = (3 if usable[mobile[0]] else first_sent_bits(mobile, usable)) if mobile else 0
-        return d | m << 2
+        # Two numbers in a slot (rare): the rule's own Passage, tallied.
+        passage = rule(record)
+        return tally(passage.direct, usable) | tally(passage.mobile, usable) << 2
 
     register_tally(rule, count)
     return rule
